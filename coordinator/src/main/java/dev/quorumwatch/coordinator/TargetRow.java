@@ -1,0 +1,18 @@
+package dev.quorumwatch.coordinator;
+
+import dev.quorumwatch.proto.TargetSpec;
+import dev.quorumwatch.proto.Verdict;
+import dev.quorumwatch.proto.VoteRecord;
+import java.util.Map;
+
+/** A read-only view of one target for the API and the status table. */
+public record TargetRow(
+    TargetSpec spec,
+    Verdict verdict,
+    long verdictSinceMs,
+    String openIncidentId,
+    Map<String, VoteRecord> votesByNode,
+    Map<String, Boolean> freshByNode,
+    double uptime24h,
+    double uptime7d,
+    double uptime30d) {}

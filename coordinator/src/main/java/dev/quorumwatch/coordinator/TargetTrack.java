@@ -1,0 +1,20 @@
+package dev.quorumwatch.coordinator;
+
+import dev.quorumwatch.coordinator.uptime.UptimeLedger;
+import dev.quorumwatch.proto.Verdict;
+import dev.quorumwatch.proto.VoteRecord;
+import java.util.TreeMap;
+
+/** Everything the coordinator knows about one configured target. */
+final class TargetTrack {
+  final String targetId;
+  final TreeMap<String, VoteRecord> votesByNode = new TreeMap<>();
+  final UptimeLedger uptime = new UptimeLedger();
+  Verdict verdict = Verdict.VERDICT_UNKNOWN;
+  long verdictSinceMs;
+  String openIncidentId = "";
+
+  TargetTrack(String targetId) {
+    this.targetId = targetId;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.quorumwatch.coordinator.incident;
+
+import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.Label;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** Open incidents and a bounded history of resolved ones, oldest first. */
+public final class IncidentLog {
+  public static final int RESOLVED_KEPT_MAX = 1000;
+
+  private final LinkedHashMap<String, Incident> byId = new LinkedHashMap<>();
+  private int resolvedCount;
+
+  public Incident open(String id, String targetId, String severity, long nowMs, long index,
+      Collection<String> regions, List<Label> labels) {
+    Incident incident = Incident.newBuilder()
+        .setId(id)
+        .setTargetId(targetId)
+        .setSeverity(severity)
+        .setOpen(true)
+        .setStartedMs(nowMs)
+        .setOpenedAtIndex(index)
+        .addAllRegions(new TreeSet<>(regions))
+        .addAllLabels(labels)
+        .build();
+    byId.put(id, incident);
+    return incident;
+  }
+
+  /** Adds regions that saw the target down after the incident opened. */
+  public void addRegions(String id, Collection<String> regions) {
+    Incident current = byId.get(id);
+    if (current == null) {
+      return;
+    }
+    TreeSet<String> merged = new TreeSet<>(current.getRegionsList());
+    if (merged.addAll(regions)) {
+      byId.put(id, current.toBuilder().clearRegions().addAllRegions(merged).build());
+    }
+  }
+
+  public Incident resolve(String id, long nowMs) {
+    Incident resolved = byId.get(id).toBuilder().setOpen(false).setResolvedMs(nowMs).build();
+    byId.put(id, resolved);
+    resolvedCount++;
+    trimHistory();
+    return resolved;
+  }
+
+  public Optional<Incident> get(String id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  public Collection<Incident> all() {
+    return byId.values();
+  }
+
+  public void restore(Collection<Incident> incidents) {
+    byId.clear();
+    resolvedCount = 0;
+    for (Incident i : incidents) {
+      byId.put(i.getId(), i);
+      if (!i.getOpen()) {
+        resolvedCount++;
+      }
+    }
+  }
+
+  private void trimHistory() {
+    Iterator<Incident> it = byId.values().iterator();
+    while (resolvedCount > RESOLVED_KEPT_MAX && it.hasNext()) {
+      if (!it.next().getOpen()) {
+        it.remove();
+        resolvedCount--;
+      }
+    }
+  }
+
+  public List<Incident> openIncidents() {
+    List<Incident> open = new ArrayList<>();
+    for (Incident i : byId.values()) {
+      if (i.getOpen()) {
+        open.add(i);
+      }
+    }
+    return open;
+  }
+}

@@ -1,0 +1,205 @@
+package dev.quorumwatch.coordinator.ratis;
+
+import dev.quorumwatch.coordinator.ApplyOutcome;
+import dev.quorumwatch.coordinator.Coordinator;
+import dev.quorumwatch.coordinator.StateCodec;
+import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.CommandReply;
+import dev.quorumwatch.proto.Event;
+import dev.quorumwatch.proto.StateSnapshot;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+
+/**
+ * The thin Ratis adapter: decodes a {@link Command}, stamps it with the leader's time,
+ * hands it to the {@link Coordinator} and publishes the outcome. Snapshots are the
+ * coordinator's state as protobuf.
+ */
+public final class MonitorStateMachine extends BaseStateMachine {
+  /** Told about applied changes and leadership, on Ratis threads: keep it short. */
+  public interface Listener {
+    default void onApplied(long index, List<Event> events) {}
+
+    default void onLeaderChanged(RaftPeerId leaderId) {}
+  }
+
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final LongSupplier wallClockMs;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final Object lock = new Object();
+  private Coordinator coordinator = new Coordinator();
+  private long lastStampMs;
+
+  public MonitorStateMachine(LongSupplier wallClockMs) {
+    this.wallClockMs = wallClockMs;
+  }
+
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  /** Runs {@code reader} against this replica's state, consistent with one applied index. */
+  public <T> T read(Function<Coordinator, T> reader) {
+    synchronized (lock) {
+      return reader.apply(coordinator);
+    }
+  }
+
+  public long appliedIndex() {
+    TermIndex ti = getLastAppliedTermIndex();
+    return ti == null ? 0 : ti.getIndex();
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    loadSnapshot(storage.getLatestSnapshot());
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    loadSnapshot(storage.loadLatestSnapshot());
+  }
+
+  private void loadSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
+    if (snapshot == null) {
+      return;
+    }
+    File file = snapshot.getFile().getPath().toFile();
+    MD5Hash expected = snapshot.getFile().getFileDigest();
+    if (expected != null && !MD5FileUtil.computeMd5ForFile(file).equals(expected)) {
+      throw new IOException("snapshot " + file + " does not match its MD5");
+    }
+    StateSnapshot state;
+    try (InputStream in = Files.newInputStream(file.toPath())) {
+      state = StateSnapshot.parseFrom(in);
+    }
+    synchronized (lock) {
+      coordinator = StateCodec.restore(state);
+      setLastAppliedTermIndex(snapshot.getTermIndex());
+    }
+  }
+
+  /** Runs on the leader only: the leader's clock becomes the command's time for everyone. */
+  @Override
+  public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    Command command = Command.parseFrom(request.getMessage().getContent().toByteArray());
+    long stamp;
+    synchronized (lock) {
+      stamp = Math.max(Math.max(wallClockMs.getAsLong(), lastStampMs), coordinator.clockMs());
+      lastStampMs = stamp;
+    }
+    byte[] stamped = command.toBuilder().setAtMs(stamp).build().toByteArray();
+    return TransactionContext.newBuilder()
+        .setStateMachine(this)
+        .setClientRequest(request)
+        .setLogData(ByteString.copyFrom(stamped))
+        .build();
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    long index = entry.getIndex();
+    ApplyOutcome outcome;
+    try {
+      Command command = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      synchronized (lock) {
+        outcome = coordinator.apply(index, command);
+        updateLastAppliedTermIndex(entry.getTerm(), index);
+      }
+    } catch (IOException e) {
+      // An entry this version cannot decode is skipped the same way on every replica.
+      synchronized (lock) {
+        updateLastAppliedTermIndex(entry.getTerm(), index);
+      }
+      outcome = new ApplyOutcome(false, "undecodable command: " + e.getMessage(), List.of());
+    }
+    if (!outcome.events().isEmpty()) {
+      for (Listener l : listeners) {
+        l.onApplied(index, outcome.events());
+      }
+    }
+    CommandReply reply = CommandReply.newBuilder()
+        .setAccepted(outcome.accepted())
+        .setError(outcome.error())
+        .setLogIndex(index)
+        .build();
+    return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply.toByteArray())));
+  }
+
+  /** Read-only requests only confirm that this replica can serve a linearizable read. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    return CompletableFuture.completedFuture(Message.valueOf(Long.toString(appliedIndex())));
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    StateSnapshot state;
+    TermIndex last;
+    synchronized (lock) {
+      state = StateCodec.snapshot(coordinator);
+      last = getLastAppliedTermIndex();
+    }
+    if (last == null || last.getIndex() < 0) {
+      return -1;
+    }
+    File target = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    File tmp = new File(target.getParentFile(), target.getName() + ".tmp");
+    try (OutputStream out = Files.newOutputStream(tmp.toPath())) {
+      state.writeTo(out);
+    }
+    Files.move(tmp.toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
+    return last.getIndex();
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+    for (Listener l : listeners) {
+      l.onLeaderChanged(newLeaderId);
+    }
+  }
+
+  @Override
+  public void notifyNotLeader(java.util.Collection<TransactionContext> pendingEntries) {
+    for (Listener l : listeners) {
+      l.onLeaderChanged(null);
+    }
+  }
+}
