@@ -1,0 +1,209 @@
+package dev.quorumwatch.node;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
+import dev.quorumwatch.node.alert.Backoff;
+import dev.quorumwatch.node.alert.WebhookDispatcher;
+import dev.quorumwatch.node.alert.WebhookSender;
+import dev.quorumwatch.node.api.ApiServer;
+import dev.quorumwatch.node.api.EventHub;
+import dev.quorumwatch.node.api.QuorumWatchService;
+import dev.quorumwatch.node.config.NodeConfig;
+import dev.quorumwatch.node.http.HttpEndpoints;
+import dev.quorumwatch.node.probe.HttpProber;
+import dev.quorumwatch.node.probe.ProbeScheduler;
+import dev.quorumwatch.node.probe.TcpProber;
+import dev.quorumwatch.node.raft.ClusterSettingsPublisher;
+import dev.quorumwatch.node.raft.LeadershipWatcher;
+import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.node.raft.Ticker;
+import dev.quorumwatch.node.report.Reporter;
+import dev.quorumwatch.proto.Event;
+import dev.quorumwatch.proto.TargetSpec;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One monitor node: the composition root that wires probes, reporter, Raft member,
+ * leader-only duties and the API together, and takes them down in reverse order.
+ */
+public final class MonitorNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MonitorNode.class);
+  public static final long HEARTBEAT_INTERVAL_MS = 1_000;
+  public static final long STALE_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS;
+
+  private final NodeConfig config;
+  private final MetricRegistry metrics = new MetricRegistry();
+  private final MonitorStateMachine state = new MonitorStateMachine(System::currentTimeMillis);
+  private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemonThreads("qw-timer"));
+  private final ScheduledExecutorService dispatcherThread = Executors.newSingleThreadScheduledExecutor(daemonThreads("qw-dispatch"));
+  private final ExecutorService io = Executors.newCachedThreadPool(daemonThreads("qw-io"));
+  private final EventHub events = new EventHub();
+  private final RaftNode raft;
+  private final ProbeScheduler probes;
+  private final Reporter reporter;
+  private final WebhookDispatcher dispatcher;
+  private final Ticker ticker;
+  private final ClusterSettingsPublisher settings;
+  private final LeadershipWatcher leadership;
+  private final ApiServer api;
+  private final HttpEndpoints http;
+  private final List<AutoCloseable> started = new ArrayList<>();
+
+  public MonitorNode(NodeConfig config) throws IOException {
+    this.config = config;
+    this.raft = new RaftNode(config, state);
+    String userAgent = "quorumwatch/" + Version.current() + " (node=" + config.nodeId() + "; region=" + config.region() + ")";
+    HttpClient probeClient = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(io)
+        .build();
+    this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, timers, metrics);
+    this.probes = new ProbeScheduler(config.nodeId(), timers, new HttpProber(probeClient, userAgent), new TcpProber(),
+        reporter::onViewChange, metrics);
+    HttpClient webhookClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(io).build();
+    this.dispatcher = new WebhookDispatcher(state, raft, new WebhookSender(webhookClient), dispatcherThread,
+        System::currentTimeMillis, new Backoff(WebhookDispatcher.RETRY_BASE_MS, WebhookDispatcher.RETRY_MAX_MS, new Random()),
+        System::getenv, "http://" + config.httpListen() + "/", metrics);
+    this.ticker = new Ticker(raft, state::appliedIndex, timers, HEARTBEAT_INTERVAL_MS);
+    this.settings = new ClusterSettingsPublisher(config, state, raft, STALE_AFTER_MS);
+    this.leadership = new LeadershipWatcher(raft, timers, new LeadershipWatcher.LeaderDuty() {
+      @Override
+      public void startLeading() {
+        log.info("leading node={} term={}: starting ticker and webhook dispatcher", config.nodeId(), raft.term());
+        settings.publish();
+        ticker.start();
+        dispatcher.start();
+      }
+
+      @Override
+      public void stopLeading() {
+        log.info("not leading node={}: stopping ticker and webhook dispatcher", config.nodeId());
+        ticker.stop();
+        dispatcher.stop();
+      }
+    });
+    this.api = new ApiServer(config.apiListen(), new QuorumWatchService(config, state, raft, events, io));
+    this.http = new HttpEndpoints(config.httpListen(), raft, state, metrics, io);
+    state.addListener(new MonitorStateMachine.Listener() {
+      @Override
+      public void onApplied(long index, List<Event> applied) {
+        onEvents(applied);
+      }
+
+      @Override
+      public void onLeaderChanged(RaftPeerId leaderId) {
+        reporter.onLeaderChanged();
+        leadership.nudge();
+      }
+    });
+  }
+
+  private List<dev.quorumwatch.proto.Observation> fullView() {
+    return probes.fullView();
+  }
+
+  private void onEvents(List<Event> applied) {
+    boolean outboxMayHaveChanged = false;
+    for (Event e : applied) {
+      switch (e.getKind()) {
+        case "monitors_applied" -> {
+          log.info("monitors applied {}", e.getMessage());
+          probes.reconcile(targets());
+          outboxMayHaveChanged = true;
+        }
+        case "verdict" -> log.info("verdict changed node={} target={} from={} to={} incident={} votes=\"{}\"", config.nodeId(),
+            e.getTargetId(), shortName(e.getPreviousVerdict().name()), shortName(e.getVerdict().name()),
+            e.getIncidentId(), e.getMessage());
+        case "incident_opened", "incident_resolved" -> outboxMayHaveChanged = true;
+        default -> { }
+      }
+    }
+    if (outboxMayHaveChanged) {
+      dispatcher.wake();
+    }
+    events.publish(applied);
+  }
+
+  private static String shortName(String verdict) {
+    return verdict.replace("VERDICT_", "");
+  }
+
+  private List<TargetSpec> targets() {
+    return state.read(c -> List.copyOf(c.monitors().getTargetsList()));
+  }
+
+  public void start() throws IOException {
+    raft.start();
+    started.add(raft);
+    probes.reconcile(targets());
+    started.add(probes);
+    reporter.start(HEARTBEAT_INTERVAL_MS);
+    started.add(reporter);
+    leadership.start();
+    started.add(leadership);
+    api.start();
+    started.add(api);
+    http.start();
+    started.add(http);
+    log.info("node started id={} region={} raft={} api={} http={} data_dir={} version={}", config.nodeId(),
+        config.region(), config.raftListen(), config.apiListen(), config.httpListen(), config.dataDir(),
+        Version.current());
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public MonitorStateMachine state() {
+    return state;
+  }
+
+  public RaftNode raft() {
+    return raft;
+  }
+
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        log.warn("error while stopping {}: {}", started.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+    started.clear();
+    dispatcherThread.shutdownNow();
+    timers.shutdownNow();
+    io.shutdownNow();
+    try {
+      timers.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("node stopped id={}", config.nodeId());
+  }
+
+  static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

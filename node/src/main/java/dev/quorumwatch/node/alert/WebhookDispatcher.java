@@ -1,0 +1,242 @@
+package dev.quorumwatch.node.alert;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
+import dev.quorumwatch.node.probe.FailureClass;
+import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.Delivered;
+import dev.quorumwatch.proto.Notification;
+import dev.quorumwatch.proto.ReceiverSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader-only: delivers the replicated outbox. Per receiver, one notification at a time in
+ * outbox order, so a receiver sees an incident's notifications in the order they were
+ * decided. Before each POST the leader confirms a majority still follows it; after a 2xx
+ * it commits {@code Delivered}, so a new leader resends only what may not have arrived,
+ * with the same {@code Idempotency-Key}. All state is confined to one executor thread.
+ */
+public final class WebhookDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+  public static final long RETRY_BASE_MS = 500;
+  public static final long RETRY_MAX_MS = 30_000;
+  static final long COMMIT_RETRY_MS = 500;
+  static final long LEADERSHIP_RETRY_MS = 200;
+
+  private final MonitorStateMachine state;
+  private final RaftNode raft;
+  private final WebhookSender sender;
+  private final ScheduledExecutorService executor;
+  private final LongSupplier clockMs;
+  private final Backoff backoff;
+  private final Function<String, String> secrets;
+  private final String externalUrl;
+  private final Meter delivered;
+  private final Meter failedAttempts;
+  private final AtomicBoolean passQueued = new AtomicBoolean();
+
+  private final Map<String, Lane> lanes = new HashMap<>();
+  private final Set<String> awaitingCommit = new HashSet<>();
+  private final List<String> toCommit = new ArrayList<>();
+  private boolean commitInFlight;
+  private boolean active;
+  private long generation;
+
+  /** Delivery progress for one receiver. */
+  private static final class Lane {
+    boolean inFlight;
+    int attempts;
+    long nextAttemptMs;
+    boolean retryScheduled;
+  }
+
+  public WebhookDispatcher(MonitorStateMachine state, RaftNode raft, WebhookSender sender,
+      ScheduledExecutorService executor, LongSupplier clockMs, Backoff backoff,
+      Function<String, String> secrets, String externalUrl, MetricRegistry metrics) {
+    this.state = state;
+    this.raft = raft;
+    this.sender = sender;
+    this.executor = executor;
+    this.clockMs = clockMs;
+    this.backoff = backoff;
+    this.secrets = secrets;
+    this.externalUrl = externalUrl;
+    this.delivered = metrics.meter("quorumwatch.deliveries.ok");
+    this.failedAttempts = metrics.meter("quorumwatch.deliveries.failed_attempts");
+  }
+
+  public void start() {
+    executor.execute(() -> {
+      active = true;
+      generation++;
+      pass();
+    });
+  }
+
+  public void stop() {
+    executor.execute(() -> {
+      active = false;
+      generation++;
+      lanes.clear();
+      awaitingCommit.clear();
+      toCommit.clear();
+    });
+  }
+
+  /** Something may be due: look at the outbox again (coalesced). */
+  public void wake() {
+    if (passQueued.compareAndSet(false, true)) {
+      executor.execute(() -> {
+        passQueued.set(false);
+        pass();
+      });
+    }
+  }
+
+  private void pass() {
+    if (!active) {
+      return;
+    }
+    record Work(List<Notification> pending, Map<String, ReceiverSpec> receivers) {}
+    Work work = state.read(c -> {
+      Map<String, ReceiverSpec> receivers = new LinkedHashMap<>();
+      c.monitors().getReceiversList().forEach(r -> receivers.put(r.getId(), r));
+      return new Work(List.copyOf(c.pendingNotifications()), receivers);
+    });
+    Set<String> pendingIds = new HashSet<>();
+    Map<String, Notification> headByReceiver = new LinkedHashMap<>();
+    for (Notification n : work.pending()) {
+      pendingIds.add(n.getId());
+      if (!awaitingCommit.contains(n.getId())) {
+        headByReceiver.putIfAbsent(n.getReceiverId(), n);
+      }
+    }
+    awaitingCommit.retainAll(pendingIds);
+    long now = clockMs.getAsLong();
+    for (Notification head : headByReceiver.values()) {
+      ReceiverSpec receiver = work.receivers().get(head.getReceiverId());
+      if (receiver == null) {
+        log.warn("notification dropped: receiver removed id={} receiver={}", head.getId(), head.getReceiverId());
+        confirmDelivered(head.getId());
+        continue;
+      }
+      Lane lane = lanes.computeIfAbsent(receiver.getId(), r -> new Lane());
+      if (lane.inFlight) {
+        continue;
+      }
+      if (now < lane.nextAttemptMs) {
+        scheduleRetry(lane, lane.nextAttemptMs - now);
+        continue;
+      }
+      send(lane, head, receiver);
+    }
+  }
+
+  private void send(Lane lane, Notification n, ReceiverSpec receiver) {
+    lane.inFlight = true;
+    long sentInGeneration = generation;
+    byte[] body = AlertPayload.render(n, externalUrl);
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Idempotency-Key", n.getId());
+    String secretEnv = receiver.getWebhook().getSecretEnv();
+    if (!secretEnv.isEmpty()) {
+      String secret = secrets.apply(secretEnv);
+      if (secret != null && !secret.isEmpty()) {
+        headers.put(WebhookSigner.HEADER, WebhookSigner.sign(secret, clockMs.getAsLong() / 1000, body));
+      }
+    }
+    raft.confirmLeadership()
+        .thenCompose(leading -> leading
+            ? sender.post(receiver.getWebhook().getUrl(), body, headers)
+            : CompletableFuture.completedFuture(-1))
+        .whenCompleteAsync((status, error) -> {
+          if (generation != sentInGeneration) {
+            return; // leadership changed meanwhile; the lane is gone
+          }
+          lane.inFlight = false;
+          if (error == null && status == -1) {
+            // Not confirmed as leader: if leadership is really gone the watcher stops us and
+            // the next leader delivers; if the check only timed out, try again shortly.
+            scheduleRetry(lane, LEADERSHIP_RETRY_MS);
+            return;
+          }
+          if (error == null && status >= 200 && status < 300) {
+            delivered.mark();
+            log.info("notification delivered id={} receiver={} status={} attempts={}", n.getId(),
+                receiver.getId(), n.getStatus(), lane.attempts + 1);
+            lane.attempts = 0;
+            lane.nextAttemptMs = 0;
+            confirmDelivered(n.getId());
+            pass();
+            return;
+          }
+          lane.attempts++;
+          failedAttempts.mark();
+          long delayMs = backoff.delayMs(lane.attempts);
+          lane.nextAttemptMs = clockMs.getAsLong() + delayMs;
+          String why = error != null ? FailureClass.describe(error) : "HTTP " + status;
+          log.warn("delivery failed id={} receiver={} attempt={} error=\"{}\" retry_in_ms={}", n.getId(),
+              receiver.getId(), lane.attempts, why, delayMs);
+          scheduleRetry(lane, delayMs);
+        }, executor);
+  }
+
+  private void confirmDelivered(String id) {
+    awaitingCommit.add(id);
+    toCommit.add(id);
+    commitDelivered();
+  }
+
+  private void commitDelivered() {
+    if (commitInFlight || toCommit.isEmpty() || !active) {
+      return;
+    }
+    List<String> batch = List.copyOf(toCommit);
+    toCommit.clear();
+    commitInFlight = true;
+    long committedInGeneration = generation;
+    Command command = Command.newBuilder()
+        .setDelivered(Delivered.newBuilder().addAllNotificationIds(batch))
+        .build();
+    raft.submit(command).whenCompleteAsync((reply, error) -> {
+      commitInFlight = false;
+      if (generation != committedInGeneration) {
+        return;
+      }
+      if (error != null) {
+        toCommit.addAll(0, batch);
+        executor.schedule(this::commitDelivered, COMMIT_RETRY_MS, TimeUnit.MILLISECONDS);
+        return;
+      }
+      commitDelivered();
+      pass();
+    }, executor);
+  }
+
+  private void scheduleRetry(Lane lane, long delayMs) {
+    if (lane.retryScheduled) {
+      return;
+    }
+    lane.retryScheduled = true;
+    executor.schedule(() -> {
+      lane.retryScheduled = false;
+      pass();
+    }, delayMs, TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.quorumwatch.node.api;
+
+import dev.quorumwatch.node.config.HostPort;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/** The gRPC endpoint: the client API, grpc.health.v1 and server reflection (so grpcurl works). */
+public final class ApiServer implements AutoCloseable {
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+
+  public ApiServer(HostPort listen, QuorumWatchService service) {
+    this.server = NettyServerBuilder.forAddress(listen.socketAddress())
+        .addService(service)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build();
+  }
+
+  public void start() throws IOException {
+    server.start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus("quorumwatch.v1.QuorumWatch", ServingStatus.SERVING);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    health.enterTerminalState();
+    server.shutdown();
+    if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+      server.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.quorumwatch.node.cli;
+
+import dev.quorumwatch.proto.QuorumWatchGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that talks to a cluster. */
+final class ClientOptions {
+  @Option(names = "--server", defaultValue = "127.0.0.1:9201", paramLabel = "HOST:PORT",
+      description = "Any node's API address (default: ${DEFAULT-VALUE}).")
+  String server;
+
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:QUORUMWATCH_TOKEN}",
+      description = "API token (default: $QUORUMWATCH_TOKEN).")
+  String token;
+
+  static final long DEADLINE_S = 20;
+
+  ManagedChannel channel() {
+    int colon = server.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new CliException("--server: expected HOST:PORT, got '" + server + "'");
+    }
+    return NettyChannelBuilder.forTarget(server).usePlaintext().build();
+  }
+
+  /** Calls the API once with a deadline and turns gRPC errors into one-line messages. */
+  <T> T call(Function<QuorumWatchGrpc.QuorumWatchBlockingStub, T> rpc) {
+    ManagedChannel channel = channel();
+    try {
+      return rpc.apply(stub(channel).withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS));
+    } catch (StatusRuntimeException e) {
+      throw new CliException(describe(e));
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  QuorumWatchGrpc.QuorumWatchBlockingStub stub(ManagedChannel channel) {
+    QuorumWatchGrpc.QuorumWatchBlockingStub stub = QuorumWatchGrpc.newBlockingStub(channel);
+    if (token != null && !token.isEmpty()) {
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    return stub;
+  }
+
+  String describe(StatusRuntimeException e) {
+    return switch (e.getStatus().getCode()) {
+      case UNAVAILABLE -> "cannot reach " + server + ": " + e.getStatus().getDescription();
+      case DEADLINE_EXCEEDED -> server + " did not answer within " + DEADLINE_S + "s";
+      default -> e.getStatus().getDescription() == null ? e.getStatus().getCode().toString() : e.getStatus().getDescription();
+    };
+  }
+}

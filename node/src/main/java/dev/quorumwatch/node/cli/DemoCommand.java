@@ -1,0 +1,165 @@
+package dev.quorumwatch.node.cli;
+
+import dev.quorumwatch.node.MonitorNode;
+import dev.quorumwatch.node.config.HostPort;
+import dev.quorumwatch.node.config.NodeConfig;
+import dev.quorumwatch.node.demo.ConsoleWebhookSink;
+import dev.quorumwatch.node.demo.DemoTarget;
+import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.proto.ListTargetsRequest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Start a 3-node cluster on loopback (regions us-west, us-east, eu-west) watching a built-in"
+        + " demo target, with a console webhook receiver. Type 'down' / 'up' to flip the target; Ctrl-C stops everything.")
+final class DemoCommand implements Callable<Integer> {
+  static final String[] REGIONS = {"us-west", "us-east", "eu-west"};
+
+  @Option(names = "--status-every", defaultValue = "5", paramLabel = "SECONDS",
+      description = "Print the targets table every SECONDS (default: ${DEFAULT-VALUE}; 0 = never).")
+  int statusEverySeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("quorumwatch-demo-");
+    DemoTarget target = new DemoTarget(FreePorts.next());
+    ConsoleWebhookSink sink = new ConsoleWebhookSink(FreePorts.next(), System.out);
+    List<NodeConfig> configs = configs(dir, target.port(), sink);
+    List<MonitorNode> nodes = new ArrayList<>();
+    ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "qw-demo-status");
+      t.setDaemon(true);
+      return t;
+    });
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nstopping the demo cluster...");
+      status.shutdownNow();
+      nodes.forEach(MonitorNode::close);
+      sink.close();
+      target.close();
+      deleteTree(dir);
+      System.out.println("demo stopped; nothing left running.");
+      stopped.countDown();
+    }, "qw-demo-stop"));
+
+    target.start();
+    sink.start();
+    for (NodeConfig c : configs) {
+      MonitorNode node = new MonitorNode(c);
+      nodes.add(node);
+      node.start();
+    }
+    System.out.printf("""
+
+        QuorumWatch demo: 3 nodes on loopback (%s), watching http://127.0.0.1:%d/health every 1s.
+          API (try: bin/quorumwatch status)  %s
+          status pages                       http://%s/  http://%s/  http://%s/
+          webhooks print here as they arrive.
+
+          Take the target down:   type 'down' + Enter   (or: curl http://127.0.0.1:%d/down)
+          Bring it back:          type 'up' + Enter     (or: curl http://127.0.0.1:%d/up)
+          Stop everything:        Ctrl-C
+
+        """, String.join(", ", REGIONS), target.port(), configs.get(0).apiListen(),
+        configs.get(0).httpListen(), configs.get(1).httpListen(), configs.get(2).httpListen(), target.port(), target.port());
+    if (statusEverySeconds > 0) {
+      ClientOptions client = new ClientOptions();
+      client.server = configs.get(0).apiListen().toString();
+      status.scheduleWithFixedDelay(() -> printStatus(client), statusEverySeconds, statusEverySeconds, TimeUnit.SECONDS);
+    }
+    readCommands(target);
+    stopped.await();
+    return 0;
+  }
+
+  private static void printStatus(ClientOptions client) {
+    try {
+      System.out.print("\n" + TargetsCommand.table(client.call(s -> s.listTargets(ListTargetsRequest.getDefaultInstance()))));
+    } catch (RuntimeException e) {
+      System.out.println("status unavailable: " + e.getMessage());
+    }
+  }
+
+  private static void readCommands(DemoTarget target) {
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          switch (line.trim().toLowerCase()) {
+            case "down" -> {
+              target.setUp(false);
+              System.out.println("demo target is now DOWN for every region; expect a firing webhook in ~2-3 s");
+            }
+            case "up" -> {
+              target.setUp(true);
+              System.out.println("demo target is now UP; expect a resolved webhook in ~2-3 s");
+            }
+            case "" -> { }
+            default -> System.out.println("type 'down' or 'up' (Ctrl-C to stop)");
+          }
+        }
+      } catch (IOException ignored) {
+        // stdin closed: keep running until Ctrl-C
+      }
+    }, "qw-demo-stdin");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  private static List<NodeConfig> configs(Path dir, int targetPort, ConsoleWebhookSink sink) throws IOException {
+    List<NodeConfig.Peer> peers = new ArrayList<>();
+    List<HostPort> https = new ArrayList<>();
+    for (String region : REGIONS) {
+      peers.add(new NodeConfig.Peer(region, region, new HostPort("127.0.0.1", FreePorts.next()),
+          new HostPort("127.0.0.1", FreePorts.next())));
+      https.add(new HostPort("127.0.0.1", FreePorts.next()));
+    }
+    Path monitors = dir.resolve("monitors.yaml");
+    Files.writeString(monitors, """
+        targets:
+          - id: demo-web
+            http: {url: "http://127.0.0.1:%d/health", expect_status: [200]}
+            interval: 1s
+            timeout: 800ms
+            failure_threshold: 2
+            recovery_threshold: 2
+            labels: {service: demo}
+        receivers:
+          - id: console
+            webhook: {url: "%s"}
+        """.formatted(targetPort, sink.url()));
+    List<NodeConfig> configs = new ArrayList<>();
+    for (int i = 0; i < peers.size(); i++) {
+      NodeConfig.Peer p = peers.get(i);
+      configs.add(new NodeConfig(p.id(), p.region(), dir.resolve(p.id()), p.raft(), p.api(), https.get(i), "demo",
+          List.copyOf(peers), 2, Optional.of(monitors)));
+    }
+    return configs;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp dir left behind is harmless
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.quorumwatch.node.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.ListIncidentsResponse;
+import dev.quorumwatch.proto.ListTargetsResponse;
+import dev.quorumwatch.proto.MemberStatus;
+import dev.quorumwatch.proto.RegionVote;
+import dev.quorumwatch.proto.StatusResponse;
+import dev.quorumwatch.proto.TargetStatus;
+import dev.quorumwatch.proto.Verdict;
+import java.util.TreeMap;
+
+/** The {@code --json} documents of DESIGN.md §6. Fields may be added, never renamed or removed. */
+final class Json {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Json() {}
+
+  static String verdict(Verdict v) {
+    return v == Verdict.UNRECOGNIZED ? "UNKNOWN" : v.name().replace("VERDICT_", "");
+  }
+
+  static String timeOrNull(long ms) {
+    return ms == 0 ? null : Times.rfc3339(ms);
+  }
+
+  static ObjectNode status(StatusResponse s) {
+    ObjectNode doc = MAPPER.createObjectNode();
+    doc.put("cluster", s.getClusterId());
+    doc.put("leader", s.getLeaderId().isEmpty() ? null : s.getLeaderId());
+    doc.put("leader_api", s.getLeaderApi().isEmpty() ? null : s.getLeaderApi());
+    doc.put("term", s.getTerm());
+    doc.put("quorum", s.getQuorum());
+    doc.put("answered_by", s.getAnsweredBy());
+    doc.put("applied_index", s.getAppliedIndex());
+    doc.put("state_digest", s.getStateDigest());
+    ArrayNode members = doc.putArray("members");
+    for (MemberStatus m : s.getMembersList()) {
+      ObjectNode member = members.addObject();
+      member.put("id", m.getId());
+      member.put("region", m.getRegion());
+      member.put("api", m.getApi());
+      member.put("role", m.getRole());
+      member.put("fresh", m.getFresh());
+      member.put("last_heartbeat", timeOrNull(m.getLastHeartbeatMs()));
+    }
+    return doc;
+  }
+
+  static ObjectNode targets(ListTargetsResponse r) {
+    ObjectNode doc = MAPPER.createObjectNode();
+    ArrayNode targets = doc.putArray("targets");
+    for (TargetStatus t : r.getTargetsList()) {
+      ObjectNode target = targets.addObject();
+      target.put("id", t.getId());
+      target.put("verdict", verdict(t.getVerdict()));
+      target.put("since", timeOrNull(t.getSinceMs()));
+      ObjectNode votes = target.putObject("votes");
+      for (RegionVote v : t.getVotesList()) {
+        votes.put(v.getNodeId(), v.getVote());
+      }
+      ObjectNode uptime = target.putObject("uptime");
+      uptime.put("24h", round(t.getUptime24H()));
+      uptime.put("7d", round(t.getUptime7D()));
+      uptime.put("30d", round(t.getUptime30D()));
+      target.set("labels", MAPPER.valueToTree(new TreeMap<>(t.getLabelsMap())));
+      target.put("open_incident", t.getOpenIncidentId().isEmpty() ? null : t.getOpenIncidentId());
+    }
+    return doc;
+  }
+
+  static ObjectNode incidents(ListIncidentsResponse r) {
+    ObjectNode doc = MAPPER.createObjectNode();
+    ArrayNode incidents = doc.putArray("incidents");
+    for (Incident i : r.getIncidentsList()) {
+      ObjectNode incident = incidents.addObject();
+      incident.put("id", i.getId());
+      incident.put("target", i.getTargetId());
+      incident.put("severity", i.getSeverity());
+      incident.put("state", i.getOpen() ? "open" : "resolved");
+      incident.put("started_at", timeOrNull(i.getStartedMs()));
+      incident.put("resolved_at", timeOrNull(i.getResolvedMs()));
+      ArrayNode regions = incident.putArray("regions");
+      i.getRegionsList().forEach(regions::add);
+    }
+    return doc;
+  }
+
+  private static double round(double percent) {
+    return Math.round(percent * 1000) / 1000.0;
+  }
+}

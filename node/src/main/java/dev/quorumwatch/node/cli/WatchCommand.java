@@ -1,0 +1,52 @@
+package dev.quorumwatch.node.cli;
+
+import dev.quorumwatch.proto.Event;
+import dev.quorumwatch.proto.WatchRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.util.Iterator;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "watch", mixinStandardHelpOptions = true,
+    description = "Stream events (verdict changes, incidents, deliveries) as the node applies them, until Ctrl-C.")
+final class WatchCommand implements Callable<Integer> {
+  @Option(names = "--json", description = "Print one JSON document per event, one per line.")
+  boolean json;
+
+  @Mixin
+  ClientOptions client;
+
+  @Override
+  public Integer call() {
+    ManagedChannel channel = client.channel();
+    try {
+      Iterator<Event> events = client.stub(channel).watch(WatchRequest.getDefaultInstance());
+      while (events.hasNext()) {
+        Event e = events.next();
+        if (json) {
+          System.out.println(Json.MAPPER.createObjectNode()
+              .put("at", Times.rfc3339(e.getAtMs()))
+              .put("kind", e.getKind())
+              .put("target", e.getTargetId().isEmpty() ? null : e.getTargetId())
+              .put("incident", e.getIncidentId().isEmpty() ? null : e.getIncidentId())
+              .put("verdict", e.getKind().equals("verdict") ? Json.verdict(e.getVerdict()) : null)
+              .put("previous_verdict", e.getKind().equals("verdict") ? Json.verdict(e.getPreviousVerdict()) : null)
+              .put("message", e.getMessage()));
+        } else {
+          System.out.printf("%s %-18s %s%s%s %s%n", Times.rfc3339(e.getAtMs()), e.getKind(), e.getTargetId(),
+              e.getKind().equals("verdict") ? " " + Json.verdict(e.getPreviousVerdict()) + " -> " + Json.verdict(e.getVerdict()) : "",
+              e.getIncidentId().isEmpty() ? "" : " [" + e.getIncidentId() + "]", e.getMessage());
+        }
+        System.out.flush();
+      }
+      return 0;
+    } catch (StatusRuntimeException e) {
+      throw new CliException(client.describe(e));
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+}

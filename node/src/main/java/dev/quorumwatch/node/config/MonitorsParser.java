@@ -1,0 +1,119 @@
+package dev.quorumwatch.node.config;
+
+import dev.quorumwatch.proto.HttpProbe;
+import dev.quorumwatch.proto.Label;
+import dev.quorumwatch.proto.MonitorsSpec;
+import dev.quorumwatch.proto.ReceiverSpec;
+import dev.quorumwatch.proto.TargetSpec;
+import dev.quorumwatch.proto.TcpProbe;
+import dev.quorumwatch.proto.WebhookSpec;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Reads and checks a monitors file ({@code monitors.yaml}) into the replicated spec. */
+public final class MonitorsParser {
+  static final long DEFAULT_INTERVAL_MS = 10_000;
+  static final long DEFAULT_TIMEOUT_MS_MAX = 5_000;
+  static final int DEFAULT_THRESHOLD = 2;
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  private MonitorsParser() {}
+
+  public static MonitorsSpec parse(String file, String text) throws ConfigException {
+    YamlTree root = YamlTree.parse(file, text).onlyKeys(Set.of("targets", "receivers"));
+    MonitorsSpec.Builder spec = MonitorsSpec.newBuilder();
+    Set<String> targetIds = new HashSet<>();
+    if (root.has("targets")) {
+      for (YamlTree t : root.list("targets")) {
+        TargetSpec target = parseTarget(t);
+        if (!targetIds.add(target.getId())) {
+          throw t.child("id").error("duplicate target id '" + target.getId() + "'");
+        }
+        spec.addTargets(target);
+      }
+    }
+    Set<String> receiverIds = new HashSet<>();
+    if (root.has("receivers")) {
+      for (YamlTree r : root.list("receivers")) {
+        r.onlyKeys(Set.of("id", "webhook"));
+        String id = id(r);
+        if (!receiverIds.add(id)) {
+          throw r.child("id").error("duplicate receiver id '" + id + "'");
+        }
+        YamlTree hook = r.object("webhook").onlyKeys(Set.of("url", "secret_env"));
+        spec.addReceivers(ReceiverSpec.newBuilder().setId(id).setWebhook(WebhookSpec.newBuilder()
+            .setUrl(httpUrl(hook, "url"))
+            .setSecretEnv(hook.string("secret_env", ""))));
+      }
+    }
+    return spec.build();
+  }
+
+  private static TargetSpec parseTarget(YamlTree t) throws ConfigException {
+    t.onlyKeys(Set.of("id", "http", "tcp", "interval", "timeout", "failure_threshold", "recovery_threshold", "labels"));
+    TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
+    if (t.has("http") == t.has("tcp")) {
+      throw t.error("expected exactly one probe: http or tcp");
+    }
+    if (t.has("http")) {
+      YamlTree http = t.object("http").onlyKeys(Set.of("url", "expect_status"));
+      HttpProbe.Builder probe = HttpProbe.newBuilder().setUrl(httpUrl(http, "url"));
+      if (http.has("expect_status")) {
+        List<YamlTree> codes = http.list("expect_status");
+        if (codes.isEmpty()) {
+          throw http.child("expect_status").error("expected at least one status code");
+        }
+        for (YamlTree code : codes) {
+          probe.addExpectStatus(code.asInt(100, 599));
+        }
+      } else {
+        probe.addExpectStatus(200);
+      }
+      target.setHttp(probe);
+    } else {
+      YamlTree tcp = t.object("tcp").onlyKeys(Set.of("address"));
+      HostPort address = tcp.address("address");
+      target.setTcp(TcpProbe.newBuilder().setHost(address.host()).setPort(address.port()));
+    }
+    long intervalMs = t.durationMs("interval", DEFAULT_INTERVAL_MS);
+    long timeoutMs = t.durationMs("timeout", Math.min(DEFAULT_TIMEOUT_MS_MAX, intervalMs * 8 / 10));
+    if (timeoutMs > intervalMs) {
+      throw t.child("timeout").error("expected at most the interval (" + Durations.format(intervalMs)
+          + "), got " + Durations.format(timeoutMs));
+    }
+    target.setIntervalMs(intervalMs)
+        .setTimeoutMs(timeoutMs)
+        .setFailureThreshold(t.integer("failure_threshold", DEFAULT_THRESHOLD, 1, 100))
+        .setRecoveryThreshold(t.integer("recovery_threshold", DEFAULT_THRESHOLD, 1, 100));
+    for (Map.Entry<String, String> label : new TreeMap<>(t.stringMap("labels")).entrySet()) {
+      target.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
+    }
+    return target.build();
+  }
+
+  private static String id(YamlTree t) throws ConfigException {
+    String id = t.string("id");
+    if (!ID.matcher(id).matches()) {
+      throw t.child("id").error("expected letters, digits, '.', '_' or '-' (at most 128), got '" + id + "'");
+    }
+    return id;
+  }
+
+  private static String httpUrl(YamlTree t, String key) throws ConfigException {
+    String url = t.string(key);
+    try {
+      URI uri = new URI(url);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return url;
+      }
+    } catch (Exception ignored) {
+      // reported below with the expectation
+    }
+    throw t.child(key).error("expected an http:// or https:// URL, got '" + url + "'");
+  }
+}

@@ -1,0 +1,30 @@
+package dev.quorumwatch.node.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** One node's configuration ({@code node.yaml}, DESIGN.md §6). */
+public record NodeConfig(
+    String nodeId,
+    String region,
+    Path dataDir,
+    HostPort raftListen,
+    HostPort apiListen,
+    HostPort httpListen,
+    String clusterId,
+    List<Peer> peers,
+    int quorum,
+    Optional<Path> monitorsFile) {
+
+  /** A cluster member as every node's configuration lists it. */
+  public record Peer(String id, String region, HostPort raft, HostPort api) {}
+
+  public Peer self() {
+    return peers.stream().filter(p -> p.id().equals(nodeId)).findFirst().orElseThrow();
+  }
+
+  public Optional<Peer> peer(String id) {
+    return peers.stream().filter(p -> p.id().equals(id)).findFirst();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.quorumwatch.node.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and checks {@code node.yaml}. Relative paths ({@code data_dir}, {@code monitors_file})
+ * are resolved against the directory of the config file, so a node starts the same way
+ * whatever its working directory.
+ */
+public final class NodeConfigLoader {
+  private NodeConfigLoader() {}
+
+  public static NodeConfig load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    return parse(file, text);
+  }
+
+  public static NodeConfig parse(Path file, String text) throws ConfigException {
+    Path base = file.toAbsolutePath().getParent();
+    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file"));
+
+    YamlTree node = root.object("node").onlyKeys(Set.of("id", "region", "data_dir", "listen"));
+    String id = node.string("id");
+    String region = node.string("region", id);
+    Path dataDir = base.resolve(node.string("data_dir")).normalize();
+    YamlTree listen = node.object("listen").onlyKeys(Set.of("raft", "api", "http"));
+    HostPort raft = listen.address("raft");
+    HostPort api = listen.address("api");
+    HostPort http = listen.address("http");
+
+    YamlTree cluster = root.object("cluster").onlyKeys(Set.of("id", "peers", "quorum"));
+    String clusterId = cluster.string("id");
+    List<NodeConfig.Peer> peers = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    List<YamlTree> peerTrees = cluster.list("peers");
+    if (peerTrees.isEmpty()) {
+      throw cluster.child("peers").error("expected at least one peer (every node, this one included)");
+    }
+    for (YamlTree p : peerTrees) {
+      p.onlyKeys(Set.of("id", "region", "raft", "api"));
+      String peerId = p.string("id");
+      if (!ids.add(peerId)) {
+        throw p.child("id").error("duplicate peer id '" + peerId + "'");
+      }
+      peers.add(new NodeConfig.Peer(peerId, p.string("region", peerId.equals(id) ? region : peerId),
+          p.address("raft"), p.address("api")));
+    }
+    if (!ids.contains(id)) {
+      throw cluster.child("peers").error("expected this node's id '" + id + "' among the peers");
+    }
+    int quorum = parseQuorum(cluster, peers.size());
+
+    Optional<Path> monitors = root.has("monitors_file")
+        ? Optional.of(base.resolve(root.string("monitors_file")).normalize())
+        : Optional.empty();
+    return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, monitors);
+  }
+
+  private static int parseQuorum(YamlTree cluster, int members) throws ConfigException {
+    int majority = members / 2 + 1;
+    if (!cluster.has("quorum")) {
+      return majority;
+    }
+    YamlTree q = cluster.child("quorum");
+    if (q.isText() && q.asString().equals("majority")) {
+      return majority;
+    }
+    if (q.isText()) {
+      throw q.error("expected 'majority' or a number from 1 to " + members + ", got '" + q.asString() + "'");
+    }
+    return q.asInt(1, members);
+  }
+}

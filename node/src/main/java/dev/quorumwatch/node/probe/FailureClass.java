@@ -1,0 +1,60 @@
+package dev.quorumwatch.node.probe;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/** Names why a probe failed, in the words operators search logs for. */
+public final class FailureClass {
+  public static final String TIMEOUT = "timeout";
+  public static final String REFUSED = "refused";
+  public static final String DNS = "dns";
+  public static final String TLS = "tls";
+  public static final String HTTP_STATUS = "http_status";
+  public static final String RESET = "reset";
+  public static final String RATE_LIMITED = "rate_limited";
+  public static final String ERROR = "error";
+
+  private FailureClass() {}
+
+  public static String of(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof HttpConnectTimeoutException || e instanceof HttpTimeoutException
+        || e instanceof TimeoutException || e instanceof InterruptedByTimeoutException) {
+      return TIMEOUT;
+    }
+    if (e instanceof ConnectException) {
+      return REFUSED;
+    }
+    if (e instanceof UnknownHostException || e instanceof UnresolvedAddressException) {
+      return DNS;
+    }
+    if (e instanceof SSLException) {
+      return TLS;
+    }
+    String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    if (message.contains("reset") || message.contains("closed") || message.contains("eof")) {
+      return RESET;
+    }
+    return ERROR;
+  }
+
+  public static String describe(Throwable error) {
+    Throwable e = unwrap(error);
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.quorumwatch.node.probe;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import dev.quorumwatch.proto.Observation;
+import dev.quorumwatch.proto.TargetSpec;
+import dev.quorumwatch.proto.VoteState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes every configured target on its interval and keeps this node's local view. Each
+ * target starts at its own phase within the interval (a hash of node and target), so
+ * probes spread over time and nodes do not hit a target in lockstep.
+ */
+public final class ProbeScheduler implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
+
+  private final String nodeId;
+  private final ScheduledExecutorService timer;
+  private final Prober http;
+  private final Prober tcp;
+  private final Consumer<Observation> onViewChange;
+  private final Meter probes;
+  private final Meter probeFailures;
+  private final Map<String, Scheduled> scheduled = new HashMap<>();
+
+  private final class Scheduled {
+    final TargetSpec spec;
+    final Debounce view;
+    ScheduledFuture<?> task;
+    boolean inFlight;
+
+    Scheduled(TargetSpec spec, Debounce view) {
+      this.spec = spec;
+      this.view = view;
+    }
+  }
+
+  public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Prober http, Prober tcp,
+      Consumer<Observation> onViewChange, MetricRegistry metrics) {
+    this.nodeId = nodeId;
+    this.timer = timer;
+    this.http = http;
+    this.tcp = tcp;
+    this.onViewChange = onViewChange;
+    this.probes = metrics.meter("quorumwatch.probes");
+    this.probeFailures = metrics.meter("quorumwatch.probe_failures");
+  }
+
+  /** Makes the probed set equal to {@code targets}: new ones start, removed ones stop, changed ones restart. */
+  public synchronized void reconcile(List<TargetSpec> targets) {
+    Map<String, TargetSpec> wanted = new HashMap<>();
+    for (TargetSpec t : targets) {
+      wanted.put(t.getId(), t);
+    }
+    for (String id : new ArrayList<>(scheduled.keySet())) {
+      TargetSpec next = wanted.get(id);
+      if (next == null || !next.equals(scheduled.get(id).spec)) {
+        scheduled.remove(id).task.cancel(false);
+      }
+    }
+    for (TargetSpec t : targets) {
+      if (!scheduled.containsKey(t.getId())) {
+        Scheduled s = new Scheduled(t, new Debounce(t.getId()));
+        long phaseMs = Math.floorMod((nodeId + "/" + t.getId()).hashCode(), (int) t.getIntervalMs());
+        s.task = timer.scheduleAtFixedRate(() -> launch(s), phaseMs, t.getIntervalMs(), TimeUnit.MILLISECONDS);
+        scheduled.put(t.getId(), s);
+      }
+    }
+  }
+
+  private void launch(Scheduled s) {
+    synchronized (this) {
+      if (s.inFlight || scheduled.get(s.spec.getId()) != s) {
+        return; // the previous probe still runs (it will time out), or the target was removed
+      }
+      s.inFlight = true;
+    }
+    Prober prober = s.spec.hasHttp() ? http : tcp;
+    prober.probe(s.spec).whenComplete((result, error) -> {
+      ProbeResult r = error != null
+          ? ProbeResult.failure(FailureClass.of(error), FailureClass.describe(error), 0)
+          : result;
+      Observation changed = null;
+      synchronized (this) {
+        s.inFlight = false;
+        if (scheduled.get(s.spec.getId()) != s) {
+          return;
+        }
+        probes.mark();
+        if (!r.ok()) {
+          probeFailures.mark();
+        }
+        if (s.view.record(r, s.spec.getFailureThreshold(), s.spec.getRecoveryThreshold())) {
+          changed = s.view.observation();
+        }
+      }
+      if (changed != null) {
+        log.info("local view changed target={} state={} class={} detail=\"{}\"", changed.getTargetId(),
+            changed.getState() == VoteState.VOTE_DOWN ? "down" : "up", changed.getFailureClass(), changed.getDetail());
+        onViewChange.accept(changed);
+      }
+    });
+  }
+
+  /** Everything this node currently thinks, for a full report. */
+  public synchronized List<Observation> fullView() {
+    List<Observation> view = new ArrayList<>();
+    for (Scheduled s : scheduled.values()) {
+      if (s.view.state() != VoteState.VOTE_UNSPECIFIED) {
+        view.add(s.view.observation());
+      }
+    }
+    return view;
+  }
+
+  @Override
+  public synchronized void close() {
+    scheduled.values().forEach(s -> s.task.cancel(false));
+    scheduled.clear();
+  }
+}

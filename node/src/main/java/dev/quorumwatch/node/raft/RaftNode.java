@@ -1,0 +1,190 @@
+package dev.quorumwatch.node.raft;
+
+import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
+import dev.quorumwatch.node.config.NodeConfig;
+import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.CommandReply;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * This node's Raft member (server) and its client into the group. Owns everything Ratis:
+ * configuration, group identity, leadership questions.
+ */
+public final class RaftNode implements CommandSink, AutoCloseable {
+  static final long SNAPSHOT_EVERY_ENTRIES = 20_000;
+  static final long LEADERSHIP_CHECK_TIMEOUT_MS = 1_000;
+
+  private final NodeConfig config;
+  private final RaftGroup group;
+  private final RaftPeerId selfId;
+  private final RaftServer server;
+  private final RaftClient client;
+  private final ClientId leadershipClientId = ClientId.randomId();
+  private final AtomicLong leadershipCallIds = new AtomicLong();
+
+  public RaftNode(NodeConfig config, MonitorStateMachine stateMachine) throws IOException {
+    this.config = config;
+    this.group = groupOf(config);
+    this.selfId = RaftPeerId.valueOf(config.nodeId());
+    RaftProperties props = serverProperties(config);
+    this.server = RaftServer.newBuilder()
+        .setServerId(selfId)
+        .setGroup(group)
+        .setProperties(props)
+        .setStateMachine(stateMachine)
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    RaftProperties clientProps = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
+    this.client = RaftClient.newBuilder()
+        .setProperties(clientProps)
+        .setRaftGroup(group)
+        .setLeaderId(null)
+        // Bounded: a caller that gets no answer in ~5 s resends its own way (the reporter
+        // with a full view at the next heartbeat), rather than queueing behind a dead leader.
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+        .build();
+  }
+
+  static RaftGroup groupOf(NodeConfig config) {
+    UUID uuid = UUID.nameUUIDFromBytes(("quorumwatch:" + config.clusterId()).getBytes(StandardCharsets.UTF_8));
+    List<RaftPeer> peers = config.peers().stream()
+        .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raft().toString()).build())
+        .toList();
+    return RaftGroup.valueOf(RaftGroupId.valueOf(uuid), peers);
+  }
+
+  private static RaftProperties serverProperties(NodeConfig config) {
+    RaftProperties props = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
+    GrpcConfigKeys.Server.setHost(props, config.raftListen().host());
+    GrpcConfigKeys.Server.setPort(props, config.raftListen().port());
+    RaftServerConfigKeys.setStorageDir(props, List.of(config.dataDir().toFile()));
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, SNAPSHOT_EVERY_ENTRIES);
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+    // Leadership confirmation for deliveries uses linearizable reads; with the lease the
+    // leader answers them locally while a majority acknowledged it within 0.9 x the minimum
+    // election timeout, and refuses once that lapses.
+    RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, true);
+    return props;
+  }
+
+  public void start() throws IOException {
+    server.start();
+  }
+
+  @Override
+  public CompletableFuture<CommandReply> submit(Command command) {
+    return client.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())))
+        .thenApply(RaftNode::decodeReply);
+  }
+
+  private static CommandReply decodeReply(RaftClientReply reply) {
+    if (!reply.isSuccess()) {
+      throw new CompletionException(reply.getException() != null
+          ? reply.getException()
+          : new IOException("command not committed"));
+    }
+    try {
+      return CommandReply.parseFrom(reply.getMessage().getContent().toByteArray());
+    } catch (IOException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  /**
+   * Completes true only if this node is the leader and a majority still follows it (a
+   * linearizable read served by this node itself).
+   */
+  public CompletableFuture<Boolean> confirmLeadership() {
+    if (!isLeaderReady()) {
+      return CompletableFuture.completedFuture(false);
+    }
+    // Straight to the local server, not through the client: a read queued behind this
+    // node's own writes in the client's ordered stream would wait for them.
+    RaftClientRequest read = RaftClientRequest.newBuilder()
+        .setClientId(leadershipClientId)
+        .setServerId(selfId)
+        .setGroupId(group.getGroupId())
+        .setCallId(leadershipCallIds.incrementAndGet())
+        .setMessage(Message.valueOf("lead?"))
+        .setType(RaftClientRequest.readRequestType())
+        .setTimeoutMs(LEADERSHIP_CHECK_TIMEOUT_MS)
+        .build();
+    try {
+      return server.submitClientRequestAsync(read)
+          .orTimeout(LEADERSHIP_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+          .handle((reply, error) -> error == null && reply.isSuccess());
+    } catch (IOException e) {
+      return CompletableFuture.completedFuture(false);
+    }
+  }
+
+  private Optional<DivisionInfo> info() {
+    try {
+      return Optional.of(server.getDivision(group.getGroupId()).getInfo());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  public boolean isLeaderReady() {
+    return info().map(i -> i.isLeader() && i.isLeaderReady()).orElse(false);
+  }
+
+  public Optional<String> leaderId() {
+    return info().map(DivisionInfo::getLeaderId).map(RaftPeerId::toString);
+  }
+
+  public long term() {
+    return info().map(DivisionInfo::getCurrentTerm).orElse(0L);
+  }
+
+  public String selfId() {
+    return selfId.toString();
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      client.close();
+    } finally {
+      server.close();
+    }
+  }
+}

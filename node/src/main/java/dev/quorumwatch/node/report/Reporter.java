@@ -1,0 +1,121 @@
+package dev.quorumwatch.node.report;
+
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.MetricRegistry;
+import dev.quorumwatch.node.raft.CommandSink;
+import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.Observation;
+import dev.quorumwatch.proto.ReportView;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends this node's view to the cluster: changes as soon as they happen, batched while a
+ * write is in flight (one write at a time, so reports apply in the order they were made),
+ * and a heartbeat every interval. After a failed write or a leader change the next report
+ * carries the full view, so nothing a lost write carried stays lost.
+ */
+public final class Reporter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Reporter.class);
+
+  private final String nodeId;
+  private final String region;
+  private final CommandSink sink;
+  private final Supplier<List<Observation>> fullView;
+  private final ScheduledExecutorService timer;
+  private final Histogram batchSizes;
+  private final Map<String, Observation> pending = new LinkedHashMap<>();
+  private boolean sendFull = true;
+  private boolean inFlight;
+  private boolean heartbeatDue;
+  private boolean closed;
+  private boolean lastWriteFailed;
+  private ScheduledFuture<?> heartbeats;
+
+  public Reporter(String nodeId, String region, CommandSink sink, Supplier<List<Observation>> fullView,
+      ScheduledExecutorService timer, MetricRegistry metrics) {
+    this.nodeId = nodeId;
+    this.region = region;
+    this.sink = sink;
+    this.fullView = fullView;
+    this.timer = timer;
+    this.batchSizes = metrics.histogram("quorumwatch.reporter.batch_size");
+  }
+
+  public void start(long heartbeatIntervalMs) {
+    heartbeats = timer.scheduleAtFixedRate(this::heartbeat, 0, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  public void onViewChange(Observation observation) {
+    synchronized (this) {
+      pending.put(observation.getTargetId(), observation);
+    }
+    flush();
+  }
+
+  /** A new leader may not have seen writes that were in flight: resend everything. */
+  public synchronized void onLeaderChanged() {
+    sendFull = true;
+  }
+
+  private void heartbeat() {
+    synchronized (this) {
+      heartbeatDue = true;
+    }
+    flush();
+  }
+
+  private void flush() {
+    ReportView.Builder report = ReportView.newBuilder().setNodeId(nodeId).setRegion(region);
+    synchronized (this) {
+      if (inFlight || closed || (pending.isEmpty() && !heartbeatDue && !sendFull)) {
+        return;
+      }
+      if (sendFull) {
+        report.setFull(true).addAllObservations(fullView.get());
+        sendFull = false;
+      } else {
+        report.addAllObservations(pending.values());
+      }
+      pending.clear();
+      heartbeatDue = false;
+      inFlight = true;
+    }
+    batchSizes.update(report.getObservationsCount());
+    sink.submit(Command.newBuilder().setReportView(report).build()).whenComplete((reply, error) -> {
+      synchronized (this) {
+        inFlight = false;
+        boolean failed = error != null || !reply.getAccepted();
+        if (failed) {
+          sendFull = true;
+          if (!lastWriteFailed) {
+            log.warn("report not committed node={} error=\"{}\"", nodeId,
+                error != null ? error.getMessage() : reply.getError());
+          }
+        } else if (lastWriteFailed) {
+          log.info("reports committed again node={}", nodeId);
+        }
+        lastWriteFailed = failed;
+        if (failed || closed) {
+          return; // the next heartbeat retries, with the full view
+        }
+      }
+      flush();
+    });
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (heartbeats != null) {
+      heartbeats.cancel(false);
+    }
+  }
+}
