@@ -52,6 +52,10 @@ public final class Coordinator {
   private int incidentsOpenedInEntry;
 
   public ApplyOutcome apply(long index, Command command) {
+    String problem = problem(command);
+    if (problem != null) {
+      return ApplyOutcome.rejected(problem); // a rejected command changes nothing, not even the clock
+    }
     clockMs = Math.max(clockMs, command.getAtMs());
     incidentsOpenedInEntry = 0;
     List<Event> events = new ArrayList<>();
@@ -72,24 +76,14 @@ public final class Coordinator {
         evaluateAll = false;
       }
       case APPLY_MONITORS -> {
-        String problem = MonitorsCheck.problem(command.getApplyMonitors().getSpec());
-        if (problem != null) {
-          return ApplyOutcome.rejected(problem);
-        }
         replaceMonitors(index, command.getApplyMonitors().getSpec(), events);
         evaluateAll = true;
       }
       case SET_CLUSTER -> {
-        String problem = Membership.validate(command.getSetCluster());
-        if (problem != null) {
-          return ApplyOutcome.rejected(problem);
-        }
         membership.configure(command.getSetCluster());
         evaluateAll = true;
       }
-      default -> {
-        return ApplyOutcome.rejected("unknown command " + command.getKindCase());
-      }
+      default -> throw new IllegalStateException("checked by problem(): " + command.getKindCase());
     }
     SortedSet<String> fresh = membership.freshNodes(clockMs);
     if (evaluateAll || !fresh.equals(freshAtLastEvaluation)) {
@@ -103,6 +97,16 @@ public final class Coordinator {
     }
     freshAtLastEvaluation = fresh;
     return new ApplyOutcome(true, "", events);
+  }
+
+  private static String problem(Command command) {
+    return switch (command.getKindCase()) {
+      case APPLY_MONITORS -> MonitorsCheck.problem(command.getApplyMonitors().getSpec());
+      case SET_CLUSTER -> Membership.validate(command.getSetCluster());
+      case REPORT_VIEW -> command.getReportView().getNodeId().isEmpty() ? "report without a node id" : null;
+      case TICK, DELIVERED -> null;
+      default -> "unknown command " + command.getKindCase();
+    };
   }
 
   private void recordReport(ReportView report, Set<String> touched) {
