@@ -42,8 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MonitorNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MonitorNode.class);
-  public static final long HEARTBEAT_INTERVAL_MS = 1_000;
-  public static final long STALE_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS;
 
   private final NodeConfig config;
   private final MetricRegistry metrics = new MetricRegistry();
@@ -79,8 +77,8 @@ public final class MonitorNode implements AutoCloseable {
     this.dispatcher = new WebhookDispatcher(state, raft, new WebhookSender(webhookClient), dispatcherThread,
         System::currentTimeMillis, new Backoff(WebhookDispatcher.RETRY_BASE_MS, WebhookDispatcher.RETRY_MAX_MS, new Random()),
         System::getenv, "http://" + config.httpListen() + "/", metrics);
-    this.ticker = new Ticker(raft, state::appliedIndex, timers, HEARTBEAT_INTERVAL_MS);
-    this.settings = new ClusterSettingsPublisher(config, state, raft, STALE_AFTER_MS);
+    this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
+    this.settings = new ClusterSettingsPublisher(config, state, raft);
     this.leadership = new LeadershipWatcher(raft, timers, new LeadershipWatcher.LeaderDuty() {
       @Override
       public void startLeading() {
@@ -152,7 +150,7 @@ public final class MonitorNode implements AutoCloseable {
     started.add(raft);
     probes.reconcile(targets());
     started.add(probes);
-    reporter.start(HEARTBEAT_INTERVAL_MS);
+    reporter.start(config.heartbeatIntervalMs());
     started.add(reporter);
     leadership.start();
     started.add(leadership);

@@ -15,7 +15,10 @@ public record NodeConfig(
     String clusterId,
     List<Peer> peers,
     int quorum,
+    long heartbeatIntervalMs,
+    long staleAfterMs,
     Optional<Path> monitorsFile) {
+  public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 
   /** A cluster member as every node's configuration lists it. */
   public record Peer(String id, String region, HostPort raft, HostPort api) {}

@@ -40,7 +40,7 @@ public final class NodeConfigLoader {
     HostPort api = listen.address("api");
     HostPort http = listen.address("http");
 
-    YamlTree cluster = root.object("cluster").onlyKeys(Set.of("id", "peers", "quorum"));
+    YamlTree cluster = root.object("cluster").onlyKeys(Set.of("id", "peers", "quorum", "heartbeat_interval", "stale_after"));
     String clusterId = cluster.string("id");
     List<NodeConfig.Peer> peers = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -61,11 +61,18 @@ public final class NodeConfigLoader {
       throw cluster.child("peers").error("expected this node's id '" + id + "' among the peers");
     }
     int quorum = parseQuorum(cluster, peers.size());
+    long heartbeatMs = cluster.durationMs("heartbeat_interval", NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS);
+    long staleAfterMs = cluster.durationMs("stale_after", 3 * heartbeatMs);
+    if (staleAfterMs <= heartbeatMs) {
+      throw cluster.child("stale_after").error("expected more than heartbeat_interval ("
+          + Durations.format(heartbeatMs) + "), got " + Durations.format(staleAfterMs));
+    }
 
     Optional<Path> monitors = root.has("monitors_file")
         ? Optional.of(base.resolve(root.string("monitors_file")).normalize())
         : Optional.empty();
-    return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, monitors);
+    return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum,
+        heartbeatMs, staleAfterMs, monitors);
   }
 
   private static int parseQuorum(YamlTree cluster, int members) throws ConfigException {

@@ -25,20 +25,18 @@ public final class ClusterSettingsPublisher {
   private final NodeConfig config;
   private final MonitorStateMachine state;
   private final CommandSink sink;
-  private final long staleAfterMs;
 
-  public ClusterSettingsPublisher(NodeConfig config, MonitorStateMachine state, CommandSink sink, long staleAfterMs) {
+  public ClusterSettingsPublisher(NodeConfig config, MonitorStateMachine state, CommandSink sink) {
     this.config = config;
     this.state = state;
     this.sink = sink;
-    this.staleAfterMs = staleAfterMs;
   }
 
   public SetCluster desired() {
     SetCluster.Builder s = SetCluster.newBuilder()
         .setClusterId(config.clusterId())
         .setQuorum(config.quorum())
-        .setStaleAfterMs(staleAfterMs);
+        .setStaleAfterMs(config.staleAfterMs());
     for (NodeConfig.Peer p : config.peers()) {
       s.addMembers(Member.newBuilder().setId(p.id()).setRegion(p.region()).setApi(p.api().toString()));
     }

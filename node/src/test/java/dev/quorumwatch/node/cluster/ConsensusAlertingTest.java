@@ -1,0 +1,167 @@
+package dev.quorumwatch.node.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quorumwatch.node.testing.Monitors;
+import dev.quorumwatch.node.testing.NodeProcesses;
+import dev.quorumwatch.node.testing.TargetServer;
+import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.node.testing.WebhookReceiver.Received;
+import dev.quorumwatch.proto.ApplyRequest;
+import dev.quorumwatch.proto.ListTargetsRequest;
+import dev.quorumwatch.proto.TargetStatus;
+import dev.quorumwatch.proto.Verdict;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A 3-node cluster (separate processes) probing a real HTTP target every second with
+ * thresholds of 2, notifying two real webhook receivers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsensusAlertingTest {
+  static final long DETECTION_BUDGET_MS = 2 * 1000 + 1000;
+
+  NodeProcesses cluster;
+  TargetServer target;
+  WebhookReceiver ops;
+  WebhookReceiver oncall;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    target = new TargetServer();
+    ops = new WebhookReceiver();
+    oncall = new WebhookReceiver();
+    cluster = new NodeProcesses("alerting", 3);
+    cluster.startAll();
+    cluster.awaitLeader(Duration.ofSeconds(30));
+    cluster.apply(Monitors.oneTarget("api", target.url(), ops.url(), oncall.url()));
+    awaitVerdict(Verdict.VERDICT_UP, Duration.ofSeconds(15));
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    cluster.close();
+    target.close();
+    ops.close();
+    oncall.close();
+  }
+
+  @Test
+  @Order(1)
+  void everyProbeNamesItsNodeAndRegion() {
+    assertThat(target.userAgentsSeen()).anySatisfy(ua -> assertThat(ua).matches("quorumwatch/\\S+ \\(node=us-west; region=us-west\\)"));
+    assertThat(target.userAgentsSeen()).anySatisfy(ua -> assertThat(ua).contains("node=eu-west; region=eu-west"));
+  }
+
+  @Test
+  @Order(2)
+  void anOutageSeenByAllRegionsPagesOncePerReceiverWithinBudgetAndResolvesOnce() {
+    List<Long> detectMs = new ArrayList<>();
+    List<Long> resolveMs = new ArrayList<>();
+    for (int incident = 0; incident < 3; incident++) {
+      int firingBefore = ops.receivedWithStatus("firing").size();
+      int resolvedBefore = ops.receivedWithStatus("resolved").size();
+      long downAt = System.currentTimeMillis();
+      target.setUp(false);
+      await().atMost(Duration.ofMillis(DETECTION_BUDGET_MS + 2000))
+          .until(() -> ops.receivedWithStatus("firing").size() > firingBefore && oncall.receivedWithStatus("firing").size() > firingBefore);
+      Received firing = ops.receivedWithStatus("firing").get(firingBefore);
+      detectMs.add(firing.atMs() - downAt);
+      assertThat(firing.atMs() - downAt).as("firing within failure_threshold x interval + 1 s").isLessThanOrEqualTo(DETECTION_BUDGET_MS);
+      assertThat(firing.alertname()).isEqualTo("TargetDown");
+      assertThat(firing.target()).isEqualTo("api");
+      assertThat(firing.body().path("version").asText()).isEqualTo("4");
+      assertThat(firing.body().path("alerts").path(0).path("labels").path("severity").asText()).isEqualTo("critical");
+      assertThat(firing.body().path("alerts").path(0).path("labels").path("cluster").asText()).isEqualTo("test");
+      assertThat(firing.regions().split(",").length).isGreaterThanOrEqualTo(2);
+
+      long upAt = System.currentTimeMillis();
+      target.setUp(true);
+      await().atMost(Duration.ofMillis(DETECTION_BUDGET_MS + 2000))
+          .until(() -> ops.receivedWithStatus("resolved").size() > resolvedBefore && oncall.receivedWithStatus("resolved").size() > resolvedBefore);
+      resolveMs.add(ops.receivedWithStatus("resolved").get(resolvedBefore).atMs() - upAt);
+      awaitVerdict(Verdict.VERDICT_UP, Duration.ofSeconds(10));
+    }
+    System.out.printf("detect ms %s, resolve ms %s%n", detectMs, resolveMs);
+    for (WebhookReceiver receiver : List.of(ops, oncall)) {
+      List<Received> all = receiver.received();
+      // Exactly one firing and one resolved per incident, each with its own key, firing first.
+      assertThat(all.stream().map(Received::incidentId).distinct()).hasSize(3);
+      for (String incident : all.stream().map(Received::incidentId).distinct().toList()) {
+        List<Received> forIncident = all.stream().filter(r -> r.incidentId().equals(incident)).toList();
+        assertThat(forIncident).extracting(Received::status).containsExactly("firing", "resolved");
+        assertThat(forIncident).extracting(Received::idempotencyKey).doesNotHaveDuplicates();
+      }
+    }
+  }
+
+  @Test
+  @Order(3)
+  void anOutageSeenByOneRegionOnlyNeverPages() {
+    int before = ops.received().size();
+    target.setDownOnlyFor(Set.of("eu-west"));
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> verdict() == Verdict.VERDICT_REGIONAL);
+      // Long past the detection budget: still regional, and nobody paged.
+      await().pollDelay(Duration.ofMillis(DETECTION_BUDGET_MS + 1000)).atMost(Duration.ofSeconds(10))
+          .until(() -> true);
+      assertThat(verdict()).isEqualTo(Verdict.VERDICT_REGIONAL);
+      assertThat(ops.received()).hasSize(before);
+      assertThat(oncall.received()).hasSize(before);
+    } finally {
+      target.setDownOnlyFor(Set.of());
+    }
+    awaitVerdict(Verdict.VERDICT_UP, Duration.ofSeconds(10));
+  }
+
+  @Test
+  @Order(4)
+  void anInvalidMonitorsFileIsRejectedWithItsFieldPathAndChangesNothing() {
+    String bad = Monitors.oneTarget("api", target.url(), ops.url()).replace("interval: 1s", "interval: fast");
+    assertThat(catchApply(bad))
+        .hasMessageContaining("monitors.yaml: targets[0].interval: expected a positive duration");
+    String unknownKey = Monitors.oneTarget("api", target.url(), ops.url()).replace("timeout: 800ms", "timeout: 800ms\n    retries: 3");
+    assertThat(catchApply(unknownKey)).hasMessageContaining("targets[0].retries: unknown key");
+    List<TargetStatus> targets = cluster.client(0).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList();
+    assertThat(targets).extracting(TargetStatus::getId).containsExactly("api");
+  }
+
+  private StatusRuntimeException catchApply(String yaml) {
+    try {
+      cluster.client(1).apply(ApplyRequest.newBuilder().setYaml(yaml).setFileName("monitors.yaml").build());
+    } catch (StatusRuntimeException e) {
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+      return e;
+    }
+    throw new AssertionError("an invalid monitors file was accepted");
+  }
+
+  private Verdict verdict() {
+    return cluster.client(cluster.anyRunning()).listTargets(ListTargetsRequest.getDefaultInstance())
+        .getTargets(0).getVerdict();
+  }
+
+  private void awaitVerdict(Verdict expected, Duration within) {
+    await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
+      try {
+        return verdict() == expected;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    });
+  }
+}

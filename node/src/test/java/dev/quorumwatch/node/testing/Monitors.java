@@ -1,0 +1,24 @@
+package dev.quorumwatch.node.testing;
+
+/** Monitors files for tests: one HTTP target probed every second, thresholds 2. */
+public final class Monitors {
+  private Monitors() {}
+
+  public static String oneTarget(String targetId, String targetUrl, String... receiverUrls) {
+    StringBuilder yaml = new StringBuilder("""
+        targets:
+          - id: %s
+            http: {url: "%s", expect_status: [200]}
+            interval: 1s
+            timeout: 800ms
+            failure_threshold: 2
+            recovery_threshold: 2
+            labels: {service: api}
+        receivers:
+        """.formatted(targetId, targetUrl));
+    for (int i = 0; i < receiverUrls.length; i++) {
+      yaml.append("  - id: r").append(i).append("\n    webhook: {url: \"").append(receiverUrls[i]).append("\"}\n");
+    }
+    return yaml.toString();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.quorumwatch.node.testing;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real HTTP target on loopback. It can be down for everyone, or only for the probes of
+ * chosen nodes (recognised by the {@code node=<id>} in their User-Agent).
+ */
+public final class TargetServer implements AutoCloseable {
+  private static final Pattern NODE = Pattern.compile("node=([^;)]+)");
+  private final HttpServer server;
+  private final AtomicBoolean up = new AtomicBoolean(true);
+  private final Set<String> downForNodes = ConcurrentHashMap.newKeySet();
+  private final Set<String> userAgentsSeen = ConcurrentHashMap.newKeySet();
+
+  public TargetServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.createContext("/health", ex -> {
+      String ua = String.valueOf(ex.getRequestHeaders().getFirst("User-Agent"));
+      userAgentsSeen.add(ua);
+      Matcher m = NODE.matcher(ua);
+      boolean failForThisNode = m.find() && downForNodes.contains(m.group(1));
+      int status = up.get() && !failForThisNode ? 200 : 503;
+      ex.sendResponseHeaders(status, -1);
+      ex.close();
+    });
+    server.start();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/health";
+  }
+
+  public void setUp(boolean value) {
+    up.set(value);
+  }
+
+  public void setDownOnlyFor(Set<String> nodeIds) {
+    downForNodes.clear();
+    downForNodes.addAll(nodeIds);
+  }
+
+  public Set<String> userAgentsSeen() {
+    return Set.copyOf(userAgentsSeen);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
