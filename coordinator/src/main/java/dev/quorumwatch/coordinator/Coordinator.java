@@ -112,17 +112,9 @@ public final class Coordinator {
   private void recordReport(ReportView report, Set<String> touched) {
     String nodeId = report.getNodeId();
     membership.heartbeat(nodeId, report.getRegion(), clockMs);
-    if (report.getFull()) {
-      Set<String> mentioned = new HashSet<>();
-      for (Observation o : report.getObservationsList()) {
-        mentioned.add(o.getTargetId());
-      }
-      for (TargetTrack track : tracks.values()) {
-        if (!mentioned.contains(track.targetId) && track.votesByNode.remove(nodeId) != null) {
-          touched.add(track.targetId);
-        }
-      }
-    }
+    // Targets a report does not mention keep this node's last vote, even in a full report:
+    // a node that just restarted has no opinion yet, and its last one stands until it forms
+    // a new one. Dropping it would let the remaining votes resolve a real outage.
     for (Observation o : report.getObservationsList()) {
       TargetTrack track = tracks.get(o.getTargetId());
       if (track == null || o.getState() == VoteState.VOTE_UNSPECIFIED) {

@@ -1,0 +1,106 @@
+package dev.quorumwatch.node.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quorumwatch.node.testing.Monitors;
+import dev.quorumwatch.node.testing.NodeProcesses;
+import dev.quorumwatch.node.testing.TargetServer;
+import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.node.testing.WebhookReceiver.Received;
+import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.ListIncidentsRequest;
+import dev.quorumwatch.proto.ListTargetsRequest;
+import dev.quorumwatch.proto.StatusResponse;
+import dev.quorumwatch.proto.Verdict;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** All nodes crash and restart from their data_dir: targets, incidents and undelivered notifications survive. */
+class FullRestartTest {
+  NodeProcesses cluster;
+  TargetServer target;
+  WebhookReceiver receiver;
+
+  @AfterEach
+  void stop() throws Exception {
+    cluster.close();
+    target.close();
+    receiver.close();
+  }
+
+  @Test
+  void aClusterRestartedFromItsDataDirsKeepsItsStateAndDeliversWhatWasPending() throws Exception {
+    target = new TargetServer();
+    receiver = new WebhookReceiver();
+    cluster = new NodeProcesses("full-restart", 3);
+    cluster.startAll();
+    cluster.awaitLeader(Duration.ofSeconds(30));
+    cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
+    await().atMost(Duration.ofSeconds(15)).until(() -> verdict() == Verdict.VERDICT_UP);
+
+    receiver.failWith(500);
+    target.setUp(false);
+    await().atMost(Duration.ofSeconds(10)).until(() -> receiver.rejectedCount() > 0);
+    String incidentId = openIncident().getId();
+
+    for (int i = 0; i < 3; i++) {
+      cluster.kill(i);
+    }
+    cluster.startAll();
+    cluster.awaitLeader(Duration.ofSeconds(30));
+    // Everything is back from disk before any node probed again.
+    assertThat(cluster.client(0).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList())
+        .extracting(t -> t.getId()).containsExactly("api");
+    await().atMost(Duration.ofSeconds(10)).until(() -> openIncidentOrNull() != null);
+    assertThat(openIncident().getId()).isEqualTo(incidentId);
+
+    receiver.succeed();
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.receivedWithStatus("firing").isEmpty());
+    Received firing = receiver.receivedWithStatus("firing").get(0);
+    assertThat(firing.idempotencyKey()).isEqualTo(incidentId + "/r0/firing");
+
+    target.setUp(true);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.receivedWithStatus("resolved").isEmpty());
+    assertThat(receiver.received()).extracting(Received::status).containsExactly("firing", "resolved");
+
+    // Once quiet, every replica holds the same state.
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      Set<String> digests = new HashSet<>();
+      Set<Long> indexes = new HashSet<>();
+      for (int i = 0; i < 3; i++) {
+        StatusResponse s = cluster.status(i).orElse(null);
+        if (s == null) {
+          return false;
+        }
+        digests.add(s.getStateDigest() + "@" + s.getAppliedIndex());
+        indexes.add(s.getAppliedIndex());
+      }
+      return indexes.size() == 1 && digests.size() == 1;
+    });
+  }
+
+  private Verdict verdict() {
+    try {
+      return cluster.client(0).listTargets(ListTargetsRequest.getDefaultInstance()).getTargets(0).getVerdict();
+    } catch (RuntimeException e) {
+      return Verdict.VERDICT_UNKNOWN;
+    }
+  }
+
+  private Incident openIncident() {
+    Incident open = openIncidentOrNull();
+    assertThat(open).isNotNull();
+    return open;
+  }
+
+  private Incident openIncidentOrNull() {
+    List<Incident> incidents = cluster.client(cluster.anyRunning())
+        .listIncidents(ListIncidentsRequest.getDefaultInstance()).getIncidentsList();
+    return incidents.stream().filter(Incident::getOpen).findFirst().orElse(null);
+  }
+}
