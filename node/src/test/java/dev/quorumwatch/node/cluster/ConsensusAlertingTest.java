@@ -3,6 +3,10 @@ package dev.quorumwatch.node.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quorumwatch.node.alert.WebhookSigner;
+import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.Monitors;
 import dev.quorumwatch.node.testing.NodeProcesses;
 import dev.quorumwatch.node.testing.TargetServer;
@@ -34,6 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsensusAlertingTest {
   static final long DETECTION_BUDGET_MS = 2 * 1000 + 1000;
+  static final ObjectMapper JSON = new ObjectMapper();
 
   NodeProcesses cluster;
   TargetServer target;
@@ -88,6 +93,7 @@ class ConsensusAlertingTest {
       assertThat(firing.body().path("alerts").path(0).path("labels").path("severity").asText()).isEqualTo("critical");
       assertThat(firing.body().path("alerts").path(0).path("labels").path("cluster").asText()).isEqualTo("test");
       assertThat(firing.regions().split(",").length).isGreaterThanOrEqualTo(2);
+      assertSignedWithTheReceiverSecret(firing);
 
       long upAt = System.currentTimeMillis();
       target.setUp(true);
@@ -138,6 +144,47 @@ class ConsensusAlertingTest {
     assertThat(catchApply(unknownKey)).hasMessageContaining("targets[0].retries: unknown key");
     List<TargetStatus> targets = cluster.client(0).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList();
     assertThat(targets).extracting(TargetStatus::getId).containsExactly("api");
+  }
+
+  @Test
+  @Order(5)
+  void theCliPrintsTheDocumentedJsonDocumentsFromAnyNode() throws Exception {
+    Cli.Result status = Cli.run("status", "--server", cluster.api(2), "--json");
+    assertThat(status.exitCode()).isZero();
+    JsonNode s = JSON.readTree(status.stdout());
+    assertThat(s.path("cluster").asText()).isEqualTo("test");
+    int leader = cluster.awaitLeader(Duration.ofSeconds(5));
+    assertThat(s.path("leader").asText()).isEqualTo(cluster.id(leader));
+    assertThat(s.path("leader_api").asText()).isEqualTo(cluster.api(leader));
+    assertThat(s.path("term").asLong()).isPositive();
+    assertThat(s.path("members")).hasSize(3);
+    JsonNode member = s.path("members").path(0);
+    assertThat(member.path("id").asText()).isEqualTo("us-west");
+    assertThat(member.path("role").asText()).isIn("LEADER", "FOLLOWER");
+    assertThat(member.path("fresh").asBoolean()).isTrue();
+    assertThat(member.path("last_heartbeat").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+
+    Cli.Result targets = Cli.run("targets", "--server", cluster.api(1), "--json");
+    JsonNode t = JSON.readTree(targets.stdout()).path("targets").path(0);
+    assertThat(t.path("id").asText()).isEqualTo("api");
+    assertThat(t.path("verdict").asText()).isEqualTo("UP");
+    assertThat(t.path("votes").path("us-east").asText()).isEqualTo("up");
+    assertThat(t.path("uptime").path("24h").asDouble()).isBetween(50.0, 100.0);
+    assertThat(t.path("labels").path("service").asText()).isEqualTo("api");
+
+    Cli.Result incidents = Cli.run("incidents", "--server", cluster.api(0), "--json");
+    JsonNode i = JSON.readTree(incidents.stdout()).path("incidents").path(0);
+    assertThat(i.path("target").asText()).isEqualTo("api");
+    assertThat(i.path("severity").asText()).isEqualTo("critical");
+    assertThat(i.path("state").asText()).isEqualTo("resolved");
+    assertThat(i.path("started_at").asText()).endsWith("Z");
+    assertThat(i.path("regions").size()).isGreaterThanOrEqualTo(2);
+  }
+
+  private static void assertSignedWithTheReceiverSecret(Received r) {
+    String t = r.signature().replaceAll("^t=(\\d+),v1=.*$", "$1");
+    assertThat(r.signature()).isEqualTo(WebhookSigner.sign(Monitors.SECRET, Long.parseLong(t), r.rawBody()));
+    assertThat(Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(t))).isLessThan(60);
   }
 
   private StatusRuntimeException catchApply(String yaml) {

@@ -1,7 +1,13 @@
 package dev.quorumwatch.node.testing;
 
-/** Monitors files for tests: one HTTP target probed every second, thresholds 2. */
+/**
+ * Monitors files for tests: one HTTP target probed every second, thresholds 2; receivers
+ * sign with the secret in {@link #SECRET_ENV}, which {@link NodeProcesses} sets to {@link #SECRET}.
+ */
 public final class Monitors {
+  public static final String SECRET_ENV = "QW_TEST_WEBHOOK_SECRET";
+  public static final String SECRET = "test-secret-123";
+
   private Monitors() {}
 
   public static String oneTarget(String targetId, String targetUrl, String... receiverUrls) {
@@ -17,7 +23,7 @@ public final class Monitors {
         receivers:
         """.formatted(targetId, targetUrl));
     for (int i = 0; i < receiverUrls.length; i++) {
-      yaml.append("  - id: r").append(i).append("\n    webhook: {url: \"").append(receiverUrls[i]).append("\"}\n");
+      yaml.append("  - id: r").append(i).append("\n    webhook: {url: \"").append(receiverUrls[i]).append("\", secret_env: ").append(SECRET_ENV).append("}\n");
     }
     return yaml.toString();
   }

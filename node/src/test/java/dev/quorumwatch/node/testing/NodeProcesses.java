@@ -107,6 +107,7 @@ public final class NodeProcesses implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"),
         "dev.quorumwatch.node.cli.Main", "node", "--config", configFile(i).toString());
+    pb.environment().put(Monitors.SECRET_ENV, Monitors.SECRET);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id(i) + ".log").toFile()));
     processes[i] = pb.start();

@@ -1,0 +1,69 @@
+package dev.quorumwatch.node.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.node.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI fails with a non-zero exit code and exactly one line on stderr naming what is wrong. */
+class CliErrorsTest {
+  static final String VALID = """
+      node:
+        id: us-west
+        data_dir: ./data
+        listen: {raft: 127.0.0.1:9101, api: 127.0.0.1:9201, http: 127.0.0.1:9301}
+      cluster:
+        id: demo
+        peers:
+          - {id: us-west, raft: 127.0.0.1:9101, api: 127.0.0.1:9201}
+      """;
+
+  @TempDir
+  Path dir;
+
+  private Cli.Result node(String yaml) throws Exception {
+    Path file = dir.resolve("node.yaml");
+    Files.writeString(file, yaml);
+    return Cli.run("node", "--config", file.toString());
+  }
+
+  private static void assertOneLineError(Cli.Result r, String... fragments) {
+    assertThat(r.exitCode()).isNotZero();
+    assertThat(r.stderr().strip().lines()).hasSize(1);
+    assertThat(r.stderr()).contains(fragments);
+    assertThat(r.stdout()).isEmpty();
+  }
+
+  @Test
+  void unknownKeyInNodeConfig() throws Exception {
+    assertOneLineError(node(VALID.replace("  id: us-west\n  data_dir", "  id: us-west\n  datadir: x\n  data_dir")),
+        "node.yaml: node.datadir: unknown key (expected one of data_dir, id, listen, region)");
+  }
+
+  @Test
+  void badDurationInNodeConfig() throws Exception {
+    assertOneLineError(node(VALID + "  heartbeat_interval: soon\n"),
+        "node.yaml: cluster.heartbeat_interval: expected a positive duration such as 500ms, 10s or 2m, got 'soon'");
+  }
+
+  @Test
+  void missingFieldInNodeConfig() throws Exception {
+    assertOneLineError(node(VALID.replace("  data_dir: ./data\n", "")), "node.yaml: node.data_dir: missing required field");
+  }
+
+  @Test
+  void unreachableServer() throws Exception {
+    int closedPort = FreePorts.next();
+    Cli.Result r = Cli.run("status", "--server", "127.0.0.1:" + closedPort);
+    assertOneLineError(r, "cannot reach 127.0.0.1:" + closedPort);
+  }
+
+  @Test
+  void unknownOptionPointsToHelp() throws Exception {
+    assertOneLineError(Cli.run("status", "--jsn"), "--jsn", "see --help");
+  }
+}

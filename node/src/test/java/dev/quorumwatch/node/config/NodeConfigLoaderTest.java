@@ -1,0 +1,65 @@
+package dev.quorumwatch.node.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class NodeConfigLoaderTest {
+  static final Path FILE = Path.of("/etc/quorumwatch/node.yaml");
+  static final String CONTRACT_EXAMPLE = """
+      node:
+        id: us-west                # unique in the cluster
+        region: us-west
+        data_dir: ./data/us-west   # Raft log + snapshots
+        listen:
+          raft: 127.0.0.1:9101
+          api: 127.0.0.1:9201
+          http: 127.0.0.1:9301
+      cluster:
+        id: demo
+        peers:
+          - {id: us-west, raft: 127.0.0.1:9101, api: 127.0.0.1:9201}
+          - {id: us-east, raft: 127.0.0.1:9102, api: 127.0.0.1:9202}
+          - {id: eu-west, raft: 127.0.0.1:9103, api: 127.0.0.1:9203}
+        quorum: majority
+      monitors_file: monitors.yaml
+      """;
+
+  @Test
+  void readsTheDocumentedExample() throws Exception {
+    NodeConfig c = NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE);
+    assertThat(c.nodeId()).isEqualTo("us-west");
+    assertThat(c.dataDir()).isEqualTo(Path.of("/etc/quorumwatch/data/us-west"));
+    assertThat(c.peers()).extracting(NodeConfig.Peer::id).containsExactly("us-west", "us-east", "eu-west");
+    assertThat(c.quorum()).isEqualTo(2);
+    assertThat(c.heartbeatIntervalMs()).isEqualTo(1000);
+    assertThat(c.staleAfterMs()).isEqualTo(3000);
+    assertThat(c.monitorsFile()).contains(Path.of("/etc/quorumwatch/monitors.yaml"));
+    assertThat(c.apiListen()).isEqualTo(new HostPort("127.0.0.1", 9201));
+  }
+
+  @Test
+  void quorumMayBeANumber() throws Exception {
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority", "quorum: 3")).quorum()).isEqualTo(3);
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority", "quorum: 4")))
+        .hasMessage("/etc/quorumwatch/node.yaml: cluster.quorum: expected a whole number from 1 to 3, got 4");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority", "quorum: most")))
+        .hasMessageContaining("cluster.quorum: expected 'majority' or a number from 1 to 3, got 'most'");
+  }
+
+  @Test
+  void errorsNameFileFieldPathAndExpectation() {
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("raft: 127.0.0.1:9102", "raft: nowhere")))
+        .hasMessage("/etc/quorumwatch/node.yaml: cluster.peers[1].raft: expected host:port with a port from 1 to 65535, got 'nowhere'");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("- {id: us-west, raft", "- {id: us-north, raft")))
+        .hasMessageContaining("cluster.peers: expected this node's id 'us-west' among the peers");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("id: eu-west", "id: us-east")))
+        .hasMessageContaining("cluster.peers[2].id: duplicate peer id 'us-east'");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority", "quorum: majority\n  stale_after: 500ms")))
+        .hasMessageContaining("cluster.stale_after: expected more than heartbeat_interval (1s), got 500ms");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, "node: [1, 2\n"))
+        .hasMessageStartingWith("/etc/quorumwatch/node.yaml: not valid YAML");
+  }
+}
