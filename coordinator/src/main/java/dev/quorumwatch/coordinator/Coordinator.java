@@ -263,6 +263,11 @@ public final class Coordinator {
     return monitors;
   }
 
+  /** Log index of the monitors file in force; 0 when none was ever applied. */
+  public long monitorsIndex() {
+    return monitorsIndex;
+  }
+
   public Membership membership() {
     return membership;
   }

@@ -68,12 +68,18 @@ public final class MonitorNode implements AutoCloseable {
     HttpClient probeClient = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NEVER)
+        // HTTP/1.1: the default (HTTP/2) adds an h2c upgrade to every plain-HTTP probe.
+        .version(HttpClient.Version.HTTP_1_1)
         .executor(io)
         .build();
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, timers, metrics);
     this.probes = new ProbeScheduler(config.nodeId(), timers, new HttpProber(probeClient, userAgent), new TcpProber(),
         reporter::onViewChange, metrics);
-    HttpClient webhookClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(io).build();
+    HttpClient webhookClient = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .version(HttpClient.Version.HTTP_1_1)
+        .executor(io)
+        .build();
     this.dispatcher = new WebhookDispatcher(state, raft, new WebhookSender(webhookClient), dispatcherThread,
         System::currentTimeMillis, new Backoff(WebhookDispatcher.RETRY_BASE_MS, WebhookDispatcher.RETRY_MAX_MS, new Random()),
         System::getenv, "http://" + config.httpListen() + "/", metrics);

@@ -36,6 +36,8 @@ import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The thin Ratis adapter: decodes a {@link Command}, stamps it with the leader's time,
@@ -43,6 +45,7 @@ import org.apache.ratis.util.MD5FileUtil;
  * coordinator's state as protobuf.
  */
 public final class MonitorStateMachine extends BaseStateMachine {
+  private static final Logger log = LoggerFactory.getLogger(MonitorStateMachine.class);
   /** Told about applied changes and leadership, on Ratis threads: keep it short. */
   public interface Listener {
     default void onApplied(long index, List<Event> events) {}
@@ -111,6 +114,8 @@ public final class MonitorStateMachine extends BaseStateMachine {
       coordinator = StateCodec.restore(state);
       setLastAppliedTermIndex(snapshot.getTermIndex());
     }
+    log.info("state restored from snapshot index={} targets={} incidents={} pending_notifications={}",
+        snapshot.getIndex(), state.getTargetsCount(), state.getIncidentsCount(), state.getOutboxCount());
   }
 
   /** Runs on the leader only: the leader's clock becomes the command's time for everyone. */
@@ -186,6 +191,7 @@ public final class MonitorStateMachine extends BaseStateMachine {
     Files.move(tmp.toPath(), target.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(target);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(target.toPath(), md5), last));
+    log.info("snapshot taken index={} bytes={}", last.getIndex(), target.length());
     return last.getIndex();
   }
 

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Leader-only, once per term: makes the replicated cluster settings equal to this node's
- * configuration, and applies {@code monitors_file} when the cluster has never had targets.
+ * configuration, and applies {@code monitors_file} when no monitors file was ever applied.
  */
 public final class ClusterSettingsPublisher {
   private static final Logger log = LoggerFactory.getLogger(ClusterSettingsPublisher.class);
@@ -54,7 +54,7 @@ public final class ClusterSettingsPublisher {
         }
       });
     }
-    boolean neverConfigured = state.read(c -> c.monitors().getTargetsCount() == 0 && c.monitors().getReceiversCount() == 0);
+    boolean neverConfigured = state.read(c -> c.monitorsIndex() == 0);
     if (neverConfigured && config.monitorsFile().isPresent()) {
       applyMonitorsFile(config.monitorsFile().get());
     }

@@ -74,7 +74,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .build();
   }
 
-  static RaftGroup groupOf(NodeConfig config) {
+  public static RaftGroup groupOf(NodeConfig config) {
     UUID uuid = UUID.nameUUIDFromBytes(("quorumwatch:" + config.clusterId()).getBytes(StandardCharsets.UTF_8));
     List<RaftPeer> peers = config.peers().stream()
         .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raft().toString()).build())

@@ -48,6 +48,9 @@ class FullRestartTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> receiver.rejectedCount() > 0);
     String incidentId = openIncident().getId();
 
+    // Two nodes restart from a snapshot plus the log after it, one from the log alone.
+    cluster.snapshot(0);
+    cluster.snapshot(1);
     for (int i = 0; i < 3; i++) {
       cluster.kill(i);
     }
@@ -58,6 +61,9 @@ class FullRestartTest {
         .extracting(t -> t.getId()).containsExactly("api");
     await().atMost(Duration.ofSeconds(10)).until(() -> openIncidentOrNull() != null);
     assertThat(openIncident().getId()).isEqualTo(incidentId);
+    assertThat(cluster.log(0)).contains("state restored from snapshot");
+    assertThat(cluster.log(1)).contains("state restored from snapshot");
+    assertThat(cluster.log(2)).doesNotContain("state restored from snapshot");
 
     receiver.succeed();
     await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.receivedWithStatus("firing").isEmpty());

@@ -2,7 +2,10 @@ package dev.quorumwatch.node.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.quorumwatch.node.config.NodeConfig;
+import dev.quorumwatch.node.config.NodeConfigLoader;
 import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.node.raft.RaftNode;
 import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.ApplyResponse;
 import dev.quorumwatch.proto.QuorumWatchGrpc;
@@ -19,6 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
 
 /**
  * A real cluster for tests: N node processes ({@code quorumwatch node --config ...}) on
@@ -187,6 +196,23 @@ public final class NodeProcesses implements AutoCloseable {
 
   public ApplyResponse apply(String yaml) {
     return client(anyRunning()).apply(ApplyRequest.newBuilder().setYaml(yaml).setFileName("monitors.yaml").build());
+  }
+
+  /** Asks node {@code i} to write a Raft snapshot now (Ratis admin API). */
+  public void snapshot(int i) throws Exception {
+    NodeConfig config = NodeConfigLoader.load(configFile(i));
+    RaftProperties props = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
+    try (RaftClient client = RaftClient.newBuilder().setProperties(props).setRaftGroup(RaftNode.groupOf(config)).build()) {
+      RaftClientReply reply = client.getSnapshotManagementApi(RaftPeerId.valueOf(id(i))).create(1, 10_000);
+      if (!reply.isSuccess()) {
+        throw new IllegalStateException("snapshot on " + id(i) + " failed: " + reply.getException());
+      }
+    }
+  }
+
+  public String log(int i) throws IOException {
+    return Files.readString(logFile(i));
   }
 
   public Path logFile(int i) {
