@@ -1,0 +1,66 @@
+package dev.quorumwatch.node.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quorumwatch.proto.Label;
+import dev.quorumwatch.proto.Notification;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class AlertPayloadTest {
+  static final Notification RESOLVED = Notification.newBuilder()
+      .setId("inc-7/ops/resolved").setReceiverId("ops").setIncidentId("inc-7").setStatus("resolved")
+      .setAlertname("TargetDown").setTargetId("api").setSeverity("critical").setClusterId("prod")
+      .addLabels(Label.newBuilder().setName("service").setValue("api"))
+      .setStartsMs(1_790_000_000_000L).setEndsMs(1_790_000_065_500L)
+      .addRegions("us-east").addRegions("us-west").setQuorum(2).build();
+
+  @Test
+  void isAnAlertmanagerVersion4Payload() throws Exception {
+    JsonNode doc = new ObjectMapper().readTree(AlertPayload.render(RESOLVED, "http://127.0.0.1:9301/"));
+    assertThat(doc.path("version").asText()).isEqualTo("4");
+    assertThat(doc.path("status").asText()).isEqualTo("resolved");
+    assertThat(doc.path("receiver").asText()).isEqualTo("ops");
+    assertThat(doc.path("groupKey").asText()).isNotEmpty();
+    assertThat(doc.path("commonLabels").path("alertname").asText()).isEqualTo("TargetDown");
+    JsonNode alert = doc.path("alerts").path(0);
+    assertThat(alert.path("labels").path("target").asText()).isEqualTo("api");
+    assertThat(alert.path("labels").path("service").asText()).isEqualTo("api");
+    assertThat(alert.path("labels").path("cluster").asText()).isEqualTo("prod");
+    assertThat(alert.path("annotations").path("regions").asText()).isEqualTo("us-east,us-west");
+    assertThat(alert.path("annotations").path("quorum").asText()).isEqualTo("2");
+    assertThat(alert.path("annotations").path("incident_id").asText()).isEqualTo("inc-7");
+    assertThat(alert.path("startsAt").asText()).isEqualTo("2026-09-21T14:13:20Z");
+    assertThat(alert.path("endsAt").asText()).isEqualTo("2026-09-21T14:14:25.500Z");
+    assertThat(alert.path("fingerprint").asText()).hasSize(16);
+  }
+
+  @Test
+  void firingHasTheZeroEndTimeAndTheSameFingerprint() throws Exception {
+    Notification firing = RESOLVED.toBuilder().setStatus("firing").setEndsMs(0).build();
+    ObjectMapper json = new ObjectMapper();
+    JsonNode f = json.readTree(AlertPayload.render(firing, "")).path("alerts").path(0);
+    JsonNode r = json.readTree(AlertPayload.render(RESOLVED, "")).path("alerts").path(0);
+    assertThat(f.path("endsAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
+    assertThat(f.path("fingerprint")).isEqualTo(r.path("fingerprint"));
+  }
+
+  @Test
+  void signatureIsHmacSha256OfTimestampDotBody() {
+    // Reference value computed independently: printf '1700000000.{}' | openssl dgst -sha256 -hmac s3cret
+    assertThat(WebhookSigner.sign("s3cret", 1_700_000_000L, "{}".getBytes()))
+        .isEqualTo("t=1700000000,v1=97926816e98fbb41ccb1673225ff29a2f35369099990e1b1561651e7bd097ebf");
+  }
+
+  @Test
+  void backoffGrowsExponentiallyWithJitterUpToItsCeiling() {
+    Backoff backoff = new Backoff(500, 30_000, new Random(42));
+    for (int attempt = 1; attempt <= 12; attempt++) {
+      long ceiling = Math.min(30_000, 500L << (attempt - 1));
+      long delay = backoff.delayMs(attempt);
+      assertThat(delay).isBetween(ceiling / 2, ceiling);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.quorumwatch.node.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.proto.HttpProbe;
+import dev.quorumwatch.proto.TargetSpec;
+import dev.quorumwatch.proto.TcpProbe;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP and TCP probes against real servers on loopback. */
+class ProbersTest {
+  HttpServer server;
+  CountDownLatch release = new CountDownLatch(1);
+  AtomicReference<String> userAgent = new AtomicReference<>();
+  HttpProber http = new HttpProber(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), "quorumwatch/test (node=n1; region=r1)");
+
+  @BeforeEach
+  void start() throws Exception {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server.createContext("/ok", ex -> {
+      userAgent.set(ex.getRequestHeaders().getFirst("User-Agent"));
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    server.createContext("/error", ex -> {
+      ex.sendResponseHeaders(500, -1);
+      ex.close();
+    });
+    server.createContext("/limited", ex -> {
+      ex.sendResponseHeaders(429, -1);
+      ex.close();
+    });
+    server.createContext("/hang", ex -> {
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    server.stop(0);
+  }
+
+  private TargetSpec httpTarget(String path, int... expect) {
+    HttpProbe.Builder probe = HttpProbe.newBuilder().setUrl("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    for (int code : expect) {
+      probe.addExpectStatus(code);
+    }
+    return TargetSpec.newBuilder().setId("t").setHttp(probe).setIntervalMs(1000).setTimeoutMs(300).build();
+  }
+
+  @Test
+  void httpExpectedStatusIsUpAndCarriesTheUserAgent() throws Exception {
+    ProbeResult r = http.probe(httpTarget("/ok", 200, 204)).get(5, TimeUnit.SECONDS);
+    assertThat(r.ok()).isTrue();
+    assertThat(userAgent.get()).isEqualTo("quorumwatch/test (node=n1; region=r1)");
+  }
+
+  @Test
+  void httpFailuresCarryTheirClass() throws Exception {
+    assertThat(http.probe(httpTarget("/error", 200)).get(5, TimeUnit.SECONDS))
+        .extracting(ProbeResult::ok, ProbeResult::failureClass, ProbeResult::detail)
+        .containsExactly(false, "http_status", "HTTP 500");
+    assertThat(http.probe(httpTarget("/limited", 200)).get(5, TimeUnit.SECONDS).failureClass()).isEqualTo("rate_limited");
+    long start = System.nanoTime();
+    ProbeResult hung = http.probe(httpTarget("/hang", 200)).get(5, TimeUnit.SECONDS);
+    assertThat(hung.failureClass()).isEqualTo("timeout");
+    assertThat((System.nanoTime() - start) / 1_000_000).as("a probe does not outlive its timeout by much").isLessThan(1500);
+    TargetSpec refused = TargetSpec.newBuilder().setId("t").setIntervalMs(1000).setTimeoutMs(500)
+        .setHttp(HttpProbe.newBuilder().setUrl("http://127.0.0.1:" + FreePorts.next() + "/").addExpectStatus(200)).build();
+    assertThat(http.probe(refused).get(5, TimeUnit.SECONDS).failureClass()).isEqualTo("refused");
+  }
+
+  @Test
+  void tcpConnectIsUpAndAClosedPortIsRefused() throws Exception {
+    TcpProber tcp = new TcpProber();
+    try (ServerSocket listening = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+      TargetSpec open = TargetSpec.newBuilder().setId("t").setIntervalMs(1000).setTimeoutMs(500)
+          .setTcp(TcpProbe.newBuilder().setHost("127.0.0.1").setPort(listening.getLocalPort())).build();
+      assertThat(tcp.probe(open).get(5, TimeUnit.SECONDS).ok()).isTrue();
+    }
+    TargetSpec closed = TargetSpec.newBuilder().setId("t").setIntervalMs(1000).setTimeoutMs(500)
+        .setTcp(TcpProbe.newBuilder().setHost("127.0.0.1").setPort(FreePorts.next())).build();
+    ProbeResult r = tcp.probe(closed).get(5, TimeUnit.SECONDS);
+    assertThat(r.ok()).isFalse();
+    assertThat(r.failureClass()).isEqualTo("refused");
+  }
+}

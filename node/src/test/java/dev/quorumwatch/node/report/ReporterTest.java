@@ -1,0 +1,119 @@
+package dev.quorumwatch.node.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.quorumwatch.node.raft.CommandSink;
+import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.CommandReply;
+import dev.quorumwatch.proto.Observation;
+import dev.quorumwatch.proto.ReportView;
+import dev.quorumwatch.proto.VoteState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ReporterTest {
+  /** A Raft log stand-in that holds each write until the test completes it. */
+  static final class FakeSink implements CommandSink {
+    final List<ReportView> writes = new ArrayList<>();
+    final List<CompletableFuture<CommandReply>> replies = new ArrayList<>();
+
+    @Override
+    public synchronized CompletableFuture<CommandReply> submit(Command command) {
+      writes.add(command.getReportView());
+      CompletableFuture<CommandReply> reply = new CompletableFuture<>();
+      replies.add(reply);
+      return reply;
+    }
+
+    synchronized int count() {
+      return writes.size();
+    }
+
+    synchronized ReportView write(int i) {
+      return writes.get(i);
+    }
+
+    void commit(int i) {
+      CompletableFuture<CommandReply> reply;
+      synchronized (this) {
+        reply = replies.get(i);
+      }
+      reply.complete(CommandReply.newBuilder().setAccepted(true).build());
+    }
+
+    void fail(int i) {
+      CompletableFuture<CommandReply> reply;
+      synchronized (this) {
+        reply = replies.get(i);
+      }
+      reply.completeExceptionally(new java.io.IOException("no leader"));
+    }
+  }
+
+  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  final FakeSink sink = new FakeSink();
+  final List<Observation> view = new ArrayList<>();
+  final Reporter reporter = new Reporter("n1", "r1", sink, () -> List.copyOf(view), timer, new MetricRegistry());
+
+  @AfterEach
+  void stop() {
+    reporter.close();
+    timer.shutdownNow();
+  }
+
+  static Observation obs(String target, VoteState state) {
+    return Observation.newBuilder().setTargetId(target).setState(state).build();
+  }
+
+  @Test
+  void changesWhileAWriteIsInFlightGoOutTogetherInOneWrite() {
+    view.add(obs("a", VoteState.VOTE_UP));
+    reporter.start(60_000);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
+    assertThat(sink.write(0).getFull()).as("the first report is the full view").isTrue();
+    assertThat(sink.write(0).getNodeId()).isEqualTo("n1");
+    assertThat(sink.write(0).getRegion()).isEqualTo("r1");
+
+    for (int i = 0; i < 100; i++) {
+      reporter.onViewChange(obs("t" + i, i % 2 == 0 ? VoteState.VOTE_DOWN : VoteState.VOTE_UP));
+    }
+    reporter.onViewChange(obs("t0", VoteState.VOTE_UP));
+    assertThat(sink.count()).as("one write in flight at a time").isEqualTo(1);
+    sink.commit(0);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
+    ReportView batch = sink.write(1);
+    assertThat(batch.getFull()).isFalse();
+    assertThat(batch.getObservationsCount()).as("latest state per target, one write").isEqualTo(100);
+    assertThat(batch.getObservationsList()).filteredOn(o -> o.getTargetId().equals("t0"))
+        .extracting(Observation::getState).containsExactly(VoteState.VOTE_UP);
+  }
+
+  @Test
+  void afterAFailedWriteOrALeaderChangeTheNextReportIsTheFullView() {
+    view.add(obs("a", VoteState.VOTE_DOWN));
+    reporter.start(200);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
+    sink.commit(0);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
+    assertThat(sink.write(1).getFull()).as("a plain heartbeat").isFalse();
+    assertThat(sink.write(1).getObservationsCount()).isZero();
+    sink.fail(1);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 3);
+    assertThat(sink.write(2).getFull()).isTrue();
+    assertThat(sink.write(2).getObservationsList()).containsExactly(obs("a", VoteState.VOTE_DOWN));
+    sink.commit(2);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 4);
+    sink.commit(3);
+    reporter.onLeaderChanged();
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 5);
+    assertThat(sink.write(4).getFull()).isTrue();
+  }
+}
