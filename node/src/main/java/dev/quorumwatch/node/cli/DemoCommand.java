@@ -72,14 +72,15 @@ final class DemoCommand implements Callable<Integer> {
         QuorumWatch demo: 3 nodes on loopback (%s), watching http://127.0.0.1:%d/health every 1s.
           API (try: bin/quorumwatch status)  %s
           status pages                       http://%s/  http://%s/  http://%s/
-          webhooks print here as they arrive.
+          webhooks print here as they arrive; data in %s (removed on exit)
 
           Take the target down:   type 'down' + Enter   (or: curl http://127.0.0.1:%d/down)
           Bring it back:          type 'up' + Enter     (or: curl http://127.0.0.1:%d/up)
           Stop everything:        Ctrl-C
 
         """, String.join(", ", REGIONS), target.port(), configs.get(0).apiListen(),
-        configs.get(0).httpListen(), configs.get(1).httpListen(), configs.get(2).httpListen(), target.port(), target.port());
+        configs.get(0).httpListen(), configs.get(1).httpListen(), configs.get(2).httpListen(), dir, target.port(),
+        target.port());
     if (statusEverySeconds > 0) {
       ClientOptions client = new ClientOptions();
       client.server = configs.get(0).apiListen().toString();

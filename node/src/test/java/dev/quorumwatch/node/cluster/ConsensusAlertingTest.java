@@ -10,18 +10,37 @@ import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.Monitors;
 import dev.quorumwatch.node.testing.NodeProcesses;
 import dev.quorumwatch.node.testing.TargetServer;
-import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.node.testing.WebhookReceiver.Received;
+import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.ApplyRequest;
+import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.ListTargetsRequest;
+import dev.quorumwatch.proto.QuorumWatchGrpc;
 import dev.quorumwatch.proto.TargetStatus;
 import dev.quorumwatch.proto.Verdict;
+import dev.quorumwatch.proto.WatchRequest;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -179,6 +198,88 @@ class ConsensusAlertingTest {
     assertThat(i.path("state").asText()).isEqualTo("resolved");
     assertThat(i.path("started_at").asText()).endsWith("Z");
     assertThat(i.path("regions").size()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  @Order(6)
+  void watchStreamsVerdictChangesAndIncidentsAsTheyAreApplied() throws Exception {
+    List<Event> seen = new CopyOnWriteArrayList<>();
+    ManagedChannel channel = NettyChannelBuilder.forTarget(cluster.api(2))
+        .usePlaintext().build();
+    try {
+      QuorumWatchGrpc.newStub(channel).watch(WatchRequest.getDefaultInstance(), new StreamObserver<>() {
+        @Override
+        public void onNext(Event e) {
+          seen.add(e);
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {}
+      });
+      target.setUp(false);
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(e -> e.getKind().equals("incident_opened")));
+      target.setUp(true);
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(e -> e.getKind().equals("incident_resolved")));
+      assertThat(seen).filteredOn(e -> e.getKind().equals("verdict")).extracting(Event::getVerdict)
+          .contains(Verdict.VERDICT_DOWN, Verdict.VERDICT_UP);
+    } finally {
+      channel.shutdownNow();
+    }
+    awaitVerdict(Verdict.VERDICT_UP, Duration.ofSeconds(10));
+  }
+
+  @Test
+  @Order(7)
+  void everyNodeServesHealthReadinessMetricsGrpcHealthAndReflection() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < 3; i++) {
+      String base = "http://127.0.0.1:" + cluster.httpPort(i);
+      assertThat(get(http, base + "/healthz").statusCode()).isEqualTo(200);
+      HttpResponse<String> ready = get(http, base + "/readyz");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).startsWith("ready: leader ");
+      String metrics = get(http, base + "/metrics").body();
+      assertThat(metrics).containsPattern("(?m)^quorumwatch_probes_total \\d+");
+      assertThat(get(http, base + "/").body()).contains("api").contains("UP");
+    }
+    ManagedChannel channel = NettyChannelBuilder.forTarget(cluster.api(0))
+        .usePlaintext().build();
+    try {
+      assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().setService("quorumwatch.v1.QuorumWatch").build())
+          .getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      List<String> services = new CopyOnWriteArrayList<>();
+      CountDownLatch done = new CountDownLatch(1);
+      StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(channel).serverReflectionInfo(new StreamObserver<>() {
+        @Override
+        public void onNext(ServerReflectionResponse r) {
+          r.getListServicesResponse().getServiceList().forEach(svc -> services.add(svc.getName()));
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          done.countDown();
+        }
+
+        @Override
+        public void onCompleted() {
+          done.countDown();
+        }
+      });
+      requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+      requests.onCompleted();
+      assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(services).contains("quorumwatch.v1.QuorumWatch", "grpc.health.v1.Health");
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static void assertSignedWithTheReceiverSecret(Received r) {
