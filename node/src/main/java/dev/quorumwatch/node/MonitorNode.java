@@ -1,5 +1,6 @@
 package dev.quorumwatch.node;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.alert.Backoff;
@@ -18,6 +19,7 @@ import dev.quorumwatch.node.raft.LeadershipWatcher;
 import dev.quorumwatch.node.raft.RaftNode;
 import dev.quorumwatch.node.raft.Ticker;
 import dev.quorumwatch.node.report.Reporter;
+import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.TargetSpec;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,6 +106,12 @@ public final class MonitorNode implements AutoCloseable {
     });
     this.api = new ApiServer(config.apiListen(), new QuorumWatchService(config, state, raft, events, io));
     this.http = new HttpEndpoints(config.httpListen(), raft, state, metrics, io);
+    for (Command.KindCase kind : Command.KindCase.values()) {
+      if (kind != Command.KindCase.KIND_NOT_SET) {
+        metrics.register("quorumwatch.raft.applied." + kind.name().toLowerCase(Locale.ROOT),
+            (Gauge<Long>) () -> state.appliedCount(kind));
+      }
+    }
     state.addListener(new MonitorStateMachine.Listener() {
       @Override
       public void onApplied(long index, List<Event> applied) {

@@ -13,9 +13,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.ratis.io.MD5Hash;
@@ -57,11 +60,20 @@ public final class MonitorStateMachine extends BaseStateMachine {
   private final LongSupplier wallClockMs;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
+  private final Map<Command.KindCase, LongAdder> appliedByKind = new EnumMap<>(Command.KindCase.class);
   private Coordinator coordinator = new Coordinator();
   private long lastStampMs;
 
   public MonitorStateMachine(LongSupplier wallClockMs) {
     this.wallClockMs = wallClockMs;
+    for (Command.KindCase kind : Command.KindCase.values()) {
+      appliedByKind.put(kind, new LongAdder());
+    }
+  }
+
+  /** Log entries applied on this replica since it started, by command kind (for metrics). */
+  public long appliedCount(Command.KindCase kind) {
+    return appliedByKind.get(kind).sum();
   }
 
   public void addListener(Listener listener) {
@@ -146,6 +158,7 @@ public final class MonitorStateMachine extends BaseStateMachine {
         outcome = coordinator.apply(index, command);
         updateLastAppliedTermIndex(entry.getTerm(), index);
       }
+      appliedByKind.get(command.getKindCase()).increment();
     } catch (IOException e) {
       // An entry this version cannot decode is skipped the same way on every replica.
       synchronized (lock) {
