@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "Multi-region consensus monitor: nodes in several regions probe the same targets"
         + " and alert only when a quorum of regions agrees.",
     subcommands = {NodeCommand.class, DemoCommand.class, ApplyCommand.class, StatusCommand.class,
-        TargetsCommand.class, IncidentsCommand.class, WatchCommand.class})
+        TargetsCommand.class, IncidentsCommand.class, WatchCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

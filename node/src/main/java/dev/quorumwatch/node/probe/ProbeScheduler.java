@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.probe;
 
+import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.proto.Observation;
@@ -31,6 +32,7 @@ public final class ProbeScheduler implements AutoCloseable {
   private final Consumer<Observation> onViewChange;
   private final Meter probes;
   private final Meter probeFailures;
+  private final Histogram scheduleLagMs;
   private final Map<String, Scheduled> scheduled = new HashMap<>();
 
   private final class Scheduled {
@@ -38,6 +40,7 @@ public final class ProbeScheduler implements AutoCloseable {
     final Debounce view;
     ScheduledFuture<?> task;
     boolean inFlight;
+    long nextDueMs;
 
     Scheduled(TargetSpec spec, Debounce view) {
       this.spec = spec;
@@ -54,6 +57,7 @@ public final class ProbeScheduler implements AutoCloseable {
     this.onViewChange = onViewChange;
     this.probes = metrics.meter("quorumwatch.probes");
     this.probeFailures = metrics.meter("quorumwatch.probe_failures");
+    this.scheduleLagMs = metrics.histogram("quorumwatch.probe.schedule_lag_ms");
   }
 
   /** Makes the probed set equal to {@code targets}: new ones start, removed ones stop, changed ones restart. */
@@ -72,6 +76,7 @@ public final class ProbeScheduler implements AutoCloseable {
       if (!scheduled.containsKey(t.getId())) {
         Scheduled s = new Scheduled(t, new Debounce(t.getId()));
         long phaseMs = Math.floorMod((nodeId + "/" + t.getId()).hashCode(), (int) t.getIntervalMs());
+        s.nextDueMs = System.currentTimeMillis() + phaseMs;
         s.task = timer.scheduleAtFixedRate(() -> launch(s), phaseMs, t.getIntervalMs(), TimeUnit.MILLISECONDS);
         scheduled.put(t.getId(), s);
       }
@@ -79,6 +84,9 @@ public final class ProbeScheduler implements AutoCloseable {
   }
 
   private void launch(Scheduled s) {
+    long nowMs = System.currentTimeMillis();
+    scheduleLagMs.update(Math.max(0, nowMs - s.nextDueMs));
+    s.nextDueMs += s.spec.getIntervalMs();
     synchronized (this) {
       if (s.inFlight || scheduled.get(s.spec.getId()) != s) {
         return; // the previous probe still runs (it will time out), or the target was removed

@@ -6,10 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quorumwatch.node.alert.WebhookSigner;
+import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.Monitors;
-import dev.quorumwatch.node.testing.NodeProcesses;
 import dev.quorumwatch.node.testing.TargetServer;
+import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver.Received;
 import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.ApplyRequest;
@@ -59,7 +60,7 @@ class ConsensusAlertingTest {
   static final long DETECTION_BUDGET_MS = 2 * 1000 + 1000;
   static final ObjectMapper JSON = new ObjectMapper();
 
-  NodeProcesses cluster;
+  LocalCluster cluster;
   TargetServer target;
   WebhookReceiver ops;
   WebhookReceiver oncall;
@@ -69,9 +70,9 @@ class ConsensusAlertingTest {
     target = new TargetServer();
     ops = new WebhookReceiver();
     oncall = new WebhookReceiver();
-    cluster = new NodeProcesses("alerting", 3);
+    cluster = TestClusters.create("alerting", 3);
     cluster.startAll();
-    cluster.awaitLeader(Duration.ofSeconds(30));
+    cluster.awaitLeader(30_000);
     cluster.apply(Monitors.oneTarget("api", target.url(), ops.url(), oncall.url()));
     awaitVerdict(Verdict.VERDICT_UP, Duration.ofSeconds(15));
   }
@@ -172,7 +173,7 @@ class ConsensusAlertingTest {
     assertThat(status.exitCode()).isZero();
     JsonNode s = JSON.readTree(status.stdout());
     assertThat(s.path("cluster").asText()).isEqualTo("test");
-    int leader = cluster.awaitLeader(Duration.ofSeconds(5));
+    int leader = cluster.awaitLeader(5_000);
     assertThat(s.path("leader").asText()).isEqualTo(cluster.id(leader));
     assertThat(s.path("leader_api").asText()).isEqualTo(cluster.api(leader));
     assertThat(s.path("term").asLong()).isPositive();

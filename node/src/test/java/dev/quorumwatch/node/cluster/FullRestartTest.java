@@ -3,11 +3,12 @@ package dev.quorumwatch.node.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Monitors;
-import dev.quorumwatch.node.testing.NodeProcesses;
 import dev.quorumwatch.node.testing.TargetServer;
-import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver.Received;
+import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.ListIncidentsRequest;
 import dev.quorumwatch.proto.ListTargetsRequest;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /** All nodes crash and restart from their data_dir: targets, incidents and undelivered notifications survive. */
 class FullRestartTest {
-  NodeProcesses cluster;
+  LocalCluster cluster;
   TargetServer target;
   WebhookReceiver receiver;
 
@@ -37,9 +38,9 @@ class FullRestartTest {
   void aClusterRestartedFromItsDataDirsKeepsItsStateAndDeliversWhatWasPending() throws Exception {
     target = new TargetServer();
     receiver = new WebhookReceiver();
-    cluster = new NodeProcesses("full-restart", 3);
+    cluster = TestClusters.create("full-restart", 3);
     cluster.startAll();
-    cluster.awaitLeader(Duration.ofSeconds(30));
+    cluster.awaitLeader(30_000);
     cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
     await().atMost(Duration.ofSeconds(15)).until(() -> verdict() == Verdict.VERDICT_UP);
 
@@ -55,7 +56,7 @@ class FullRestartTest {
       cluster.kill(i);
     }
     cluster.startAll();
-    cluster.awaitLeader(Duration.ofSeconds(30));
+    cluster.awaitLeader(30_000);
     // Everything is back from disk before any node probed again.
     assertThat(cluster.client(0).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList())
         .extracting(t -> t.getId()).containsExactly("api");

@@ -3,11 +3,12 @@ package dev.quorumwatch.node.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Monitors;
-import dev.quorumwatch.node.testing.NodeProcesses;
 import dev.quorumwatch.node.testing.TargetServer;
-import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver.Received;
+import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.ListTargetsRequest;
 import dev.quorumwatch.proto.RegionVote;
 import dev.quorumwatch.proto.Verdict;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The leader is SIGKILLed while an incident is opening: nothing is lost, duplicates share a key. */
 class LeaderCrashTest {
-  NodeProcesses cluster;
+  LocalCluster cluster;
   TargetServer target;
   WebhookReceiver receiver;
 
@@ -33,9 +34,9 @@ class LeaderCrashTest {
   void theFiringAndResolvedNotificationsSurviveALeaderCrashDuringTheOutage() throws Exception {
     target = new TargetServer();
     receiver = new WebhookReceiver();
-    cluster = new NodeProcesses("leader-crash", 3);
+    cluster = TestClusters.create("leader-crash", 3);
     cluster.startAll();
-    int leader = cluster.awaitLeader(Duration.ofSeconds(30));
+    int leader = cluster.awaitLeader(30_000);
     cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
     int follower = (leader + 1) % 3;
     await().atMost(Duration.ofSeconds(15)).until(() -> verdict(follower) == Verdict.VERDICT_UP);
@@ -47,7 +48,7 @@ class LeaderCrashTest {
     cluster.kill(leader);
 
     await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.receivedWithStatus("firing").isEmpty());
-    int newLeader = cluster.awaitLeader(Duration.ofSeconds(10));
+    int newLeader = cluster.awaitLeader(10_000);
     assertThat(newLeader).isNotEqualTo(leader);
 
     target.setUp(true);

@@ -2,7 +2,7 @@ package dev.quorumwatch.node.testing;
 
 /**
  * Monitors files for tests: one HTTP target probed every second, thresholds 2; receivers
- * sign with the secret in {@link #SECRET_ENV}, which {@link NodeProcesses} sets to {@link #SECRET}.
+ * sign with the secret in {@link #SECRET_ENV}, which {@link TestClusters} sets to {@link #SECRET}.
  */
 public final class Monitors {
   public static final String SECRET_ENV = "QW_TEST_WEBHOOK_SECRET";

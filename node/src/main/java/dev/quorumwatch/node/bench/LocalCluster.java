@@ -1,0 +1,280 @@
+package dev.quorumwatch.node.bench;
+
+import dev.quorumwatch.node.config.NodeConfig;
+import dev.quorumwatch.node.config.NodeConfigLoader;
+import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.proto.ApplyRequest;
+import dev.quorumwatch.proto.ApplyResponse;
+import dev.quorumwatch.proto.QuorumWatchGrpc;
+import dev.quorumwatch.proto.StatusRequest;
+import dev.quorumwatch.proto.StatusResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+
+/**
+ * N real node processes ({@code quorumwatch node --config ...}) on loopback, each with its
+ * own config, data dir and log file under one directory. Nodes can be SIGKILLed and
+ * restarted from their data dir. {@link #close()} kills every process it started.
+ * Used by {@code quorumwatch bench} and by the cluster tests.
+ */
+public final class LocalCluster implements AutoCloseable {
+  public static final String[] REGIONS = {"us-west", "us-east", "eu-west", "ap-south", "sa-east"};
+  /** The node JVM's flags; bin/quorumwatch sets the same ones for `node`. */
+  public static final List<String> NODE_JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
+      "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
+
+  private final Path dir;
+  private final boolean deleteOnClose;
+  private final int size;
+  private final int[] raftPorts;
+  private final int[] apiPorts;
+  private final int[] httpPorts;
+  private final Process[] processes;
+  private final Map<String, String> environment = new HashMap<>();
+  private final List<ManagedChannel> channels = new ArrayList<>();
+
+  public LocalCluster(Path dir, boolean deleteOnClose, int size, String extraClusterYaml) throws IOException {
+    if (size < 1 || size > REGIONS.length) {
+      throw new IllegalArgumentException("cluster size must be 1.." + REGIONS.length);
+    }
+    this.dir = dir.toAbsolutePath();
+    this.deleteOnClose = deleteOnClose;
+    this.size = size;
+    this.raftPorts = new int[size];
+    this.apiPorts = new int[size];
+    this.httpPorts = new int[size];
+    this.processes = new Process[size];
+    Files.createDirectories(this.dir);
+    for (int i = 0; i < size; i++) {
+      raftPorts[i] = FreePorts.next();
+      apiPorts[i] = FreePorts.next();
+      httpPorts[i] = FreePorts.next();
+    }
+    for (int i = 0; i < size; i++) {
+      Files.writeString(configFile(i), config(i, extraClusterYaml));
+    }
+  }
+
+  /** Sets an environment variable for the node processes started from now on. */
+  public LocalCluster withEnvironment(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
+  private String config(int i, String extraClusterYaml) {
+    StringBuilder peers = new StringBuilder();
+    for (int p = 0; p < size; p++) {
+      peers.append("    - {id: ").append(id(p)).append(", raft: 127.0.0.1:").append(raftPorts[p])
+          .append(", api: 127.0.0.1:").append(apiPorts[p]).append("}\n");
+    }
+    return """
+        node:
+          id: %s
+          region: %s
+          data_dir: ./data/%s
+          listen:
+            raft: 127.0.0.1:%d
+            api: 127.0.0.1:%d
+            http: 127.0.0.1:%d
+        cluster:
+          id: bench
+          quorum: majority
+        %s  peers:
+        %s""".formatted(id(i), id(i), id(i), raftPorts[i], apiPorts[i], httpPorts[i],
+        extraClusterYaml.isEmpty() ? "" : extraClusterYaml.indent(2), peers);
+  }
+
+  public String id(int i) {
+    return REGIONS[i];
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public Path configFile(int i) {
+    return dir.resolve(id(i) + ".yaml");
+  }
+
+  public Path dataDir(int i) {
+    return dir.resolve("data").resolve(id(i));
+  }
+
+  public Path logFile(int i) {
+    return dir.resolve(id(i) + ".log");
+  }
+
+  public String log(int i) throws IOException {
+    return Files.readString(logFile(i));
+  }
+
+  public String api(int i) {
+    return "127.0.0.1:" + apiPorts[i];
+  }
+
+  public int httpPort(int i) {
+    return httpPorts[i];
+  }
+
+  public void startAll() throws IOException {
+    for (int i = 0; i < size; i++) {
+      start(i);
+    }
+  }
+
+  public void start(int i) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(NODE_JVM_OPTIONS);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "node",
+        "--config", configFile(i).toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(environment);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(i).toFile()));
+    processes[i] = pb.start();
+  }
+
+  /** SIGKILL: no chance to clean up, like a crashed machine. */
+  public void kill(int i) throws InterruptedException {
+    Process p = processes[i];
+    if (p != null && p.isAlive()) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    processes[i] = null;
+  }
+
+  public boolean isRunning(int i) {
+    return processes[i] != null && processes[i].isAlive();
+  }
+
+  public long pid(int i) {
+    return processes[i].pid();
+  }
+
+  public QuorumWatchGrpc.QuorumWatchBlockingStub client(int i) {
+    ManagedChannel channel = NettyChannelBuilder.forTarget(api(i)).usePlaintext().build();
+    synchronized (channels) {
+      channels.add(channel);
+    }
+    return QuorumWatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /** The status as one running node sees it, if it answers within 2 s. */
+  public Optional<StatusResponse> status(int i) {
+    if (!isRunning(i)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(client(i).withDeadlineAfter(2, TimeUnit.SECONDS).getStatus(StatusRequest.getDefaultInstance()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The index of the node every running node names as leader, or -1 while they do not agree. */
+  public int agreedLeader() {
+    String agreed = null;
+    for (int i = 0; i < size; i++) {
+      if (!isRunning(i)) {
+        continue;
+      }
+      Optional<StatusResponse> s = status(i);
+      if (s.isEmpty() || s.get().getLeaderId().isEmpty()) {
+        return -1;
+      }
+      if (agreed != null && !agreed.equals(s.get().getLeaderId())) {
+        return -1;
+      }
+      agreed = s.get().getLeaderId();
+    }
+    for (int i = 0; i < size; i++) {
+      if (id(i).equals(agreed) && isRunning(i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Waits (polling every 50 ms) until the running nodes agree on a running leader. */
+  public int awaitLeader(long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      int leader = agreedLeader();
+      if (leader >= 0) {
+        return leader;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("no agreed leader within " + timeoutMs + " ms; logs in " + dir);
+  }
+
+  public int anyRunning() {
+    for (int i = 0; i < size; i++) {
+      if (isRunning(i)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no node is running");
+  }
+
+  public ApplyResponse apply(String yaml) {
+    return client(anyRunning()).withDeadlineAfter(60, TimeUnit.SECONDS)
+        .apply(ApplyRequest.newBuilder().setYaml(yaml).setFileName("monitors.yaml").build());
+  }
+
+  /** Asks node {@code i} to write a Raft snapshot now (Ratis admin API); returns the reply. */
+  public RaftClientReply snapshot(int i) throws IOException, dev.quorumwatch.node.config.ConfigException {
+    NodeConfig config = NodeConfigLoader.load(configFile(i));
+    RaftProperties props = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
+    try (RaftClient client = RaftClient.newBuilder().setProperties(props).setRaftGroup(RaftNode.groupOf(config)).build()) {
+      RaftClientReply reply = client.getSnapshotManagementApi(RaftPeerId.valueOf(id(i))).create(1, 30_000);
+      if (!reply.isSuccess()) {
+        throw new IOException("snapshot on " + id(i) + " failed: " + reply.getException());
+      }
+      return reply;
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (int i = 0; i < size; i++) {
+      kill(i);
+    }
+    synchronized (channels) {
+      channels.forEach(ManagedChannel::shutdownNow);
+      channels.clear();
+    }
+    if (deleteOnClose) {
+      try (Stream<Path> paths = Files.walk(dir)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException ignored) {
+        // a leftover temp dir is harmless
+      }
+    }
+  }
+}

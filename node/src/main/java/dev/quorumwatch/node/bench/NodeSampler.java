@@ -1,0 +1,83 @@
+package dev.quorumwatch.node.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Reads a node process from outside: CPU time, RSS (Linux /proc), its /metrics, its data dir size. */
+final class NodeSampler {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private NodeSampler() {}
+
+  static long cpuNanos(long pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+  }
+
+  static long rssBytes(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux, or the process is gone
+    }
+    return -1;
+  }
+
+  /** The Prometheus text exposition as name{labels} → value. */
+  static Map<String, Double> metrics(int httpPort) {
+    Map<String, Double> out = new HashMap<>();
+    try {
+      String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      for (String line : text.split("\n")) {
+        if (line.isEmpty() || line.startsWith("#")) {
+          continue;
+        }
+        int space = line.lastIndexOf(' ');
+        try {
+          out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        } catch (NumberFormatException ignored) {
+          // not a sample line
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return out;
+  }
+
+  static double sumWithPrefix(Map<String, Double> metrics, String prefix) {
+    return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(prefix)).mapToDouble(Map.Entry::getValue).sum();
+  }
+
+  static long directorySize(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  static long largestSnapshotBytes(Path dataDir) {
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      return files.filter(p -> p.getFileName().toString().matches("snapshot\\.\\d+_\\d+"))
+          .mapToLong(p -> p.toFile().length()).max().orElse(0);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.quorumwatch.node.bench;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The benchmark's targets: one Netty HTTP server on loopback with {@code count} endpoints
+ * ({@code /t/0} ... ) whose state the harness flips: up (200), down (503) or slow (200
+ * after a delay). Keep-alive, so it costs the probers what a real service would.
+ */
+public final class SimTargetServer implements AutoCloseable {
+  public enum State { UP, DOWN, SLOW }
+
+  private final AtomicIntegerArray states;
+  private final long slowDelayMs;
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final Channel channel;
+  private final LongAdder requests = new LongAdder();
+
+  public SimTargetServer(int count, long slowDelayMs) throws InterruptedException {
+    this.states = new AtomicIntegerArray(count);
+    this.slowDelayMs = slowDelayMs;
+    channel = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(4096), new Handler());
+          }
+        })
+        .bind(new InetSocketAddress("127.0.0.1", 0))
+        .sync()
+        .channel();
+  }
+
+  private final class Handler extends SimpleChannelInboundHandler<HttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
+      requests.increment();
+      State state = stateOf(request.uri());
+      HttpResponseStatus status = state == State.DOWN ? HttpResponseStatus.SERVICE_UNAVAILABLE
+          : state == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.OK;
+      FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
+      response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+      boolean keepAlive = HttpUtil.isKeepAlive(request);
+      Runnable send = () -> {
+        if (keepAlive) {
+          ctx.writeAndFlush(response);
+        } else {
+          ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+      };
+      if (state == State.SLOW) {
+        ctx.executor().schedule(send, slowDelayMs, TimeUnit.MILLISECONDS);
+      } else {
+        send.run();
+      }
+    }
+  }
+
+  private State stateOf(String uri) {
+    if (!uri.startsWith("/t/")) {
+      return null;
+    }
+    try {
+      int n = Integer.parseInt(uri.substring(3));
+      return n >= 0 && n < states.length() ? State.values()[states.get(n)] : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  public void set(int endpoint, State state) {
+    states.set(endpoint, state.ordinal());
+  }
+
+  public String url(int endpoint) {
+    return "http://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + "/t/" + endpoint;
+  }
+
+  public long requests() {
+    return requests.sum();
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

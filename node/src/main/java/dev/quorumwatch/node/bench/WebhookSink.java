@@ -1,0 +1,62 @@
+package dev.quorumwatch.node.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A webhook receiver that timestamps each arrival. */
+public final class WebhookSink implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One notification as it arrived. */
+  public record Arrival(long atMs, String idempotencyKey, String status, String target, String incidentId) {}
+
+  private final HttpServer server;
+  private final List<Arrival> arrivals = new ArrayList<>();
+
+  public WebhookSink() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+    server.createContext("/alerts", ex -> {
+      long at = System.currentTimeMillis();
+      JsonNode doc = JSON.readTree(ex.getRequestBody().readAllBytes());
+      JsonNode alert = doc.path("alerts").path(0);
+      synchronized (arrivals) {
+        arrivals.add(new Arrival(at, ex.getRequestHeaders().getFirst("Idempotency-Key"), doc.path("status").asText(),
+            alert.path("labels").path("target").asText(), alert.path("annotations").path("incident_id").asText()));
+      }
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    server.start();
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/alerts";
+  }
+
+  public List<Arrival> arrivals() {
+    synchronized (arrivals) {
+      return List.copyOf(arrivals);
+    }
+  }
+
+  /** Arrivals for one target with one status, after a point in time. */
+  public List<Arrival> since(long fromMs, String target, String status) {
+    List<Arrival> out = new ArrayList<>();
+    for (Arrival a : arrivals()) {
+      if (a.atMs() >= fromMs && a.target().equals(target) && a.status().equals(status)) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

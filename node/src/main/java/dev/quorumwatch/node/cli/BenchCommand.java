@@ -1,0 +1,144 @@
+package dev.quorumwatch.node.cli;
+
+import dev.quorumwatch.node.bench.BenchReport;
+import dev.quorumwatch.node.bench.CapacityBench;
+import dev.quorumwatch.node.bench.DetectBench;
+import dev.quorumwatch.node.bench.LeaderKillBench;
+import dev.quorumwatch.node.config.Durations;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure QuorumWatch on real node processes on loopback, with simulated targets and a timestamping"
+        + " webhook sink. Everything it starts, it stops. Progress goes to stderr, figures to stdout.",
+    subcommands = {BenchCommand.Detect.class, BenchCommand.LeaderKill.class, BenchCommand.Capacity.class})
+final class BenchCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Options every scenario takes. */
+  static final class Common {
+    @Option(names = "--nodes", defaultValue = "3", description = "Node processes (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--json", description = "Print one JSON document instead of the table.")
+    boolean json;
+
+    @Option(names = "--keep", description = "Keep the cluster's directory (configs, data, logs) for inspection.")
+    boolean keep;
+  }
+
+  static final class DurationConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      long ms = Durations.parseMs(value);
+      if (ms <= 0) {
+        throw new IllegalArgumentException("expected a duration such as 500ms, 10s or 2m, got '" + value + "'");
+      }
+      return ms;
+    }
+  }
+
+  static void print(BenchReport report, boolean json) {
+    report.print(System.out, json);
+  }
+
+  static PrintStream progress() {
+    return System.err;
+  }
+
+  @Command(name = "detect", mixinStandardHelpOptions = true,
+      description = "Time from a target going down (at a random phase of the probe schedule) to the firing webhook,"
+          + " and from recovery to the resolved one, beside the floor.")
+  static final class Detect implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--incidents", defaultValue = "20", description = "Outages to measure (default: ${DEFAULT-VALUE}).")
+    int incidents;
+
+    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
+        description = "Probe interval (default: ${DEFAULT-VALUE}).")
+    long intervalMs;
+
+    @Option(names = "--threshold", defaultValue = "2", description = "failure_threshold and recovery_threshold (default: ${DEFAULT-VALUE}).")
+    int threshold;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for the outage phases (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      print(DetectBench.run(new DetectBench.Options(common.nodes, incidents, intervalMs, threshold, seed, common.keep),
+          progress()), common.json);
+      return 0;
+    }
+  }
+
+  @Command(name = "leader-kill", mixinStandardHelpOptions = true,
+      description = "SIGKILL the leader right after an outage starts: time without a leader, time to the page,"
+          + " lost notifications and duplicates.")
+  static final class LeaderKill implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--incidents", defaultValue = "10", description = "Outages (each with a leader kill) (default: ${DEFAULT-VALUE}).")
+    int incidents;
+
+    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
+        description = "Probe interval (default: ${DEFAULT-VALUE}).")
+    long intervalMs;
+
+    @Option(names = "--threshold", defaultValue = "2", description = "failure_threshold and recovery_threshold (default: ${DEFAULT-VALUE}).")
+    int threshold;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for the outage phases (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+      print(LeaderKillBench.run(new LeaderKillBench.Options(common.nodes, incidents, intervalMs, threshold, seed,
+          common.keep), progress()), common.json);
+      return 0;
+    }
+  }
+
+  @Command(name = "capacity", mixinStandardHelpOptions = true,
+      description = "Watch many targets and measure per node CPU, RSS, probes/s, schedule lag, Raft write rate and"
+          + " log growth, snapshot size and time; one fresh cluster per target count.")
+  static final class Capacity implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--targets", defaultValue = "1000,5000,10000", split = ",",
+        description = "Target counts to measure (default: ${DEFAULT-VALUE}).")
+    Integer[] targets;
+
+    @Option(names = "--interval", defaultValue = "10s", converter = DurationConverter.class,
+        description = "Probe interval of every target (default: ${DEFAULT-VALUE}).")
+    long intervalMs;
+
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class,
+        description = "Measurement window per target count, after warm-up (default: ${DEFAULT-VALUE}).")
+    long durationMs;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Integer> counts = Arrays.asList(targets);
+      print(CapacityBench.run(new CapacityBench.Options(common.nodes, counts, intervalMs, durationMs, common.keep),
+          progress()), common.json);
+      return 0;
+    }
+  }
+}
