@@ -11,9 +11,8 @@ import dev.quorumwatch.node.api.EventHub;
 import dev.quorumwatch.node.api.QuorumWatchService;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.http.HttpEndpoints;
-import dev.quorumwatch.node.probe.HttpProber;
+import dev.quorumwatch.node.probe.ProbeEngine;
 import dev.quorumwatch.node.probe.ProbeScheduler;
-import dev.quorumwatch.node.probe.TcpProber;
 import dev.quorumwatch.node.raft.ClusterSettingsPublisher;
 import dev.quorumwatch.node.raft.LeadershipWatcher;
 import dev.quorumwatch.node.raft.RaftNode;
@@ -45,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MonitorNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MonitorNode.class);
+  static final int PROBE_THREADS = 1;
 
   private final NodeConfig config;
   private final MetricRegistry metrics = new MetricRegistry();
@@ -54,6 +54,7 @@ public final class MonitorNode implements AutoCloseable {
   private final ExecutorService io = Executors.newCachedThreadPool(daemonThreads("qw-io"));
   private final EventHub events = new EventHub();
   private final RaftNode raft;
+  private final ProbeEngine probeEngine;
   private final ProbeScheduler probes;
   private final Reporter reporter;
   private final WebhookDispatcher dispatcher;
@@ -68,15 +69,9 @@ public final class MonitorNode implements AutoCloseable {
     this.config = config;
     this.raft = new RaftNode(config, state);
     String userAgent = "quorumwatch/" + Version.current() + " (node=" + config.nodeId() + "; region=" + config.region() + ")";
-    HttpClient probeClient = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        // HTTP/1.1: the default (HTTP/2) adds an h2c upgrade to every plain-HTTP probe.
-        .version(HttpClient.Version.HTTP_1_1)
-        .executor(io)
-        .build();
+    this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent);
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, timers, metrics);
-    this.probes = new ProbeScheduler(config.nodeId(), timers, new HttpProber(probeClient, userAgent), new TcpProber(),
+    this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine.http(), probeEngine.tcp(),
         reporter::onViewChange, metrics);
     HttpClient webhookClient = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
@@ -163,6 +158,7 @@ public final class MonitorNode implements AutoCloseable {
   public void start() throws IOException {
     raft.start();
     started.add(raft);
+    started.add(probeEngine);
     probes.reconcile(targets());
     started.add(probes);
     reporter.start(config.heartbeatIntervalMs());

@@ -16,7 +16,7 @@ final class BenchCluster implements AutoCloseable {
 
   BenchCluster(int nodes, int targetCount, boolean keep) throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("quorumwatch-bench-");
-    this.cluster = new LocalCluster(dir, !keep, nodes, "");
+    this.cluster = new LocalCluster(dir, !keep, nodes, "bench", "");
     this.targets = new SimTargetServer(targetCount, 5_000);
     this.sink = new WebhookSink();
   }

@@ -51,13 +51,20 @@ public final class LocalCluster implements AutoCloseable {
   private final Map<String, String> environment = new HashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
 
-  public LocalCluster(Path dir, boolean deleteOnClose, int size, String extraClusterYaml) throws IOException {
+  private final String clusterId;
+
+  /**
+   * @param extraClusterYaml more keys for the {@code cluster:} section of every node's config
+   */
+  public LocalCluster(Path dir, boolean deleteOnClose, int size, String clusterId, String extraClusterYaml)
+      throws IOException {
     if (size < 1 || size > REGIONS.length) {
       throw new IllegalArgumentException("cluster size must be 1.." + REGIONS.length);
     }
     this.dir = dir.toAbsolutePath();
     this.deleteOnClose = deleteOnClose;
     this.size = size;
+    this.clusterId = clusterId;
     this.raftPorts = new int[size];
     this.apiPorts = new int[size];
     this.httpPorts = new int[size];
@@ -95,10 +102,10 @@ public final class LocalCluster implements AutoCloseable {
             api: 127.0.0.1:%d
             http: 127.0.0.1:%d
         cluster:
-          id: bench
+          id: %s
           quorum: majority
         %s  peers:
-        %s""".formatted(id(i), id(i), id(i), raftPorts[i], apiPorts[i], httpPorts[i],
+        %s""".formatted(id(i), id(i), id(i), raftPorts[i], apiPorts[i], httpPorts[i], clusterId,
         extraClusterYaml.isEmpty() ? "" : extraClusterYaml.indent(2), peers);
   }
 

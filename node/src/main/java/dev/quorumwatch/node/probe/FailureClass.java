@@ -1,9 +1,9 @@
 package dev.quorumwatch.node.probe;
 
+import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.CompletionException;
@@ -26,18 +26,22 @@ public final class FailureClass {
 
   public static String of(Throwable error) {
     Throwable e = unwrap(error);
-    if (e instanceof HttpConnectTimeoutException || e instanceof HttpTimeoutException
-        || e instanceof TimeoutException || e instanceof InterruptedByTimeoutException) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof SSLException) {
+        return TLS;
+      }
+    }
+    if (e instanceof ConnectTimeoutException || e instanceof TimeoutException || e instanceof InterruptedByTimeoutException) {
       return TIMEOUT;
+    }
+    if (e instanceof ClosedChannelException) {
+      return RESET;
     }
     if (e instanceof ConnectException) {
       return REFUSED;
     }
     if (e instanceof UnknownHostException || e instanceof UnresolvedAddressException) {
       return DNS;
-    }
-    if (e instanceof SSLException) {
-      return TLS;
     }
     String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
     if (message.contains("reset") || message.contains("closed") || message.contains("eof")) {

@@ -223,7 +223,8 @@ class ConsensusAlertingTest {
       target.setUp(false);
       await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(e -> e.getKind().equals("incident_opened")));
       target.setUp(true);
-      await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(e -> e.getKind().equals("incident_resolved")));
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().anyMatch(e -> e.getKind().equals("incident_resolved"))
+          && seen.stream().anyMatch(e -> e.getVerdict() == Verdict.VERDICT_UP));
       assertThat(seen).filteredOn(e -> e.getKind().equals("verdict")).extracting(Event::getVerdict)
           .contains(Verdict.VERDICT_DOWN, Verdict.VERDICT_UP);
     } finally {

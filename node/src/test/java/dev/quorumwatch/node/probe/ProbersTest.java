@@ -9,7 +9,6 @@ import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.TcpProbe;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.http.HttpClient;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +21,8 @@ class ProbersTest {
   HttpServer server;
   CountDownLatch release = new CountDownLatch(1);
   AtomicReference<String> userAgent = new AtomicReference<>();
-  HttpProber http = new HttpProber(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), "quorumwatch/test (node=n1; region=r1)");
+  ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test (node=n1; region=r1)");
+  Prober http = engine.http();
 
   @BeforeEach
   void start() throws Exception {
@@ -57,6 +57,7 @@ class ProbersTest {
   void stop() {
     release.countDown();
     server.stop(0);
+    engine.close();
   }
 
   private TargetSpec httpTarget(String path, int... expect) {
@@ -90,8 +91,24 @@ class ProbersTest {
   }
 
   @Test
+  void aConnectionTheServerClosedWhileIdleIsNotAFailure() throws Exception {
+    TargetSpec ok = httpTarget("/ok", 204);
+    assertThat(http.probe(ok).get(5, TimeUnit.SECONDS).ok()).isTrue();
+    // The JDK server closes idle keep-alive connections when it stops; a new one takes the port's place.
+    int port = server.getAddress().getPort();
+    server.stop(0);
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+    server.createContext("/ok", ex -> {
+      ex.sendResponseHeaders(204, -1);
+      ex.close();
+    });
+    server.start();
+    assertThat(http.probe(ok).get(5, TimeUnit.SECONDS).ok()).isTrue();
+  }
+
+  @Test
   void tcpConnectIsUpAndAClosedPortIsRefused() throws Exception {
-    TcpProber tcp = new TcpProber();
+    Prober tcp = engine.tcp();
     try (ServerSocket listening = new ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
       TargetSpec open = TargetSpec.newBuilder().setId("t").setIntervalMs(1000).setTimeoutMs(500)
           .setTcp(TcpProbe.newBuilder().setHost("127.0.0.1").setPort(listening.getLocalPort())).build();
@@ -101,6 +118,6 @@ class ProbersTest {
         .setTcp(TcpProbe.newBuilder().setHost("127.0.0.1").setPort(FreePorts.next())).build();
     ProbeResult r = tcp.probe(closed).get(5, TimeUnit.SECONDS);
     assertThat(r.ok()).isFalse();
-    assertThat(r.failureClass()).isEqualTo("refused");
+    assertThat(r.failureClass()).as(r.detail()).isEqualTo("refused");
   }
 }

@@ -10,6 +10,6 @@ public final class TestClusters {
 
   public static LocalCluster create(String name, int size) throws IOException {
     Path dir = Path.of("target", "clusters", name + "-" + System.currentTimeMillis());
-    return new LocalCluster(dir, false, size, "").withEnvironment(Monitors.SECRET_ENV, Monitors.SECRET);
+    return new LocalCluster(dir, false, size, "test", "").withEnvironment(Monitors.SECRET_ENV, Monitors.SECRET);
   }
 }

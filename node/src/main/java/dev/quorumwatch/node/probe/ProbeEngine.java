@@ -1,0 +1,45 @@
+package dev.quorumwatch.node.probe;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one Netty event loop group every probe of this node runs on, and the probers built on
+ * it. Probes never block a thread: connects, TLS, requests and timeouts are all events.
+ */
+public final class ProbeEngine implements AutoCloseable {
+  private final EventLoopGroup group;
+  private final HttpProber http;
+  private final TcpProber tcp;
+
+  public ProbeEngine(int threads, String userAgent) {
+    this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("qw-probe", true), NioIoHandler.newFactory());
+    Bootstrap bootstrap = new Bootstrap()
+        .group(group)
+        .channel(NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true);
+    this.http = new HttpProber(bootstrap, userAgent);
+    this.tcp = new TcpProber(bootstrap);
+  }
+
+  public Prober http() {
+    return http;
+  }
+
+  public Prober tcp() {
+    return tcp;
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
