@@ -44,7 +44,7 @@ public final class CapacityBench {
         probes0[i] = NodeSampler.metrics(c.httpPort(i)).getOrDefault("quorumwatch_probes_total", 0.0);
       }
       double applied0 = NodeSampler.sumWithPrefix(NodeSampler.metrics(c.httpPort(leader)), "quorumwatch_raft_applied_");
-      long logBytes0 = NodeSampler.directorySize(c.dataDir(leader));
+      long written0 = NodeSampler.storageWriteBytes(c.pid(leader));
       long t0 = System.nanoTime();
       Thread.sleep(o.durationMs());
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -56,6 +56,7 @@ public final class CapacityBench {
       ArrayNode perNode = run.putArray("nodes");
       double cpuTotal = 0;
       long rssMax = 0;
+      long rssTotal = 0;
       double lagMax = 0;
       double probesMin = Double.MAX_VALUE;
       for (int i = 0; i < n; i++) {
@@ -68,28 +69,33 @@ public final class CapacityBench {
             .put("probes_per_s", probesPerS).put("schedule_lag_p99_ms", lagP99);
         cpuTotal += cpuPercent;
         rssMax = Math.max(rssMax, rss);
+        rssTotal += rss;
         lagMax = Math.max(lagMax, lagP99);
         probesMin = Math.min(probesMin, probesPerS);
       }
       double entriesPerS = (NodeSampler.sumWithPrefix(NodeSampler.metrics(c.httpPort(leader)), "quorumwatch_raft_applied_") - applied0) / seconds;
-      double logBytesPerS = (NodeSampler.directorySize(c.dataDir(leader)) - logBytes0) / seconds;
+      // Ratis preallocates log segments, so the directory size does not show the growth:
+      // count what the leader process wrote to storage (the log is all it writes meanwhile).
+      double logBytesPerS = (NodeSampler.storageWriteBytes(c.pid(leader)) - written0) / seconds;
       long snapStart = System.nanoTime();
       c.snapshot(leader);
       double snapshotMs = (System.nanoTime() - snapStart) / 1e6;
       long snapshotBytes = NodeSampler.largestSnapshotBytes(c.dataDir(leader));
       int cores = Runtime.getRuntime().availableProcessors();
-      run.put("cpu_percent_of_machine", cpuTotal / cores).put("rss_mib_max", rssMax / 1048576.0)
+      run.put("cpu_percent_of_machine", cpuTotal / cores).put("rss_mib_max", rssMax / 1048576.0).put("rss_mib_total", rssTotal / 1048576.0)
           .put("schedule_lag_p99_ms_max", lagMax).put("raft_commands_per_s", entriesPerS)
           .put("raft_commands_per_s_per_node", entriesPerS / n).put("raft_log_bytes_per_s", logBytesPerS)
           .put("raft_log_mib_per_hour", logBytesPerS * 3600 / 1048576.0).put("snapshot_bytes", snapshotBytes)
           .put("snapshot_ms", snapshotMs);
       String label = count + " targets: ";
       report.row(label + "CPU, all nodes", String.format("%.1f %% of the machine (%d cores)", cpuTotal / cores, cores), "");
-      report.row(label + "RSS, largest node", String.format("%.0f MiB", rssMax / 1048576.0), "");
+      report.row(label + "RSS, largest node (all nodes)", String.format("%.0f MiB (%.0f MiB)", rssMax / 1048576.0,
+          rssTotal / 1048576.0), "");
+      report.row(label + "CPU, all nodes, in cores", String.format("%.2f", cpuTotal / 100), "");
       report.row(label + "probes/s per node, slowest", String.format("%.0f of %.0f scheduled", probesMin, scheduledPerNode), "");
       report.row(label + "schedule lag p99, worst node", BenchReport.ms(lagMax), "");
       report.row(label + "Raft commands/s (per node)", String.format("%.2f (%.2f)", entriesPerS, entriesPerS / n), "");
-      report.row(label + "Raft log growth", String.format("%.0f B/s = %.1f MiB/h", logBytesPerS, logBytesPerS * 3600 / 1048576.0), "");
+      report.row(label + "Raft log bytes written (leader)", String.format("%.0f B/s = %.1f MiB/h", logBytesPerS, logBytesPerS * 3600 / 1048576.0), "");
       report.row(label + "snapshot", String.format("%d bytes in %.0f ms", snapshotBytes, snapshotMs), "");
       return run;
     }

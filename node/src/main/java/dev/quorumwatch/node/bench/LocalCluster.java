@@ -37,9 +37,21 @@ import org.apache.ratis.rpc.SupportedRpcType;
  */
 public final class LocalCluster implements AutoCloseable {
   public static final String[] REGIONS = {"us-west", "us-east", "eu-west", "ap-south", "sa-east"};
-  /** The node JVM's flags; bin/quorumwatch sets the same ones for `node`. */
+  /**
+   * The node JVM's flags (bin/quorumwatch sets the same ones for `node`): a small heap, the
+   * serial collector and the C1 compiler only. A node is I/O-bound; C2's compiler memory
+   * alone costs ~40 MiB of RSS per process and buys no throughput here (docs/benchmarks.md).
+   */
   public static final List<String> NODE_JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
-      "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k");
+      "-XX:TieredStopAtLevel=1", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k",
+      // One pooled-buffer arena for each of the three Netty copies (ours, gRPC's and Ratis' shaded ones).
+      "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1",
+      "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
+      "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1",
+      "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numDirectArenas=1",
+      "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numHeapArenas=1");
+  /** glibc's default of one malloc arena per thread turns JVM thread churn into RSS. */
+  public static final Map<String, String> NODE_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
   private final Path dir;
   private final boolean deleteOnClose;
@@ -50,6 +62,8 @@ public final class LocalCluster implements AutoCloseable {
   private final Process[] processes;
   private final Map<String, String> environment = new HashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
+  /** Kills the nodes if this JVM exits without close() (Ctrl-C on a bench): nothing is left running. */
+  private final Thread killOnExit = new Thread(this::killAll, "qw-local-cluster-exit");
 
   private final String clusterId;
 
@@ -77,6 +91,15 @@ public final class LocalCluster implements AutoCloseable {
     }
     for (int i = 0; i < size; i++) {
       Files.writeString(configFile(i), config(i, extraClusterYaml));
+    }
+    Runtime.getRuntime().addShutdownHook(killOnExit);
+  }
+
+  private void killAll() {
+    for (Process p : processes) {
+      if (p != null) {
+        p.destroyForcibly();
+      }
     }
   }
 
@@ -154,6 +177,7 @@ public final class LocalCluster implements AutoCloseable {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "node",
         "--config", configFile(i).toString()));
     ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(NODE_ENVIRONMENT);
     pb.environment().putAll(environment);
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(i).toFile()));
@@ -271,6 +295,11 @@ public final class LocalCluster implements AutoCloseable {
   public void close() throws InterruptedException {
     for (int i = 0; i < size; i++) {
       kill(i);
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException alreadyExiting) {
+      // the hook is running or ran: the processes are gone either way
     }
     synchronized (channels) {
       channels.forEach(ManagedChannel::shutdownNow);

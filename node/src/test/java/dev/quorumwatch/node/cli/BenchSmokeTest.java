@@ -1,0 +1,61 @@
+package dev.quorumwatch.node.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quorumwatch.node.testing.Cli;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A few seconds of each benchmark scenario, so the harness cannot rot. The figures are not
+ * judged here (that is what the documented full runs are for); that they are produced, and
+ * that nothing is left running, is.
+ */
+class BenchSmokeTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonNode bench(String... args) throws Exception {
+    Cli.Result r = Cli.run(args);
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertNothingLeftRunning();
+    return JSON.readTree(r.stdout());
+  }
+
+  @Test
+  void detectMeasuresEachIncidentBesideTheFloor() throws Exception {
+    JsonNode doc = bench("bench", "detect", "--incidents", "2", "--json");
+    assertThat(doc.path("scenario").asText()).isEqualTo("detect");
+    assertThat(doc.path("detect_ms").path("count").asInt()).isEqualTo(2);
+    assertThat(doc.path("detect_ms").path("median").asDouble()).isBetween(900.0, 4000.0);
+    assertThat(doc.path("resolve_ms").path("count").asInt()).isEqualTo(2);
+    assertThat(doc.path("floor_ms").path("median").asDouble()).isEqualTo(1500.0);
+  }
+
+  @Test
+  void leaderKillLosesNothing() throws Exception {
+    JsonNode doc = bench("bench", "leader-kill", "--incidents", "1", "--json");
+    assertThat(doc.path("lost").asInt()).isZero();
+    assertThat(doc.path("duplicates_with_another_key").asInt()).isZero();
+    assertThat(doc.path("leaderless_ms").path("count").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void capacityReportsEveryFigure() throws Exception {
+    JsonNode run = bench("bench", "capacity", "--targets", "50", "--interval", "1s", "--duration", "3s", "--json")
+        .path("runs").path(0);
+    assertThat(run.path("targets").asInt()).isEqualTo(50);
+    assertThat(run.path("nodes")).hasSize(3);
+    assertThat(run.path("nodes").path(0).path("probes_per_s").asDouble()).isPositive();
+    assertThat(run.path("nodes").path(0).path("rss_mib").asDouble()).isPositive();
+    assertThat(run.path("raft_commands_per_s").asDouble()).isPositive();
+    assertThat(run.path("snapshot_bytes").asLong()).isPositive();
+  }
+
+  private static void assertNothingLeftRunning() {
+    assertThat(ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("quorumwatch-bench-"))
+        .filter(ProcessHandle::isAlive))
+        .as("node processes left running by the bench").isEmpty();
+  }
+}
