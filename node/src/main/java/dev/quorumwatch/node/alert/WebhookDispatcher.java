@@ -38,6 +38,8 @@ public final class WebhookDispatcher {
   public static final long RETRY_MAX_MS = 30_000;
   static final long COMMIT_RETRY_MS = 500;
   static final long LEADERSHIP_RETRY_MS = 200;
+  /** Which node sent a notification: for receivers' logs, and for the fault-injection checker. */
+  public static final String SENDER_HEADER = "X-QuorumWatch-Node";
 
   private final MonitorStateMachine state;
   private final RaftNode raft;
@@ -154,6 +156,7 @@ public final class WebhookDispatcher {
     byte[] body = AlertPayload.render(n, externalUrl);
     Map<String, String> headers = new HashMap<>();
     headers.put("Idempotency-Key", n.getId());
+    headers.put(SENDER_HEADER, raft.selfId());
     String secretEnv = receiver.getWebhook().getSecretEnv();
     if (!secretEnv.isEmpty()) {
       String secret = secrets.apply(secretEnv);

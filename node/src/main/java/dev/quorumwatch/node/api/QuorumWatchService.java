@@ -107,7 +107,8 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     state.read(c -> {
       status.setAppliedIndex(state.appliedIndex())
           .setClockMs(c.clockMs())
-          .setStateDigest(StateCodec.digest(c));
+          .setStateDigest(StateCodec.digest(c))
+          .setPendingNotifications(c.pendingNotifications().size());
       for (NodeConfig.Peer p : config.peers()) {
         NodeRecord node = c.membership().node(p.id()).orElse(NodeRecord.getDefaultInstance());
         status.addMembers(MemberStatus.newBuilder()

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** A scenario's figures: one JSON document, and rows for the human table. */
 public final class BenchReport {
-  static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private final ObjectNode json = JSON.createObjectNode();
   private final List<String[]> rows = new ArrayList<>();

@@ -61,11 +61,14 @@ public final class LocalCluster implements AutoCloseable {
   private final int[] httpPorts;
   private final Process[] processes;
   private final Map<String, String> environment = new HashMap<>();
+  private final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   /** Kills the nodes if this JVM exits without close() (Ctrl-C on a bench): nothing is left running. */
   private final Thread killOnExit = new Thread(this::killAll, "qw-local-cluster-exit");
 
   private final String clusterId;
+  private final int[] advertisedRaftPorts;
+  private final String extraClusterYaml;
 
   /**
    * @param extraClusterYaml more keys for the {@code cluster:} section of every node's config
@@ -89,9 +92,8 @@ public final class LocalCluster implements AutoCloseable {
       apiPorts[i] = FreePorts.next();
       httpPorts[i] = FreePorts.next();
     }
-    for (int i = 0; i < size; i++) {
-      Files.writeString(configFile(i), config(i, extraClusterYaml));
-    }
+    this.advertisedRaftPorts = raftPorts.clone();
+    this.extraClusterYaml = extraClusterYaml;
     Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
@@ -109,10 +111,32 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
-  private String config(int i, String extraClusterYaml) {
+  /** Sets an environment variable for node {@code i} only, from its next start. */
+  public LocalCluster withNodeEnvironment(int i, String name, String value) {
+    nodeEnvironment.computeIfAbsent(i, k -> new HashMap<>()).put(name, value);
+    return this;
+  }
+
+  public int[] raftPorts() {
+    return raftPorts.clone();
+  }
+
+  /**
+   * Peers reach node {@code i}'s Raft port at {@code port} (a proxy in front of it) instead of
+   * the port it listens on; applies to configs written from now on (at each start).
+   */
+  public void advertiseRaftPort(int i, int port) {
+    advertisedRaftPorts[i] = port;
+  }
+
+  public List<String> ids() {
+    return List.of(REGIONS).subList(0, size);
+  }
+
+  private String config(int i) {
     StringBuilder peers = new StringBuilder();
     for (int p = 0; p < size; p++) {
-      peers.append("    - {id: ").append(id(p)).append(", raft: 127.0.0.1:").append(raftPorts[p])
+      peers.append("    - {id: ").append(id(p)).append(", raft: 127.0.0.1:").append(advertisedRaftPorts[p])
           .append(", api: 127.0.0.1:").append(apiPorts[p]).append("}\n");
     }
     return """
@@ -134,6 +158,66 @@ public final class LocalCluster implements AutoCloseable {
 
   public String id(int i) {
     return REGIONS[i];
+  }
+
+  /** The index of a node id, or -1. */
+  public static int indexOf(String nodeId) {
+    return List.of(REGIONS).indexOf(nodeId);
+  }
+
+  /** SIGSTOP: the process freezes mid-flight, as in a long GC pause. */
+  public void pause(int i) throws IOException, InterruptedException {
+    signal(i, "STOP");
+  }
+
+  /** SIGCONT: the paused process resumes where it stopped. */
+  public void resume(int i) throws IOException, InterruptedException {
+    signal(i, "CONT");
+  }
+
+  private void signal(int i, String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid(i))).start();
+    if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + signal + " " + pid(i) + " failed");
+    }
+  }
+
+  /** SIGTERM and wait: the node stops the way an operator stops it. */
+  public void stop(int i) throws InterruptedException {
+    Process p = processes[i];
+    if (p != null && p.isAlive()) {
+      p.toHandle().destroy();
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    processes[i] = null;
+  }
+
+  /** Waits until every running node reports the same applied index and state digest. */
+  public boolean awaitConverged(long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      java.util.Set<String> states = new java.util.HashSet<>();
+      boolean all = true;
+      for (int i = 0; i < size; i++) {
+        if (!isRunning(i)) {
+          continue;
+        }
+        Optional<StatusResponse> s = status(i);
+        if (s.isEmpty()) {
+          all = false;
+          break;
+        }
+        states.add(s.get().getAppliedIndex() + "/" + s.get().getStateDigest());
+      }
+      if (all && states.size() == 1) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
   }
 
   public int size() {
@@ -171,6 +255,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public void start(int i) throws IOException {
+    Files.writeString(configFile(i), config(i));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(NODE_JVM_OPTIONS);
@@ -179,6 +264,7 @@ public final class LocalCluster implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(NODE_ENVIRONMENT);
     pb.environment().putAll(environment);
+    pb.environment().putAll(nodeEnvironment.getOrDefault(i, Map.of()));
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(i).toFile()));
     processes[i] = pb.start();
@@ -241,6 +327,24 @@ public final class LocalCluster implements AutoCloseable {
     for (int i = 0; i < size; i++) {
       if (id(i).equals(agreed) && isRunning(i)) {
         return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The leader a majority of all nodes names (a node cut off from them may still believe
+   * otherwise), or -1.
+   */
+  public int majorityLeader() {
+    Map<String, Integer> votes = new HashMap<>();
+    for (int i = 0; i < size; i++) {
+      status(i).map(StatusResponse::getLeaderId).filter(l -> !l.isEmpty()).ifPresent(l -> votes.merge(l, 1, Integer::sum));
+    }
+    for (Map.Entry<String, Integer> e : votes.entrySet()) {
+      int leader = indexOf(e.getKey());
+      if (e.getValue() >= size / 2 + 1 && leader >= 0 && isRunning(leader)) {
+        return leader;
       }
     }
     return -1;

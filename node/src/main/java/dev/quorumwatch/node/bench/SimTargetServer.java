@@ -21,6 +21,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,6 +41,7 @@ public final class SimTargetServer implements AutoCloseable {
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel channel;
   private final LongAdder requests = new LongAdder();
+  private final Map<Integer, Set<String>> downOnlyFor = new ConcurrentHashMap<>();
 
   public SimTargetServer(int count, long slowDelayMs) throws InterruptedException {
     this.states = new AtomicIntegerArray(count);
@@ -61,6 +65,9 @@ public final class SimTargetServer implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
       requests.increment();
       State state = stateOf(request.uri());
+      if (state == State.UP && !downOnlyFor.isEmpty() && downFor(request)) {
+        state = State.DOWN;
+      }
       HttpResponseStatus status = state == State.DOWN ? HttpResponseStatus.SERVICE_UNAVAILABLE
           : state == null ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.OK;
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
@@ -78,6 +85,38 @@ public final class SimTargetServer implements AutoCloseable {
       } else {
         send.run();
       }
+    }
+  }
+
+  /** Whether the endpoint is down for the node that sent this probe (named in its User-Agent). */
+  private boolean downFor(HttpRequest request) {
+    Set<String> nodes = downOnlyFor.get(endpointOf(request.uri()));
+    if (nodes == null) {
+      return false;
+    }
+    String ua = String.valueOf(request.headers().get(HttpHeaderNames.USER_AGENT));
+    int at = ua.indexOf("node=");
+    if (at < 0) {
+      return false;
+    }
+    int end = ua.indexOf(';', at);
+    return nodes.contains(ua.substring(at + 5, end < 0 ? ua.length() : end));
+  }
+
+  private static int endpointOf(String uri) {
+    try {
+      return uri.startsWith("/t/") ? Integer.parseInt(uri.substring(3)) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The endpoint answers 503 to the probes of these nodes only (and as its state says to the others). */
+  public void setDownOnlyFor(int endpoint, Set<String> nodeIds) {
+    if (nodeIds.isEmpty()) {
+      downOnlyFor.remove(endpoint);
+    } else {
+      downOnlyFor.put(endpoint, Set.copyOf(nodeIds));
     }
   }
 

@@ -3,8 +3,10 @@ package dev.quorumwatch.node.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.quorumwatch.node.alert.WebhookDispatcher;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,25 +15,44 @@ public final class WebhookSink implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One notification as it arrived. */
-  public record Arrival(long atMs, String idempotencyKey, String status, String target, String incidentId) {}
+  public record Arrival(long atMs, String idempotencyKey, String status, String target, String incidentId,
+      String sender, long startsAtMs) {}
 
   private final HttpServer server;
   private final List<Arrival> arrivals = new ArrayList<>();
+  private volatile int failWithStatus;
 
   public WebhookSink() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
     server.createContext("/alerts", ex -> {
       long at = System.currentTimeMillis();
       JsonNode doc = JSON.readTree(ex.getRequestBody().readAllBytes());
+      int fail = failWithStatus;
+      if (fail != 0) {
+        ex.sendResponseHeaders(fail, -1);
+        ex.close();
+        return;
+      }
       JsonNode alert = doc.path("alerts").path(0);
       synchronized (arrivals) {
         arrivals.add(new Arrival(at, ex.getRequestHeaders().getFirst("Idempotency-Key"), doc.path("status").asText(),
-            alert.path("labels").path("target").asText(), alert.path("annotations").path("incident_id").asText()));
+            alert.path("labels").path("target").asText(), alert.path("annotations").path("incident_id").asText(),
+            ex.getRequestHeaders().getFirst(WebhookDispatcher.SENDER_HEADER),
+            Instant.parse(alert.path("startsAt").asText()).toEpochMilli()));
       }
       ex.sendResponseHeaders(200, -1);
       ex.close();
     });
     server.start();
+  }
+
+  /** Answers every POST with {@code status} (e.g. 500) until {@link #succeed()}; nothing is recorded meanwhile. */
+  public void failWith(int status) {
+    failWithStatus = status;
+  }
+
+  public void succeed() {
+    failWithStatus = 0;
   }
 
   public String url() {

@@ -4,6 +4,7 @@ import dev.quorumwatch.node.bench.BenchReport;
 import dev.quorumwatch.node.bench.CapacityBench;
 import dev.quorumwatch.node.bench.DetectBench;
 import dev.quorumwatch.node.bench.LeaderKillBench;
+import dev.quorumwatch.node.chaos.ChaosRun;
 import dev.quorumwatch.node.config.Durations;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure QuorumWatch on real node processes on loopback, with simulated targets and a timestamping"
         + " webhook sink. Everything it starts, it stops. Progress goes to stderr, figures to stdout.",
-    subcommands = {BenchCommand.Detect.class, BenchCommand.LeaderKill.class, BenchCommand.Capacity.class})
+    subcommands = {BenchCommand.Detect.class, BenchCommand.LeaderKill.class, BenchCommand.Capacity.class,
+        BenchCommand.Chaos.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -110,6 +112,47 @@ final class BenchCommand implements Runnable {
     public Integer call() throws Exception {
       print(LeaderKillBench.run(new LeaderKillBench.Options(common.nodes, incidents, intervalMs, threshold, seed,
           common.keep), progress()), common.json);
+      return 0;
+    }
+  }
+
+  @Command(name = "chaos", mixinStandardHelpOptions = true,
+      description = "Random faults drawn from the seed (outages, partitions, one-way cuts, slow links, killed and paused"
+          + " nodes, a failing receiver) against a real cluster; at the end everything heals and a checker judges what"
+          + " the receiver got. Exit code 1 and the seed on any violation.")
+  static final class Chaos implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the faults (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--duration", defaultValue = "120s", converter = DurationConverter.class,
+        description = "How long to inject faults, before healing and checking (default: ${DEFAULT-VALUE}).")
+    long durationMs;
+
+    @Option(names = "--targets", defaultValue = "2", description = "Targets under test (default: ${DEFAULT-VALUE}).")
+    int targets;
+
+    @Override
+    public Integer call() throws Exception {
+      ChaosRun.Result r = ChaosRun.run(new ChaosRun.Options(seed, durationMs, common.nodes, targets, common.keep), progress());
+      if (common.json) {
+        System.out.println(BenchReport.JSON.createObjectNode()
+            .put("scenario", "chaos").put("seed", r.seed()).put("deliveries", r.deliveries())
+            .put("leader_changes", r.leaderChanges())
+            .putPOJO("violations", r.violations()).putPOJO("events", r.events()).toPrettyString());
+      } else {
+        r.events().forEach(System.out::println);
+        System.out.printf("seed %d: %d deliveries, %d leader changes, %d violations%n", r.seed(), r.deliveries(),
+            r.leaderChanges(), r.violations().size());
+        r.violations().forEach(v -> System.out.println("VIOLATION: " + v));
+      }
+      if (!r.violations().isEmpty()) {
+        System.err.println("quorumwatch: chaos run failed; replay with: bench chaos --seed " + seed + " --duration "
+            + durationMs + "ms --nodes " + common.nodes);
+        return 1;
+      }
       return 0;
     }
   }

@@ -37,6 +37,7 @@ final class Json {
     doc.put("answered_by", s.getAnsweredBy());
     doc.put("applied_index", s.getAppliedIndex());
     doc.put("state_digest", s.getStateDigest());
+    doc.put("pending_notifications", s.getPendingNotifications());
     ArrayNode members = doc.putArray("members");
     for (MemberStatus m : s.getMembersList()) {
       ObjectNode member = members.addObject();

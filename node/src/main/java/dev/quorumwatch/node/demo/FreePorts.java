@@ -4,17 +4,29 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Ports the kernel says are free on loopback right now. */
+/**
+ * Ports free on loopback right now, for listeners started a moment later. They are drawn
+ * below the kernel's ephemeral range (32768 and up by default): a port from that range can
+ * be taken meanwhile by any outgoing connection, and a node that cannot bind its port stops.
+ */
 public final class FreePorts {
+  static final int LOW = 20_000;
+  static final int HIGH = 32_000;
+  static final int ATTEMPTS_MAX = 200;
+
   private FreePorts() {}
 
   public static int next() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (int attempt = 0; attempt < ATTEMPTS_MAX; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
+      try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return s.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new UncheckedIOException(new IOException("no free port in " + LOW + ".." + HIGH + " after " + ATTEMPTS_MAX + " tries"));
   }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -41,6 +42,7 @@ import org.apache.ratis.util.TimeDuration;
 public final class RaftNode implements CommandSink, AutoCloseable {
   static final long SNAPSHOT_EVERY_ENTRIES = 20_000;
   static final long LEADERSHIP_CHECK_TIMEOUT_MS = 1_000;
+  static final long CLIENT_REQUEST_TIMEOUT_MS = 1_000;
 
   private final NodeConfig config;
   private final RaftGroup group;
@@ -64,6 +66,9 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .build();
     RaftProperties clientProps = new RaftProperties();
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
+    // A write commits in ~10 ms; one that waits on a frozen leader (a GC pause, a hung
+    // machine) should move on to the next server after a second, not the default three.
+    RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(CLIENT_REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
     this.client = RaftClient.newBuilder()
         .setProperties(clientProps)
         .setRaftGroup(group)

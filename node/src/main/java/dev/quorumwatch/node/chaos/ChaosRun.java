@@ -1,0 +1,125 @@
+package dev.quorumwatch.node.chaos;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Random faults drawn from a seed, against a real cluster: outages seen by all, a quorum or a
+ * minority of regions; isolated nodes, partitions, one-way cuts and slow links; killed and
+ * paused nodes; a failing receiver. At the end everything heals and the checker judges the
+ * run. The same seed draws the same faults in the same order.
+ */
+public final class ChaosRun {
+  public record Options(long seed, long durationMs, int nodes, int targets, boolean keep) {}
+
+  /** The outcome: violations (empty when every promise held), and what happened. */
+  public record Result(long seed, List<String> violations, List<String> events, int deliveries, int leaderChanges) {}
+
+  private record Undo(long atMs, String kind, Runnable action) {}
+
+  private ChaosRun() {}
+
+  public static Result run(Options o, PrintStream progress) throws Exception {
+    Random random = new Random(o.seed());
+    Path dir = Files.createTempDirectory("quorumwatch-chaos-");
+    try (FaultyCluster c = new FaultyCluster(dir, !o.keep(), o.nodes(), o.targets())) {
+      c.start();
+      long end = System.currentTimeMillis() + o.durationMs();
+      PriorityQueue<Undo> undo = new PriorityQueue<>((a, b) -> Long.compare(a.atMs(), b.atMs()));
+      Set<String> active = new HashSet<>();
+      while (System.currentTimeMillis() < end) {
+        long now = System.currentTimeMillis();
+        while (!undo.isEmpty() && undo.peek().atMs() <= now) {
+          Undo u = undo.poll();
+          u.action().run();
+          active.remove(u.kind());
+        }
+        inject(c, random, now, undo, active);
+        Thread.sleep(1_000 + random.nextInt(2_000));
+      }
+      while (!undo.isEmpty()) {
+        undo.poll().action().run();
+      }
+      List<String> violations = c.healDrainAndCheck(120_000);
+      progress.printf("chaos seed %d: %d events, %d deliveries, %d leader changes, %d violations%n", o.seed(),
+          c.log().events().size(), c.sink().arrivals().size(), c.leaderChanges(), violations.size());
+      return new Result(o.seed(), violations, c.log().events(), c.sink().arrivals().size(), c.leaderChanges());
+    }
+  }
+
+  private static void inject(FaultyCluster c, Random random, long now, PriorityQueue<Undo> undo, Set<String> active)
+      throws Exception {
+    int n = c.size();
+    switch (random.nextInt(4)) {
+      case 0 -> {
+        int t = random.nextInt(Math.max(1, targetCount(c)));
+        String kind = "target-" + t;
+        if (active.add(kind)) {
+          int seeing = switch (random.nextInt(3)) {
+            case 0 -> n;
+            case 1 -> c.quorum();
+            default -> c.quorum() - 1;
+          };
+          List<Integer> nodes = new ArrayList<>(c.allNodes());
+          java.util.Collections.shuffle(nodes, random);
+          c.targetDownFor(t, new HashSet<>(nodes.subList(0, Math.max(1, seeing))));
+          undo.add(new Undo(now + 3_000 + random.nextInt(9_000), kind, () -> c.targetDownFor(t, Set.of())));
+        }
+      }
+      case 1 -> {
+        if (active.add("network")) {
+          int a = random.nextInt(n);
+          int b = (a + 1 + random.nextInt(n - 1)) % n;
+          switch (random.nextInt(4)) {
+            case 0 -> c.isolate(a);
+            case 1 -> c.isolate(c.leader());
+            case 2 -> c.cutOneWay(a, b);
+            default -> c.latency(a, b, 50 + random.nextInt(250));
+          }
+          undo.add(new Undo(now + 3_000 + random.nextInt(7_000), "network", c::healNetwork));
+        }
+      }
+      case 2 -> {
+        if (active.add("process")) {
+          int victim = random.nextBoolean() ? c.leader() : random.nextInt(n);
+          if (random.nextBoolean()) {
+            c.kill(victim);
+            undo.add(new Undo(now + 3_000 + random.nextInt(5_000), "process", () -> unchecked(() -> c.restart(victim))));
+          } else {
+            c.pause(victim);
+            undo.add(new Undo(now + 2_000 + random.nextInt(8_000), "process", () -> unchecked(() -> c.resume(victim))));
+          }
+        }
+      }
+      default -> {
+        if (active.add("receiver")) {
+          c.receiverFails(500);
+          undo.add(new Undo(now + 5_000 + random.nextInt(15_000), "receiver", c::receiverRecovers));
+        }
+      }
+    }
+  }
+
+  private static int targetCount(FaultyCluster c) {
+    return c.log().targets().size();
+  }
+
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  private static void unchecked(Action a) {
+    try {
+      a.run();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

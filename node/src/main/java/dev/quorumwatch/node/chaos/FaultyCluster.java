@@ -1,0 +1,371 @@
+package dev.quorumwatch.node.chaos;
+
+import dev.quorumwatch.node.bench.LocalCluster;
+import dev.quorumwatch.node.bench.SimTargetServer;
+import dev.quorumwatch.node.bench.WebhookSink;
+import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.ListIncidentsRequest;
+import dev.quorumwatch.proto.StatusResponse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real cluster under attack: node processes whose Raft links go through {@link LinkProxies},
+ * simulated targets whose state per node the harness sets, and a webhook sink. Every fault it
+ * applies is recorded in a {@link ChaosLog}, which the {@link ChaosChecker} judges against.
+ */
+public final class FaultyCluster implements AutoCloseable {
+  public static final long INTERVAL_MS = 1_000;
+  public static final int THRESHOLD = 2;
+
+  private final LocalCluster cluster;
+  private final LinkProxies links;
+  private final SimTargetServer targets;
+  private final WebhookSink sink;
+  private final ChaosLog log;
+  private final int targetCount;
+  private final boolean[] paused;
+  private final Thread leaderSampler;
+  private volatile boolean sampling = true;
+  private long startTerm;
+  private int lastLeaderChanges;
+  private List<Long> lastPageDelaysMs = List.of();
+
+  public FaultyCluster(Path dir, boolean deleteOnClose, int nodes, int targetCount) throws IOException, InterruptedException {
+    this.cluster = new LocalCluster(dir, deleteOnClose, nodes, "chaos", "");
+    this.links = new LinkProxies(cluster.ids(), cluster.raftPorts(), i -> cluster.isRunning(i) ? cluster.pid(i) : -1L);
+    for (int i = 0; i < nodes; i++) {
+      cluster.advertiseRaftPort(i, links.advertisedPort(i));
+    }
+    this.targets = new SimTargetServer(targetCount, 5_000);
+    this.sink = new WebhookSink();
+    this.log = new ChaosLog(nodes);
+    this.targetCount = targetCount;
+    this.paused = new boolean[nodes];
+    this.leaderSampler = new Thread(this::sampleLeaders, "qw-chaos-leader-sampler");
+    this.leaderSampler.setDaemon(true);
+  }
+
+  /** Starts the nodes, applies one target per simulated endpoint, and waits until all are UP. */
+  public void start() throws IOException, InterruptedException {
+    cluster.startAll();
+    cluster.awaitLeader(60_000);
+    StringBuilder yaml = new StringBuilder("targets:\n");
+    for (int t = 0; t < targetCount; t++) {
+      yaml.append("  - id: ").append(target(t)).append("\n    http: {url: \"").append(targets.url(t))
+          .append("\"}\n    interval: ").append(INTERVAL_MS).append("ms\n    timeout: 800ms\n    failure_threshold: ")
+          .append(THRESHOLD).append("\n    recovery_threshold: ").append(THRESHOLD).append('\n');
+      log.targetSeenDown(target(t), Set.of(), now());
+    }
+    yaml.append("receivers:\n  - id: sink\n    webhook: {url: \"").append(sink.url()).append("\"}\n");
+    cluster.apply(yaml.toString());
+    recordHealth();
+    startTerm = maxTerm();
+    leaderSampler.start();
+    awaitAllTargetsUp(60_000);
+  }
+
+  public String target(int t) {
+    return "chaos-" + t;
+  }
+
+  public LocalCluster cluster() {
+    return cluster;
+  }
+
+  public WebhookSink sink() {
+    return sink;
+  }
+
+  public ChaosLog log() {
+    return log;
+  }
+
+  public int size() {
+    return cluster.size();
+  }
+
+  public int quorum() {
+    return cluster.size() / 2 + 1;
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  // ---- the world the nodes probe ----
+
+  /** From now on, target {@code t} fails for exactly these nodes' probes (empty: up for all). */
+  public void targetDownFor(int t, Set<Integer> nodes) {
+    Set<String> ids = new TreeSet<>();
+    nodes.forEach(i -> ids.add(cluster.id(i)));
+    targets.setDownOnlyFor(t, ids);
+    log.targetSeenDown(target(t), nodes, now());
+    log.event(now(), target(t) + " down for " + (ids.isEmpty() ? "nobody" : ids));
+  }
+
+  public Set<Integer> allNodes() {
+    Set<Integer> all = new HashSet<>();
+    for (int i = 0; i < cluster.size(); i++) {
+      all.add(i);
+    }
+    return all;
+  }
+
+  // ---- faults ----
+
+  /** The leader a majority follows, waiting up to 30 s for one. */
+  public int leader() throws InterruptedException {
+    long deadline = now() + 30_000;
+    while (now() < deadline) {
+      int leader = cluster.majorityLeader();
+      if (leader >= 0) {
+        return leader;
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("no leader followed by a majority within 30 s; logs in " + cluster.dir());
+  }
+
+  public void isolate(int node) {
+    links.isolate(node);
+    log.event(now(), cluster.id(node) + " isolated from the other nodes");
+    recordHealth();
+  }
+
+  /** Both directions cut between {@code side} and the rest. */
+  public void partition(int... side) {
+    links.isolate(side);
+    log.event(now(), "partition " + java.util.Arrays.toString(side) + " | rest");
+    recordHealth();
+  }
+
+  public void cutOneWay(int from, int to) {
+    links.cut(from, to);
+    log.event(now(), "link " + cluster.id(from) + " -> " + cluster.id(to) + " cut");
+    recordHealth();
+  }
+
+  public void latency(int from, int to, long ms) {
+    links.setLatency(from, to, ms);
+    log.event(now(), "link " + cluster.id(from) + " -> " + cluster.id(to) + " +" + ms + " ms");
+  }
+
+  public void healNetwork() {
+    links.healAll();
+    log.event(now(), "network healed");
+    recordHealth();
+  }
+
+  public void kill(int node) throws InterruptedException {
+    cluster.kill(node);
+    log.event(now(), cluster.id(node) + " SIGKILLed");
+    recordHealth();
+  }
+
+  public void restart(int node) throws IOException {
+    cluster.start(node);
+    log.event(now(), cluster.id(node) + " restarted");
+    recordHealth();
+  }
+
+  public void pause(int node) throws IOException, InterruptedException {
+    cluster.pause(node);
+    paused[node] = true;
+    log.event(now(), cluster.id(node) + " paused (SIGSTOP)");
+    recordHealth();
+  }
+
+  public void resume(int node) throws IOException, InterruptedException {
+    cluster.resume(node);
+    paused[node] = false;
+    log.event(now(), cluster.id(node) + " resumed (SIGCONT)");
+    recordHealth();
+  }
+
+  /** Stops (SIGTERM) and restarts every node in turn, waiting for each to be fresh again. */
+  public void rollingRestart() throws IOException, InterruptedException {
+    for (int i = 0; i < cluster.size(); i++) {
+      cluster.stop(i);
+      log.event(now(), cluster.id(i) + " stopped (rolling restart)");
+      recordHealth();
+      cluster.start(i);
+      log.event(now(), cluster.id(i) + " started (rolling restart)");
+      recordHealth();
+      awaitAllFresh(60_000);
+    }
+  }
+
+  public void receiverFails(int status) {
+    sink.failWith(status);
+    log.event(now(), "receiver answers " + status);
+  }
+
+  public void receiverRecovers() {
+    sink.succeed();
+    log.event(now(), "receiver answers 200 again");
+  }
+
+  /** Which nodes can take part, and which are cut off from a majority, given the faults now in force. */
+  private synchronized void recordHealth() {
+    int n = cluster.size();
+    Set<Integer> unable = new HashSet<>();
+    Set<Integer> cutOff = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      boolean down = !cluster.isRunning(i) || paused[i];
+      int reachable = 1;
+      for (int j = 0; j < n; j++) {
+        if (j != i && !links.isCut(i, j) && !links.isCut(j, i) && cluster.isRunning(j) && !paused[j]) {
+          reachable++;
+        }
+      }
+      boolean minority = reachable < quorum();
+      if (down || minority) {
+        unable.add(i);
+      }
+      if (minority) {
+        cutOff.add(i);
+      }
+    }
+    log.health(unable, cutOff, now());
+  }
+
+  private void sampleLeaders() {
+    while (sampling) {
+      int leader = cluster.majorityLeader();
+      if (leader >= 0) {
+        log.leaderSample(now(), leader);
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private long maxTerm() {
+    long term = 0;
+    for (int i = 0; i < cluster.size(); i++) {
+      term = Math.max(term, cluster.status(i).map(StatusResponse::getTerm).orElse(0L));
+    }
+    return term;
+  }
+
+  public void awaitAllFresh(long timeoutMs) throws InterruptedException {
+    long deadline = now() + timeoutMs;
+    while (now() < deadline) {
+      Optional<StatusResponse> s = cluster.status(cluster.anyRunning());
+      if (s.isPresent() && !s.get().getLeaderId().isEmpty() && s.get().getMembersList().stream().allMatch(m -> m.getFresh())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("not every node became fresh within " + timeoutMs + " ms; logs in " + cluster.dir());
+  }
+
+  public void awaitAllTargetsUp(long timeoutMs) throws InterruptedException {
+    long deadline = now() + timeoutMs;
+    while (now() < deadline) {
+      try {
+        boolean all = cluster.client(cluster.anyRunning()).withDeadlineAfter(5, TimeUnit.SECONDS)
+            .listTargets(dev.quorumwatch.proto.ListTargetsRequest.getDefaultInstance()).getTargetsList().stream()
+            .allMatch(t -> t.getVerdict() == dev.quorumwatch.proto.Verdict.VERDICT_UP);
+        if (all) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        // electing or restarting: ask again
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("targets not all UP within " + timeoutMs + " ms; logs in " + cluster.dir());
+  }
+
+  /**
+   * Ends the run: heals every fault, brings every target back, waits until everything is
+   * delivered and every replica holds the same state, then judges the run.
+   */
+  public List<String> healDrainAndCheck(long drainTimeoutMs) throws IOException, InterruptedException {
+    List<String> violations = new ArrayList<>();
+    healNetwork();
+    for (int i = 0; i < cluster.size(); i++) {
+      if (paused[i]) {
+        resume(i);
+      }
+      if (!cluster.isRunning(i)) {
+        restart(i);
+      }
+    }
+    receiverRecovers();
+    for (int t = 0; t < targetCount; t++) {
+      targetDownFor(t, Set.of());
+    }
+    long deadline = now() + drainTimeoutMs;
+    awaitAllFresh(drainTimeoutMs);
+    awaitAllTargetsUp(Math.max(1, deadline - now()));
+    List<Incident> incidents = List.of();
+    while (now() < deadline) {
+      incidents = cluster.client(cluster.anyRunning()).listIncidents(ListIncidentsRequest.getDefaultInstance()).getIncidentsList();
+      if (incidents.stream().noneMatch(Incident::getOpen) && pendingNotifications() == 0) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    if (!cluster.awaitConverged(Math.max(1, deadline - now()))) {
+      violations.add("replicas did not converge to one state (applied index and digest) after every fault healed");
+    }
+    sampling = false;
+    leaderSampler.interrupt();
+    int leaderChanges = (int) (maxTerm() - startTerm);
+    ChaosChecker.Timing timing = new ChaosChecker.Timing(quorum(), INTERVAL_MS, THRESHOLD, THRESHOLD, 3 * INTERVAL_MS);
+    ChaosChecker checker = new ChaosChecker(log, timing, sink.arrivals(), incidents, now());
+    violations.addAll(checker.check(leaderChanges));
+    lastLeaderChanges = leaderChanges;
+    lastPageDelaysMs = checker.pageDelaysMs();
+    return violations;
+  }
+
+  /** Elections during the run (term increase), known after {@link #healDrainAndCheck}. */
+  public int leaderChanges() {
+    return lastLeaderChanges;
+  }
+
+  /** Delay of each owed page after its outage began, known after {@link #healDrainAndCheck}. */
+  public List<Long> pageDelaysMs() {
+    return lastPageDelaysMs;
+  }
+
+  private long pendingNotifications() {
+    return cluster.status(cluster.anyRunning()).map(StatusResponse::getPendingNotifications).orElse(Long.MAX_VALUE);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    sampling = false;
+    leaderSampler.interrupt();
+    for (int i = 0; i < cluster.size(); i++) {
+      if (paused[i] && cluster.isRunning(i)) {
+        try {
+          cluster.resume(i); // a stopped process cannot be killed cleanly everywhere
+        } catch (IOException ignored) {
+          // killing it next anyway
+        }
+      }
+    }
+    try {
+      cluster.close();
+    } finally {
+      links.close();
+      targets.close();
+      sink.close();
+    }
+  }
+}

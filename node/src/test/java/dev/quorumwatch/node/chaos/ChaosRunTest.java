@@ -1,0 +1,24 @@
+package dev.quorumwatch.node.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import org.junit.jupiter.api.Test;
+
+/** A short seeded chaos run in CI; longer runs and other seeds are documented in docs/reliability.md. */
+class ChaosRunTest {
+  static final long SEED = Long.getLong("qw.chaos.seed", 7);
+  static final long DURATION_MS = Long.getLong("qw.chaos.duration.ms", 60_000);
+
+  @Test
+  void aSeededRunOfRandomFaultsKeepsEveryPromise() throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    ChaosRun.Result r = ChaosRun.run(new ChaosRun.Options(SEED, DURATION_MS, 3, 2, false), new PrintStream(progress));
+    assertThat(r.violations())
+        .as("seed %d (replay: bin/quorumwatch bench chaos --seed %d --duration %dms); events:%n%s", SEED, SEED, DURATION_MS,
+            String.join("\n", r.events()))
+        .isEmpty();
+    assertThat(r.events()).as("faults were injected").hasSizeGreaterThan(5);
+  }
+}
