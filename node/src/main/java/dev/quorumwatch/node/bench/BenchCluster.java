@@ -1,12 +1,9 @@
 package dev.quorumwatch.node.bench;
 
-import dev.quorumwatch.proto.ListTargetsRequest;
-import dev.quorumwatch.proto.TargetStatus;
 import dev.quorumwatch.proto.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /** One benchmark setup: a local cluster, the simulated targets and the webhook sink; closes all three. */
 final class BenchCluster implements AutoCloseable {
@@ -41,29 +38,8 @@ final class BenchCluster implements AutoCloseable {
     return yaml.toString();
   }
 
-  /** Waits until every target has the verdict on node {@code node}. */
   boolean awaitAll(Verdict verdict, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < deadline) {
-      try {
-        int node = cluster.anyRunning();
-        boolean all = true;
-        for (TargetStatus t : cluster.client(node).withDeadlineAfter(10, TimeUnit.SECONDS)
-            .listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList()) {
-          if (t.getVerdict() != verdict) {
-            all = false;
-            break;
-          }
-        }
-        if (all) {
-          return true;
-        }
-      } catch (RuntimeException e) {
-        // a node restarting or electing: ask again
-      }
-      Thread.sleep(100);
-    }
-    return false;
+    return cluster.awaitAllTargets(verdict, timeoutMs);
   }
 
   @Override

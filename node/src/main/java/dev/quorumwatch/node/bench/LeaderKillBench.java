@@ -1,11 +1,9 @@
 package dev.quorumwatch.node.bench;
 
-import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -61,7 +59,7 @@ public final class LeaderKillBench {
         b.targets.set(0, SimTargetServer.State.UP);
         DetectBench.awaitArrival(b, upAt, "resolved");
         DetectBench.require(b.awaitAll(Verdict.VERDICT_UP, DetectBench.WAIT_MS_MAX), "target did not return to UP");
-        awaitAllFresh(b);
+        b.cluster.awaitAllFresh(DetectBench.WAIT_MS_MAX);
         progress.printf("incident %d/%d: killed %s, %d ms without a leader, firing after %s ms, %d firing webhooks%n",
             i + 1, o.incidents(), b.cluster.id(leader), leaderless.get(i), firingAt < 0 ? "never" : Long.toString(firingAt - downAt),
             firings.size());
@@ -82,17 +80,5 @@ public final class LeaderKillBench {
     report.row("lost notifications", Integer.toString(lost), "goal: 0");
     report.row("duplicates (with another key)", duplicates + " (" + duplicatesWithOtherKey + ")", "goal: any duplicate has the same key");
     return report;
-  }
-
-  private static void awaitAllFresh(BenchCluster b) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + DetectBench.WAIT_MS_MAX;
-    while (System.currentTimeMillis() < deadline) {
-      Optional<StatusResponse> s = b.cluster.status(b.cluster.anyRunning());
-      if (s.isPresent() && s.get().getMembersList().stream().allMatch(m -> m.getFresh())) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("the restarted node never became fresh; logs in " + b.cluster.dir());
   }
 }

@@ -1,14 +1,17 @@
 package dev.quorumwatch.node.bench;
 
+import dev.quorumwatch.node.config.ConfigException;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.config.NodeConfigLoader;
 import dev.quorumwatch.node.demo.FreePorts;
 import dev.quorumwatch.node.raft.RaftNode;
 import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.ApplyResponse;
+import dev.quorumwatch.proto.ListTargetsRequest;
 import dev.quorumwatch.proto.QuorumWatchGrpc;
 import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
+import dev.quorumwatch.proto.Verdict;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -17,9 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.ratis.RaftConfigKeys;
@@ -199,7 +204,7 @@ public final class LocalCluster implements AutoCloseable {
   public boolean awaitConverged(long timeoutMs) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
-      java.util.Set<String> states = new java.util.HashSet<>();
+      Set<String> states = new HashSet<>();
       boolean all = true;
       for (int i = 0; i < size; i++) {
         if (!isRunning(i)) {
@@ -363,6 +368,37 @@ public final class LocalCluster implements AutoCloseable {
     throw new IllegalStateException("no agreed leader within " + timeoutMs + " ms; logs in " + dir);
   }
 
+  /** Waits until there is a leader and every member is fresh (heartbeats reach the state machine). */
+  public void awaitAllFresh(long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      Optional<StatusResponse> s = status(anyRunning());
+      if (s.isPresent() && !s.get().getLeaderId().isEmpty() && s.get().getMembersList().stream().allMatch(m -> m.getFresh())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("not every node became fresh within " + timeoutMs + " ms; logs in " + dir);
+  }
+
+  /** Waits until every target has {@code verdict} on some running node; false on timeout. */
+  public boolean awaitAllTargets(Verdict verdict, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        boolean all = client(anyRunning()).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList().stream()
+            .allMatch(t -> t.getVerdict() == verdict);
+        if (all) {
+          return true;
+        }
+      } catch (RuntimeException e) {
+        // a node restarting or electing: ask again
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
   public int anyRunning() {
     for (int i = 0; i < size; i++) {
       if (isRunning(i)) {
@@ -378,7 +414,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Asks node {@code i} to write a Raft snapshot now (Ratis admin API); returns the reply. */
-  public RaftClientReply snapshot(int i) throws IOException, dev.quorumwatch.node.config.ConfigException {
+  public RaftClientReply snapshot(int i) throws IOException, ConfigException {
     NodeConfig config = NodeConfigLoader.load(configFile(i));
     RaftProperties props = new RaftProperties();
     RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);

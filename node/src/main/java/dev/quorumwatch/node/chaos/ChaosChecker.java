@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.chaos;
 
+import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.bench.WebhookSink.Arrival;
 import dev.quorumwatch.node.chaos.Intervals.Span;
 import dev.quorumwatch.proto.Incident;
@@ -241,7 +242,7 @@ public final class ChaosChecker {
   }
 
   private int indexOf(String nodeId) {
-    return nodeId == null ? -1 : dev.quorumwatch.node.bench.LocalCluster.indexOf(nodeId);
+    return nodeId == null ? -1 : LocalCluster.indexOf(nodeId);
   }
 
   private String t(long ms) {

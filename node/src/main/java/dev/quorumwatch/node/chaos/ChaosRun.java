@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -68,7 +69,7 @@ public final class ChaosRun {
             default -> c.quorum() - 1;
           };
           List<Integer> nodes = new ArrayList<>(c.allNodes());
-          java.util.Collections.shuffle(nodes, random);
+          Collections.shuffle(nodes, random);
           c.targetDownFor(t, new HashSet<>(nodes.subList(0, Math.max(1, seeing))));
           undo.add(new Undo(now + 3_000 + random.nextInt(9_000), kind, () -> c.targetDownFor(t, Set.of())));
         }

@@ -6,15 +6,15 @@ import dev.quorumwatch.node.bench.WebhookSink;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.ListIncidentsRequest;
 import dev.quorumwatch.proto.StatusResponse;
+import dev.quorumwatch.proto.Verdict;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real cluster under attack: node processes whose Raft links go through {@link LinkProxies},
@@ -143,7 +143,7 @@ public final class FaultyCluster implements AutoCloseable {
   /** Both directions cut between {@code side} and the rest. */
   public void partition(int... side) {
     links.isolate(side);
-    log.event(now(), "partition " + java.util.Arrays.toString(side) + " | rest");
+    log.event(now(), "partition " + Arrays.toString(side) + " | rest");
     recordHealth();
   }
 
@@ -260,33 +260,13 @@ public final class FaultyCluster implements AutoCloseable {
   }
 
   public void awaitAllFresh(long timeoutMs) throws InterruptedException {
-    long deadline = now() + timeoutMs;
-    while (now() < deadline) {
-      Optional<StatusResponse> s = cluster.status(cluster.anyRunning());
-      if (s.isPresent() && !s.get().getLeaderId().isEmpty() && s.get().getMembersList().stream().allMatch(m -> m.getFresh())) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("not every node became fresh within " + timeoutMs + " ms; logs in " + cluster.dir());
+    cluster.awaitAllFresh(timeoutMs);
   }
 
   public void awaitAllTargetsUp(long timeoutMs) throws InterruptedException {
-    long deadline = now() + timeoutMs;
-    while (now() < deadline) {
-      try {
-        boolean all = cluster.client(cluster.anyRunning()).withDeadlineAfter(5, TimeUnit.SECONDS)
-            .listTargets(dev.quorumwatch.proto.ListTargetsRequest.getDefaultInstance()).getTargetsList().stream()
-            .allMatch(t -> t.getVerdict() == dev.quorumwatch.proto.Verdict.VERDICT_UP);
-        if (all) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        // electing or restarting: ask again
-      }
-      Thread.sleep(100);
+    if (!cluster.awaitAllTargets(Verdict.VERDICT_UP, timeoutMs)) {
+      throw new IllegalStateException("targets not all UP within " + timeoutMs + " ms; logs in " + cluster.dir());
     }
-    throw new IllegalStateException("targets not all UP within " + timeoutMs + " ms; logs in " + cluster.dir());
   }
 
   /**

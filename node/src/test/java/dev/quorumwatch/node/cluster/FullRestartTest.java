@@ -12,12 +12,9 @@ import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.ListIncidentsRequest;
 import dev.quorumwatch.proto.ListTargetsRequest;
-import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -76,19 +73,7 @@ class FullRestartTest {
     assertThat(receiver.received()).extracting(Received::status).containsExactly("firing", "resolved");
 
     // Once quiet, every replica holds the same state.
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      Set<String> digests = new HashSet<>();
-      Set<Long> indexes = new HashSet<>();
-      for (int i = 0; i < 3; i++) {
-        StatusResponse s = cluster.status(i).orElse(null);
-        if (s == null) {
-          return false;
-        }
-        digests.add(s.getStateDigest() + "@" + s.getAppliedIndex());
-        indexes.add(s.getAppliedIndex());
-      }
-      return indexes.size() == 1 && digests.size() == 1;
-    });
+    assertThat(cluster.awaitConverged(10_000)).as("replicas converge to one applied index and digest").isTrue();
   }
 
   private Verdict verdict() {
