@@ -107,6 +107,7 @@ public final class MonitorNode implements AutoCloseable {
             (Gauge<Long>) () -> state.appliedCount(kind));
       }
     }
+    metrics.register("quorumwatch.raft.log_bytes_applied", (Gauge<Long>) state::appliedBytes);
     state.addListener(new MonitorStateMachine.Listener() {
       @Override
       public void onApplied(long index, List<Event> applied) {

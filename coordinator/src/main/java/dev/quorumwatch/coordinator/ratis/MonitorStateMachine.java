@@ -61,6 +61,7 @@ public final class MonitorStateMachine extends BaseStateMachine {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private final Map<Command.KindCase, LongAdder> appliedByKind = new EnumMap<>(Command.KindCase.class);
+  private final LongAdder appliedBytes = new LongAdder();
   private Coordinator coordinator = new Coordinator();
   private long lastStampMs;
 
@@ -74,6 +75,11 @@ public final class MonitorStateMachine extends BaseStateMachine {
   /** Log entries applied on this replica since it started, by command kind (for metrics). */
   public long appliedCount(Command.KindCase kind) {
     return appliedByKind.get(kind).sum();
+  }
+
+  /** Bytes of command data in the log entries applied since start: what the log grows by, before Ratis' framing. */
+  public long appliedBytes() {
+    return appliedBytes.sum();
   }
 
   public void addListener(Listener listener) {
@@ -153,7 +159,9 @@ public final class MonitorStateMachine extends BaseStateMachine {
     long index = entry.getIndex();
     ApplyOutcome outcome;
     try {
-      Command command = Command.parseFrom(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      ByteString data = entry.getStateMachineLogEntry().getLogData();
+      appliedBytes.add(data.size());
+      Command command = Command.parseFrom(data.toByteArray());
       synchronized (lock) {
         outcome = coordinator.apply(index, command);
         updateLastAppliedTermIndex(entry.getTerm(), index);

@@ -44,7 +44,7 @@ public final class CapacityBench {
         probes0[i] = NodeSampler.metrics(c.httpPort(i)).getOrDefault("quorumwatch_probes_total", 0.0);
       }
       double applied0 = NodeSampler.sumWithPrefix(NodeSampler.metrics(c.httpPort(leader)), "quorumwatch_raft_applied_");
-      long written0 = NodeSampler.storageWriteBytes(c.pid(leader));
+      double logBytes0 = NodeSampler.metrics(c.httpPort(leader)).getOrDefault("quorumwatch_raft_log_bytes_applied", 0.0);
       long t0 = System.nanoTime();
       Thread.sleep(o.durationMs());
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -74,9 +74,10 @@ public final class CapacityBench {
         probesMin = Math.min(probesMin, probesPerS);
       }
       double entriesPerS = (NodeSampler.sumWithPrefix(NodeSampler.metrics(c.httpPort(leader)), "quorumwatch_raft_applied_") - applied0) / seconds;
-      // Ratis preallocates log segments, so the directory size does not show the growth:
-      // count what the leader process wrote to storage (the log is all it writes meanwhile).
-      double logBytesPerS = (NodeSampler.storageWriteBytes(c.pid(leader)) - written0) / seconds;
+      // Ratis preallocates log segments, so neither the directory size nor the process's
+      // storage writes show the log's growth: count the command bytes the log entries carry.
+      double logBytesPerS = (NodeSampler.metrics(c.httpPort(leader)).getOrDefault("quorumwatch_raft_log_bytes_applied", 0.0)
+          - logBytes0) / seconds;
       long snapStart = System.nanoTime();
       c.snapshot(leader);
       double snapshotMs = (System.nanoTime() - snapStart) / 1e6;
@@ -95,7 +96,7 @@ public final class CapacityBench {
       report.row(label + "probes/s per node, slowest", String.format("%.0f of %.0f scheduled", probesMin, scheduledPerNode), "");
       report.row(label + "schedule lag p99, worst node", BenchReport.ms(lagMax), "");
       report.row(label + "Raft commands/s (per node)", String.format("%.2f (%.2f)", entriesPerS, entriesPerS / n), "");
-      report.row(label + "Raft log bytes written (leader)", String.format("%.0f B/s = %.1f MiB/h", logBytesPerS, logBytesPerS * 3600 / 1048576.0), "");
+      report.row(label + "Raft log growth (command bytes)", String.format("%.0f B/s = %.1f MiB/h", logBytesPerS, logBytesPerS * 3600 / 1048576.0), "");
       report.row(label + "snapshot", String.format("%d bytes in %.0f ms", snapshotBytes, snapshotMs), "");
       return run;
     }

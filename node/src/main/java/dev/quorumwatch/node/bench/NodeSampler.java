@@ -35,20 +35,6 @@ final class NodeSampler {
     return -1;
   }
 
-  /** Bytes this process caused to be written to storage (Linux /proc/PID/io), or -1. */
-  static long storageWriteBytes(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "io"))) {
-        if (line.startsWith("write_bytes:")) {
-          return Long.parseLong(line.substring("write_bytes:".length()).trim());
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // not Linux, or the process is gone
-    }
-    return -1;
-  }
-
   /** The Prometheus text exposition as name{labels} → value. */
   static Map<String, Double> metrics(int httpPort) {
     Map<String, Double> out = new HashMap<>();
