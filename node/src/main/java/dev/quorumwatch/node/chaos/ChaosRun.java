@@ -78,10 +78,11 @@ public final class ChaosRun {
         if (active.add("network")) {
           int a = random.nextInt(n);
           int b = (a + 1 + random.nextInt(n - 1)) % n;
-          switch (random.nextInt(4)) {
+          switch (random.nextInt(5)) {
             case 0 -> c.isolate(a);
             case 1 -> c.isolate(c.leader());
             case 2 -> c.cutOneWay(a, b);
+            case 3 -> c.partition(a, b); // with 5 nodes a real two-node minority; with 3, the third node alone
             default -> c.latency(a, b, 50 + random.nextInt(250));
           }
           undo.add(new Undo(now + 3_000 + random.nextInt(7_000), "network", c::healNetwork));

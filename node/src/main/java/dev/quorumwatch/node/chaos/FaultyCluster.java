@@ -135,15 +135,14 @@ public final class FaultyCluster implements AutoCloseable {
   }
 
   public void isolate(int node) {
-    links.isolate(node);
-    log.event(now(), cluster.id(node) + " isolated from the other nodes");
-    recordHealth();
+    partition(node);
   }
 
-  /** Both directions cut between {@code side} and the rest. */
+  /** Both directions cut between the nodes in {@code side} and the rest. */
   public void partition(int... side) {
     links.isolate(side);
-    log.event(now(), "partition " + Arrays.toString(side) + " | rest");
+    String names = Arrays.stream(side).mapToObj(cluster::id).toList().toString();
+    log.event(now(), names + " cut off from the other nodes");
     recordHealth();
   }
 
