@@ -177,7 +177,11 @@ final class HttpProber implements Prober {
     }, remainingMs, TimeUnit.MILLISECONDS);
   }
 
+  /** Ends {@code exchange} on {@code ch} once, whichever of write failure, error or close reports it first. */
   private void fail(Channel ch, Exchange exchange, Throwable cause) {
+    if (!ch.attr(EXCHANGE).compareAndSet(exchange, null)) {
+      return; // already ended, or moved to a fresh connection
+    }
     ch.close();
     if (exchange.onReusedConnection && exchange.status == 0 && !exchange.result.isDone() && exchange.remainingMs() > 0) {
       // The server closed a pooled connection while it sat idle (keep-alive timeouts are
@@ -250,7 +254,7 @@ final class HttpProber implements Prober {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      Exchange exchange = ctx.channel().attr(EXCHANGE).getAndSet(null);
+      Exchange exchange = ctx.channel().attr(EXCHANGE).get();
       if (exchange != null) {
         fail(ctx.channel(), exchange, cause);
       } else {
@@ -260,7 +264,7 @@ final class HttpProber implements Prober {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      Exchange exchange = ctx.channel().attr(EXCHANGE).getAndSet(null);
+      Exchange exchange = ctx.channel().attr(EXCHANGE).get();
       if (exchange != null) {
         fail(ctx.channel(), exchange, new ClosedChannelException());
       }
