@@ -112,17 +112,27 @@ public final class Coordinator {
   private void recordReport(ReportView report, Set<String> touched) {
     String nodeId = report.getNodeId();
     membership.heartbeat(nodeId, report.getRegion(), clockMs);
-    // Targets a report does not mention keep this node's last vote, even in a full report:
-    // a node that just restarted has no opinion yet, and its last one stands until it forms
-    // a new one. Dropping it would let the remaining votes resolve a real outage.
+    // Targets a report does not mention keep this node's last vote. A node withdraws a vote
+    // explicitly (an unspecified observation) when it has no current opinion.
     for (Observation o : report.getObservationsList()) {
       TargetTrack track = tracks.get(o.getTargetId());
-      if (track == null || o.getState() == VoteState.VOTE_UNSPECIFIED) {
-        continue; // a target removed since the node looked, or a view not formed yet
+      if (track == null) {
+        continue; // a target removed since the node looked
+      }
+      if (o.getState() == VoteState.VOTE_UNSPECIFIED) {
+        // The node has no current opinion (just started, or back from a pause with probe
+        // results too old to stand for the present): its old vote may hold the verdict but
+        // not change it (see evaluate).
+        VoteRecord old = track.votesByNode.get(nodeId);
+        if (old != null && !old.getWithdrawn()) {
+          track.votesByNode.put(nodeId, old.toBuilder().setWithdrawn(true).build());
+          touched.add(track.targetId);
+        }
+        continue;
       }
       VoteRecord previous = track.votesByNode.get(nodeId);
       boolean sameState = previous != null && previous.getState() == o.getState();
-      if (sameState && previous.getFailureClass().equals(o.getFailureClass())
+      if (sameState && !previous.getWithdrawn() && previous.getFailureClass().equals(o.getFailureClass())
           && previous.getDetail().equals(o.getDetail())) {
         continue;
       }
@@ -167,23 +177,51 @@ public final class Coordinator {
     int up = 0;
     int down = 0;
     int slow = 0;
+    int withdrawnUp = 0;
+    int withdrawnDown = 0;
+    int withdrawnSlow = 0;
     TreeSet<String> downRegions = new TreeSet<>();
     for (VoteRecord vote : track.votesByNode.values()) {
       if (!membership.isFresh(vote.getNodeId(), clockMs)) {
         continue;
       }
+      boolean withdrawn = vote.getWithdrawn();
       switch (vote.getState()) {
-        case VOTE_UP -> up++;
-        case VOTE_DOWN -> {
-          down++;
-          downRegions.add(membership.regionOf(vote.getNodeId()));
+        case VOTE_UP -> {
+          if (withdrawn) {
+            withdrawnUp++;
+          } else {
+            up++;
+          }
         }
-        case VOTE_SLOW -> slow++;
+        case VOTE_DOWN -> {
+          if (withdrawn) {
+            withdrawnDown++;
+          } else {
+            down++;
+            downRegions.add(membership.regionOf(vote.getNodeId()));
+          }
+        }
+        case VOTE_SLOW -> {
+          if (withdrawn) {
+            withdrawnSlow++;
+          } else {
+            slow++;
+          }
+        }
         default -> { }
       }
     }
     Verdict previous = track.verdict;
-    Verdict next = VerdictRule.decide(new VoteTally(up, down, slow), membership.quorum(), previous);
+    int quorum = membership.quorum();
+    Verdict next = VerdictRule.decide(new VoteTally(up, down, slow), quorum, previous);
+    // Withdrawn votes may hold the verdict (a restarted majority must not resolve a real
+    // outage before it has probed again) but never move it (an outdated "down" must not
+    // start one).
+    if (next != previous && VerdictRule.decide(new VoteTally(up + withdrawnUp, down + withdrawnDown,
+        slow + withdrawnSlow), quorum, previous) == previous) {
+      next = previous;
+    }
     if (!track.openIncidentId.isEmpty()) {
       incidents.addRegions(track.openIncidentId, downRegions);
     }

@@ -66,6 +66,7 @@ class ScenarioTest {
               case "up" -> VoteState.VOTE_UP;
               case "down" -> VoteState.VOTE_DOWN;
               case "slow" -> VoteState.VOTE_SLOW;
+              case "none" -> VoteState.VOTE_UNSPECIFIED;
               default -> throw new IllegalArgumentException(where + ": vote must be up, down or slow");
             });
           }

@@ -70,7 +70,8 @@ public final class MonitorNode implements AutoCloseable {
     this.raft = new RaftNode(config, state);
     String userAgent = "quorumwatch/" + Version.current() + " (node=" + config.nodeId() + "; region=" + config.region() + ")";
     this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent);
-    this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, timers, metrics);
+    this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, this::withdrawOutdated, timers,
+        metrics);
     this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine.http(), probeEngine.tcp(),
         reporter::onViewChange, metrics);
     HttpClient webhookClient = HttpClient.newBuilder()
@@ -124,6 +125,10 @@ public final class MonitorNode implements AutoCloseable {
 
   private List<dev.quorumwatch.proto.Observation> fullView() {
     return probes.fullView();
+  }
+
+  private List<dev.quorumwatch.proto.Observation> withdrawOutdated() {
+    return probes.withdrawOutdated();
   }
 
   private void onEvents(List<Event> applied) {

@@ -15,13 +15,15 @@ final class Debounce {
   private int successesInRow;
   private String failureClass = "";
   private String detail = "";
+  private long lastResultMs;
 
   Debounce(String targetId) {
     this.targetId = targetId;
   }
 
   /** Returns true when the view changed and must be reported. */
-  boolean record(ProbeResult result, int failureThreshold, int recoveryThreshold) {
+  boolean record(ProbeResult result, int failureThreshold, int recoveryThreshold, long nowMs) {
+    lastResultMs = nowMs;
     if (result.ok()) {
       successesInRow++;
       failuresInRow = 0;
@@ -42,6 +44,23 @@ final class Debounce {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Drops an opinion whose latest evidence is older than {@code maxAgeMs} (the node was
+   * paused, or its probes stalled): it must be formed again from fresh probes. Returns true
+   * when an opinion was dropped and the withdrawal must be reported.
+   */
+  boolean dropIfOutdated(long nowMs, long maxAgeMs) {
+    if (state == VoteState.VOTE_UNSPECIFIED || nowMs - lastResultMs <= maxAgeMs) {
+      return false;
+    }
+    state = VoteState.VOTE_UNSPECIFIED;
+    failuresInRow = 0;
+    successesInRow = 0;
+    failureClass = "";
+    detail = "";
+    return true;
   }
 
   VoteState state() {

@@ -108,7 +108,7 @@ public final class ProbeScheduler implements AutoCloseable {
         if (!r.ok()) {
           probeFailures.mark();
         }
-        if (s.view.record(r, s.spec.getFailureThreshold(), s.spec.getRecoveryThreshold())) {
+        if (s.view.record(r, s.spec.getFailureThreshold(), s.spec.getRecoveryThreshold(), System.currentTimeMillis())) {
           changed = s.view.observation();
         }
       }
@@ -120,15 +120,34 @@ public final class ProbeScheduler implements AutoCloseable {
     });
   }
 
-  /** Everything this node currently thinks, for a full report. */
+  /**
+   * Everything this node currently thinks, for a full report; targets it has no opinion on
+   * (yet) are included as such, so that votes from before a restart are withdrawn.
+   */
   public synchronized List<Observation> fullView() {
     List<Observation> view = new ArrayList<>();
     for (Scheduled s : scheduled.values()) {
-      if (s.view.state() != VoteState.VOTE_UNSPECIFIED) {
-        view.add(s.view.observation());
-      }
+      view.add(s.view.observation());
     }
     return view;
+  }
+
+  /**
+   * Opinions whose latest probe result is older than two intervals plus the timeout (after
+   * a pause of this process, say), dropped now and returned as withdrawals to report.
+   */
+  public synchronized List<Observation> withdrawOutdated() {
+    long nowMs = System.currentTimeMillis();
+    List<Observation> withdrawn = new ArrayList<>();
+    for (Scheduled s : scheduled.values()) {
+      if (s.view.dropIfOutdated(nowMs, 2 * s.spec.getIntervalMs() + s.spec.getTimeoutMs())) {
+        withdrawn.add(s.view.observation());
+      }
+    }
+    if (!withdrawn.isEmpty()) {
+      log.info("local views withdrawn, probe results too old count={}", withdrawn.size());
+    }
+    return withdrawn;
   }
 
   @Override

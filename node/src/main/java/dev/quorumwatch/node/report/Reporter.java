@@ -29,6 +29,7 @@ public final class Reporter implements AutoCloseable {
   private final String region;
   private final CommandSink sink;
   private final Supplier<List<Observation>> fullView;
+  private final Supplier<List<Observation>> withdrawals;
   private final ScheduledExecutorService timer;
   private final Histogram batchSizes;
   private final Map<String, Observation> pending = new LinkedHashMap<>();
@@ -39,12 +40,17 @@ public final class Reporter implements AutoCloseable {
   private boolean lastWriteFailed;
   private ScheduledFuture<?> heartbeats;
 
+  /**
+   * @param fullView everything the node thinks, for a full report
+   * @param withdrawals opinions dropped as outdated since the last call, reported with the next write
+   */
   public Reporter(String nodeId, String region, CommandSink sink, Supplier<List<Observation>> fullView,
-      ScheduledExecutorService timer, MetricRegistry metrics) {
+      Supplier<List<Observation>> withdrawals, ScheduledExecutorService timer, MetricRegistry metrics) {
     this.nodeId = nodeId;
     this.region = region;
     this.sink = sink;
     this.fullView = fullView;
+    this.withdrawals = withdrawals;
     this.timer = timer;
     this.batchSizes = metrics.histogram("quorumwatch.reporter.batch_size");
   }
@@ -75,6 +81,10 @@ public final class Reporter implements AutoCloseable {
   private void flush() {
     ReportView.Builder report = ReportView.newBuilder().setNodeId(nodeId).setRegion(region);
     synchronized (this) {
+      // First: a node back from a pause must not re-assert what it saw before it.
+      for (Observation w : withdrawals.get()) {
+        pending.put(w.getTargetId(), w);
+      }
       if (inFlight || closed || (pending.isEmpty() && !heartbeatDue && !sendFull)) {
         return;
       }

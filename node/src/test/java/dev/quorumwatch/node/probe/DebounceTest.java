@@ -12,10 +12,10 @@ class DebounceTest {
   @Test
   void noOpinionUntilAThresholdIsReached() {
     Debounce d = new Debounce("web");
-    assertThat(d.record(REFUSED, 3, 2)).isFalse();
-    assertThat(d.record(REFUSED, 3, 2)).isFalse();
+    assertThat(d.record(REFUSED, 3, 2, 0)).isFalse();
+    assertThat(d.record(REFUSED, 3, 2, 0)).isFalse();
     assertThat(d.state()).isEqualTo(VoteState.VOTE_UNSPECIFIED);
-    assertThat(d.record(REFUSED, 3, 2)).isTrue();
+    assertThat(d.record(REFUSED, 3, 2, 0)).isTrue();
     assertThat(d.observation().getState()).isEqualTo(VoteState.VOTE_DOWN);
     assertThat(d.observation().getFailureClass()).isEqualTo("refused");
     assertThat(d.observation().getDetail()).isEqualTo("Connection refused");
@@ -24,26 +24,38 @@ class DebounceTest {
   @Test
   void aSuccessInBetweenRestartsTheFailureCount() {
     Debounce d = new Debounce("web");
-    d.record(OK, 2, 2);
-    d.record(OK, 2, 2);
+    d.record(OK, 2, 2, 0);
+    d.record(OK, 2, 2, 0);
     assertThat(d.state()).isEqualTo(VoteState.VOTE_UP);
-    assertThat(d.record(REFUSED, 2, 2)).isFalse();
-    assertThat(d.record(OK, 2, 2)).isFalse();
-    assertThat(d.record(REFUSED, 2, 2)).isFalse();
+    assertThat(d.record(REFUSED, 2, 2, 0)).isFalse();
+    assertThat(d.record(OK, 2, 2, 0)).isFalse();
+    assertThat(d.record(REFUSED, 2, 2, 0)).isFalse();
     assertThat(d.state()).isEqualTo(VoteState.VOTE_UP);
-    assertThat(d.record(REFUSED, 2, 2)).isTrue();
+    assertThat(d.record(REFUSED, 2, 2, 0)).isTrue();
     assertThat(d.state()).isEqualTo(VoteState.VOTE_DOWN);
   }
 
   @Test
   void recoveryNeedsItsOwnThresholdAndClearsTheFailure() {
     Debounce d = new Debounce("web");
-    d.record(REFUSED, 1, 3);
+    d.record(REFUSED, 1, 3, 0);
     assertThat(d.state()).isEqualTo(VoteState.VOTE_DOWN);
-    assertThat(d.record(OK, 1, 3)).isFalse();
-    assertThat(d.record(OK, 1, 3)).isFalse();
-    assertThat(d.record(OK, 1, 3)).isTrue();
+    assertThat(d.record(OK, 1, 3, 0)).isFalse();
+    assertThat(d.record(OK, 1, 3, 0)).isFalse();
+    assertThat(d.record(OK, 1, 3, 0)).isTrue();
     assertThat(d.observation().getFailureClass()).isEmpty();
-    assertThat(d.record(OK, 1, 3)).as("no change, nothing to report").isFalse();
+    assertThat(d.record(OK, 1, 3, 0)).as("no change, nothing to report").isFalse();
+  }
+
+  @Test
+  void anOpinionWithOutdatedEvidenceIsDroppedAndMustFormAgain() {
+    Debounce d = new Debounce("web");
+    d.record(REFUSED, 1, 1, 1_000);
+    assertThat(d.state()).isEqualTo(VoteState.VOTE_DOWN);
+    assertThat(d.dropIfOutdated(3_000, 2_800)).as("evidence 2.0 s old, 2.8 s allowed").isFalse();
+    assertThat(d.dropIfOutdated(12_000, 2_800)).as("back from a 10 s pause").isTrue();
+    assertThat(d.state()).isEqualTo(VoteState.VOTE_UNSPECIFIED);
+    assertThat(d.observation().getState()).isEqualTo(VoteState.VOTE_UNSPECIFIED);
+    assertThat(d.dropIfOutdated(13_000, 2_800)).as("withdrawn once").isFalse();
   }
 }

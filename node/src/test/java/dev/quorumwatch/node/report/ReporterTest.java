@@ -61,7 +61,7 @@ class ReporterTest {
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   final FakeSink sink = new FakeSink();
   final List<Observation> view = new ArrayList<>();
-  final Reporter reporter = new Reporter("n1", "r1", sink, () -> List.copyOf(view), timer, new MetricRegistry());
+  final Reporter reporter = new Reporter("n1", "r1", sink, () -> List.copyOf(view), List::of, timer, new MetricRegistry());
 
   @AfterEach
   void stop() {
