@@ -14,11 +14,10 @@ import java.util.Random;
 public final class DetectBench {
   static final long WAIT_MS_MAX = 60_000;
 
-  public record Options(int nodes, int incidents, long intervalMs, int threshold, long seed, boolean keep) {}
 
   private DetectBench() {}
 
-  public static BenchReport run(Options o, PrintStream progress) throws Exception {
+  public static BenchReport run(OutageBenchOptions o, PrintStream progress) throws Exception {
     Random random = new Random(o.seed());
     List<Long> detect = new ArrayList<>();
     List<Long> resolve = new ArrayList<>();

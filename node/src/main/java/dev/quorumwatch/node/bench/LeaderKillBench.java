@@ -13,11 +13,10 @@ import java.util.Random;
 public final class LeaderKillBench {
   static final long SETTLE_MS = 3_000;
 
-  public record Options(int nodes, int incidents, long intervalMs, int threshold, long seed, boolean keep) {}
 
   private LeaderKillBench() {}
 
-  public static BenchReport run(Options o, PrintStream progress) throws Exception {
+  public static BenchReport run(OutageBenchOptions o, PrintStream progress) throws Exception {
     Random random = new Random(o.seed());
     List<Long> leaderless = new ArrayList<>();
     List<Long> notified = new ArrayList<>();

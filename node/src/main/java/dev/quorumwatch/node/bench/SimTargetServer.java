@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The benchmark's targets: one Netty HTTP server on loopback with {@code count} endpoints
@@ -40,7 +39,6 @@ public final class SimTargetServer implements AutoCloseable {
   private final long slowDelayMs;
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel channel;
-  private final LongAdder requests = new LongAdder();
   private final Map<Integer, Set<String>> downOnlyFor = new ConcurrentHashMap<>();
 
   public SimTargetServer(int count, long slowDelayMs) throws InterruptedException {
@@ -63,7 +61,6 @@ public final class SimTargetServer implements AutoCloseable {
   private final class Handler extends SimpleChannelInboundHandler<HttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpRequest request) {
-      requests.increment();
       State state = stateOf(request.uri());
       if (state == State.UP && !downOnlyFor.isEmpty() && downFor(request)) {
         state = State.DOWN;
@@ -138,10 +135,6 @@ public final class SimTargetServer implements AutoCloseable {
 
   public String url(int endpoint) {
     return "http://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + "/t/" + endpoint;
-  }
-
-  public long requests() {
-    return requests.sum();
   }
 
   @Override

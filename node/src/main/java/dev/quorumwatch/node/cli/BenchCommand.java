@@ -4,6 +4,7 @@ import dev.quorumwatch.node.bench.BenchReport;
 import dev.quorumwatch.node.bench.CapacityBench;
 import dev.quorumwatch.node.bench.DetectBench;
 import dev.quorumwatch.node.bench.LeaderKillBench;
+import dev.quorumwatch.node.bench.OutageBenchOptions;
 import dev.quorumwatch.node.chaos.ChaosRun;
 import dev.quorumwatch.node.config.Durations;
 import java.io.PrintStream;
@@ -41,6 +42,23 @@ final class BenchCommand implements Runnable {
     boolean keep;
   }
 
+  /** Probe timing and seed of the outage benchmarks. */
+  static final class OutageTiming {
+    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
+        description = "Probe interval (default: ${DEFAULT-VALUE}).")
+    long intervalMs;
+
+    @Option(names = "--threshold", defaultValue = "2", description = "failure_threshold and recovery_threshold (default: ${DEFAULT-VALUE}).")
+    int threshold;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for the outage phases (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    OutageBenchOptions options(Common common, int incidents) {
+      return new OutageBenchOptions(common.nodes, incidents, intervalMs, threshold, seed, common.keep);
+    }
+  }
+
   static final class DurationConverter implements ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
@@ -70,20 +88,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--incidents", defaultValue = "20", description = "Outages to measure (default: ${DEFAULT-VALUE}).")
     int incidents;
 
-    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
-        description = "Probe interval (default: ${DEFAULT-VALUE}).")
-    long intervalMs;
-
-    @Option(names = "--threshold", defaultValue = "2", description = "failure_threshold and recovery_threshold (default: ${DEFAULT-VALUE}).")
-    int threshold;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for the outage phases (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    OutageTiming timing;
 
     @Override
     public Integer call() throws Exception {
-      print(DetectBench.run(new DetectBench.Options(common.nodes, incidents, intervalMs, threshold, seed, common.keep),
-          progress()), common.json);
+      print(DetectBench.run(timing.options(common, incidents), progress()), common.json);
       return 0;
     }
   }
@@ -98,20 +108,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--incidents", defaultValue = "10", description = "Outages (each with a leader kill) (default: ${DEFAULT-VALUE}).")
     int incidents;
 
-    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
-        description = "Probe interval (default: ${DEFAULT-VALUE}).")
-    long intervalMs;
-
-    @Option(names = "--threshold", defaultValue = "2", description = "failure_threshold and recovery_threshold (default: ${DEFAULT-VALUE}).")
-    int threshold;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for the outage phases (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    OutageTiming timing;
 
     @Override
     public Integer call() throws Exception {
-      print(LeaderKillBench.run(new LeaderKillBench.Options(common.nodes, incidents, intervalMs, threshold, seed,
-          common.keep), progress()), common.json);
+      print(LeaderKillBench.run(timing.options(common, incidents), progress()), common.json);
       return 0;
     }
   }
