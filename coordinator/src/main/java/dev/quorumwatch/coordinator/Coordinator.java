@@ -1,30 +1,46 @@
 package dev.quorumwatch.coordinator;
 
+import dev.quorumwatch.coordinator.alert.AlertGroups;
+import dev.quorumwatch.coordinator.alert.AlertLabels;
+import dev.quorumwatch.coordinator.alert.DailyDigests;
+import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.coordinator.alert.Silences;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
 import dev.quorumwatch.coordinator.membership.Membership;
-import dev.quorumwatch.coordinator.notify.NotificationIds;
 import dev.quorumwatch.coordinator.notify.Outbox;
 import dev.quorumwatch.coordinator.verdict.VerdictRule;
 import dev.quorumwatch.coordinator.verdict.VoteTally;
+import dev.quorumwatch.proto.AddSilence;
+import dev.quorumwatch.proto.AlertGroup;
 import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.DeliveryFailed;
 import dev.quorumwatch.proto.Event;
+import dev.quorumwatch.proto.FailedNotification;
+import dev.quorumwatch.proto.HistoryEntry;
 import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.Label;
+import dev.quorumwatch.proto.Member;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.Observation;
+import dev.quorumwatch.proto.RegionEvidence;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.ReportView;
 import dev.quorumwatch.proto.SetCluster;
+import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Verdict;
 import dev.quorumwatch.proto.VoteRecord;
 import dev.quorumwatch.proto.VoteState;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -32,24 +48,60 @@ import java.util.TreeSet;
 
 /**
  * The replicated brain: {@code apply(index, command)} turns votes into verdicts, verdicts
- * into incidents, incidents into notifications. Pure and deterministic: no clock, threads,
- * I/O or randomness; time arrives inside commands. Not thread-safe: its owner serializes
- * access.
+ * into incidents, incidents into grouped notifications. Pure and deterministic: no clock,
+ * threads, I/O or randomness; time arrives inside commands. Not thread-safe: its owner
+ * serializes access.
  */
 public final class Coordinator {
-  static final String ALERT_TARGET_DOWN = "TargetDown";
+  public static final String ALERT_TARGET_DOWN = "TargetDown";
+  public static final String ALERT_TARGET_REGIONAL = "TargetRegional";
+  public static final String ALERT_TARGET_DEGRADED = "TargetDegraded";
+  public static final String ALERT_NODE_DOWN = "MonitorNodeDown";
+  public static final String ALERT_QUORUM_AT_RISK = "MonitorQuorumAtRisk";
   static final String SEVERITY_CRITICAL = "critical";
+  static final String SEVERITY_WARNING = "warning";
+  static final int HISTORY_KEPT = 20;
+  static final int FAILED_KEPT = 1000;
+  private static final String QUORUM_KEY = "quorum";
+  private static final String NODE_KEY_PREFIX = "node:";
 
   long clockMs;
   MonitorsSpec monitors = MonitorsSpec.getDefaultInstance();
   long monitorsIndex;
   final Map<String, TargetSpec> targetSpecs = new LinkedHashMap<>();
+  final Map<String, ReceiverSpec> receivers = new LinkedHashMap<>();
   final TreeMap<String, TargetTrack> tracks = new TreeMap<>();
   final Membership membership = new Membership();
   final IncidentLog incidents = new IncidentLog();
   final Outbox outbox = new Outbox();
+  final AlertGroups groups = new AlertGroups();
+  final DailyDigests digests = new DailyDigests();
+  final Silences silences = new Silences();
+  final ArrayDeque<FailedNotification> failed = new ArrayDeque<>();
+  /** Open alerts about the monitor itself: "node:<id>" or "quorum" to incident id. */
+  final TreeMap<String, String> monitorIncidents = new TreeMap<>();
+  long quorumFreshSinceMs;
   private SortedSet<String> freshAtLastEvaluation = new TreeSet<>();
+  /** Targets in REGIONAL or DEGRADED whose warning has not opened yet (derived). */
+  private final TreeSet<String> warningCandidates = new TreeSet<>();
+  private long nextSilenceChangeMs;
   private int incidentsOpenedInEntry;
+  private final AlertGroups.View groupView = new AlertGroups.View() {
+    @Override
+    public Optional<Incident> incident(String id) {
+      return incidents.get(id);
+    }
+
+    @Override
+    public String clusterId() {
+      return membership.clusterId();
+    }
+
+    @Override
+    public int quorum() {
+      return membership.quorum();
+    }
+  };
 
   public ApplyOutcome apply(long index, Command command) {
     String problem = problem(command);
@@ -58,30 +110,47 @@ public final class Coordinator {
     }
     clockMs = Math.max(clockMs, command.getAtMs());
     incidentsOpenedInEntry = 0;
+    groups.beginEntry();
     List<Event> events = new ArrayList<>();
     Set<String> touched = new HashSet<>();
-    boolean evaluateAll;
+    boolean evaluateAll = false;
+    boolean silencesChanged = false;
+    String created = "";
     switch (command.getKindCase()) {
-      case REPORT_VIEW -> {
-        recordReport(command.getReportView(), touched);
-        evaluateAll = false;
-      }
-      case TICK -> evaluateAll = false;
+      case REPORT_VIEW -> recordReport(command.getReportView(), touched);
+      case TICK -> { }
       case DELIVERED -> {
         for (String id : command.getDelivered().getNotificationIdsList()) {
           if (outbox.markDelivered(id)) {
             events.add(event("delivered").setMessage(id).build());
           }
         }
-        evaluateAll = false;
       }
+      case DELIVERY_FAILED -> recordFailures(command.getDeliveryFailed(), events);
       case APPLY_MONITORS -> {
         replaceMonitors(index, command.getApplyMonitors().getSpec(), events);
         evaluateAll = true;
+        silencesChanged = true;
       }
       case SET_CLUSTER -> {
         membership.configure(command.getSetCluster());
         evaluateAll = true;
+      }
+      case ADD_SILENCE -> {
+        created = addSilence(index, command.getAddSilence(), events);
+        silencesChanged = true;
+      }
+      case EXPIRE_SILENCE -> {
+        silences.expire(command.getExpireSilence().getSilenceId(), clockMs);
+        events.add(event("silence_expired").setMessage(command.getExpireSilence().getSilenceId()).build());
+        silencesChanged = true;
+      }
+      case ACKNOWLEDGE -> {
+        var ack = command.getAcknowledge();
+        incidents.acknowledge(ack.getIncidentId(), ack.getBy(), ack.getComment(), clockMs);
+        groups.touch(ack.getIncidentId());
+        events.add(event("incident_acknowledged").setIncidentId(ack.getIncidentId())
+            .setMessage("by " + ack.getBy()).build());
       }
       default -> throw new IllegalStateException("checked by problem(): " + command.getKindCase());
     }
@@ -96,25 +165,103 @@ public final class Coordinator {
       }
     }
     freshAtLastEvaluation = fresh;
-    return new ApplyOutcome(true, "", events);
+    openDueWarnings(index, events);
+    watchMembers(index, fresh, events);
+    if (silencesChanged || clockMs >= nextSilenceChangeMs) {
+      refreshSilenced();
+    }
+    long queuedFrom = outbox.nextSeq();
+    groups.flush(clockMs, receivers, groupView, outbox);
+    digests.flush(clockMs, receivers.values(), this::targetDays, membership.clusterId(), outbox);
+    for (Notification n : outbox.since(queuedFrom)) {
+      events.add(event("notification_queued").setMessage(n.getId() + " " + n.getStatus() + " "
+          + n.getAlertsCount() + " alerts" + (n.getReminder() ? " (reminder)" : "")).build());
+    }
+    return new ApplyOutcome(true, "", events, created);
   }
 
-  private static String problem(Command command) {
+  private String problem(Command command) {
     return switch (command.getKindCase()) {
       case APPLY_MONITORS -> MonitorsCheck.problem(command.getApplyMonitors().getSpec());
       case SET_CLUSTER -> Membership.validate(command.getSetCluster());
       case REPORT_VIEW -> command.getReportView().getNodeId().isEmpty() ? "report without a node id" : null;
-      case TICK, DELIVERED -> null;
+      case TICK, DELIVERED, DELIVERY_FAILED -> null;
+      case ADD_SILENCE -> silenceProblem(command.getAddSilence());
+      case EXPIRE_SILENCE -> {
+        Optional<Silence> s = silences.get(command.getExpireSilence().getSilenceId());
+        yield s.isEmpty() ? "no silence " + command.getExpireSilence().getSilenceId()
+            : s.get().getEndsMs() <= Math.max(clockMs, command.getAtMs())
+                ? "silence " + s.get().getId() + " has already expired" : null;
+      }
+      case ACKNOWLEDGE -> {
+        Optional<Incident> i = incidents.get(command.getAcknowledge().getIncidentId());
+        yield i.isEmpty() ? "no incident " + command.getAcknowledge().getIncidentId()
+            : !i.get().getOpen() ? "incident " + i.get().getId() + " is already resolved" : null;
+      }
       default -> "unknown command " + command.getKindCase();
     };
+  }
+
+  private String silenceProblem(AddSilence add) {
+    if (add.getMatchersCount() == 0) {
+      return "a silence needs at least one matcher";
+    }
+    if (add.getDurationMs() <= 0) {
+      return "a silence needs a positive duration";
+    }
+    if (silences.activeCount(clockMs) >= Silences.ACTIVE_MAX) {
+      return "too many active silences (" + Silences.ACTIVE_MAX + "); expire some first";
+    }
+    return Matchers.problem(add.getMatchersList());
+  }
+
+  private String addSilence(long index, AddSilence add, List<Event> events) {
+    silences.forgetExpired(clockMs);
+    Silence silence = silences.add(Silence.newBuilder()
+        .setId("sil-" + index)
+        .addAllMatchers(add.getMatchersList())
+        .setStartsMs(clockMs)
+        .setEndsMs(clockMs + add.getDurationMs())
+        .setComment(add.getComment())
+        .setCreatedBy(add.getCreatedBy())
+        .build());
+    events.add(event("silence_added").setMessage(silence.getId()).build());
+    return silence.getId();
+  }
+
+  private void recordFailures(DeliveryFailed failure, List<Event> events) {
+    for (String id : failure.getNotificationIdsList()) {
+      Optional<Notification> given = outbox.remove(id);
+      if (given.isEmpty()) {
+        continue;
+      }
+      failed.addLast(FailedNotification.newBuilder().setNotification(given.get()).setFailedMs(clockMs)
+          .setLastError(failure.getLastError()).setAttempts(failure.getAttempts()).build());
+      while (failed.size() > FAILED_KEPT) {
+        failed.removeFirst();
+      }
+      events.add(event("delivery_failed").setMessage(id + ": " + failure.getLastError()).build());
+    }
   }
 
   private void recordReport(ReportView report, Set<String> touched) {
     String nodeId = report.getNodeId();
     membership.heartbeat(nodeId, report.getRegion(), clockMs);
-    // Targets a report does not mention keep this node's last vote. A node withdraws a vote
-    // explicitly (an unspecified observation) when it has no current opinion.
-    for (Observation o : report.getObservationsList()) {
+    // Targets an incremental report does not mention keep this node's last vote. A node
+    // withdraws a vote explicitly (an unspecified observation) when it has no current opinion;
+    // a full report withdraws every vote it does not mention (a node restarting with its
+    // replica not yet caught up reports an empty full view: its old votes must not return).
+    List<Observation> observations = new ArrayList<>(report.getObservationsList());
+    if (report.getFull()) {
+      Set<String> mentioned = new HashSet<>();
+      observations.forEach(o -> mentioned.add(o.getTargetId()));
+      for (TargetTrack track : tracks.values()) {
+        if (!mentioned.contains(track.targetId) && track.votesByNode.containsKey(nodeId)) {
+          observations.add(Observation.newBuilder().setTargetId(track.targetId).build());
+        }
+      }
+    }
+    for (Observation o : observations) {
       TargetTrack track = tracks.get(o.getTargetId());
       if (track == null) {
         continue; // a target removed since the node looked
@@ -126,6 +273,8 @@ public final class Coordinator {
         VoteRecord old = track.votesByNode.get(nodeId);
         if (old != null && !old.getWithdrawn()) {
           track.votesByNode.put(nodeId, old.toBuilder().setWithdrawn(true).build());
+          track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setNodeId(nodeId).setVote(old.getState())
+              .setWithdrawn(true).setNote("vote withdrawn").build(), HISTORY_KEPT);
           touched.add(track.targetId);
         }
         continue;
@@ -143,6 +292,10 @@ public final class Coordinator {
           .setDetail(o.getDetail())
           .setSinceMs(sameState ? previous.getSinceMs() : clockMs)
           .build());
+      if (!sameState || previous.getWithdrawn()) {
+        track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setNodeId(nodeId).setVote(o.getState())
+            .setFailureClass(o.getFailureClass()).setNote(o.getDetail()).build(), HISTORY_KEPT);
+      }
       touched.add(track.targetId);
     }
   }
@@ -155,12 +308,24 @@ public final class Coordinator {
     // Receivers first: a removed target's open incident resolves to the new receivers.
     monitors = spec;
     monitorsIndex = index;
+    receivers.clear();
+    spec.getReceiversList().forEach(r -> receivers.put(r.getId(), r));
+    groups.keepReceivers(receivers.keySet());
+    groups.touchAll(); // routes may have new timings
+    digests.keepReceivers(receivers.values());
+    silences.setWindows(spec.getMaintenanceList());
     for (TargetTrack track : new ArrayList<>(tracks.values())) {
       if (!kept.contains(track.targetId)) {
         if (!track.openIncidentId.isEmpty()) {
-          resolveIncident(track, events);
+          resolveIncident(track.openIncidentId, events);
+          track.openIncidentId = "";
+        }
+        if (!track.warningIncidentId.isEmpty()) {
+          resolveIncident(track.warningIncidentId, events);
+          track.warningIncidentId = "";
         }
         tracks.remove(track.targetId);
+        warningCandidates.remove(track.targetId);
       }
     }
     targetSpecs.clear();
@@ -180,7 +345,6 @@ public final class Coordinator {
     int withdrawnUp = 0;
     int withdrawnDown = 0;
     int withdrawnSlow = 0;
-    TreeSet<String> downRegions = new TreeSet<>();
     for (VoteRecord vote : track.votesByNode.values()) {
       if (!membership.isFresh(vote.getNodeId(), clockMs)) {
         continue;
@@ -199,7 +363,6 @@ public final class Coordinator {
             withdrawnDown++;
           } else {
             down++;
-            downRegions.add(membership.regionOf(vote.getNodeId()));
           }
         }
         case VOTE_SLOW -> {
@@ -223,7 +386,7 @@ public final class Coordinator {
       next = previous;
     }
     if (!track.openIncidentId.isEmpty()) {
-      incidents.addRegions(track.openIncidentId, downRegions);
+      incidents.addRegions(track.openIncidentId, regionsOf(downEvidence(track)));
     }
     if (next == previous) {
       return;
@@ -231,60 +394,186 @@ public final class Coordinator {
     track.verdict = next;
     track.verdictSinceMs = clockMs;
     track.uptime.onVerdictKnown(clockMs);
+    track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(next)
+        .setNote("down " + down + ", up " + up + ", slow " + slow + ", quorum " + quorum).build(), HISTORY_KEPT);
+    if (!track.warningIncidentId.isEmpty()) {
+      resolveIncident(track.warningIncidentId, events);
+      track.warningIncidentId = "";
+    }
+    warningCandidates.remove(track.targetId);
+    if (next == Verdict.VERDICT_REGIONAL || next == Verdict.VERDICT_DEGRADED) {
+      warningCandidates.add(track.targetId);
+    }
     if (previous == Verdict.VERDICT_DOWN) {
       track.uptime.downEnded(clockMs);
-      resolveIncident(track, events);
+      resolveIncident(track.openIncidentId, events);
+      track.openIncidentId = "";
     }
     if (next == Verdict.VERDICT_DOWN) {
       track.uptime.downStarted(clockMs);
-      openIncident(index, track, downRegions, events);
+      track.openIncidentId = openTargetIncident(index, track, ALERT_TARGET_DOWN, SEVERITY_CRITICAL, events);
     }
     events.add(event("verdict")
         .setTargetId(track.targetId)
         .setVerdict(next)
         .setPreviousVerdict(previous)
         .setIncidentId(track.openIncidentId)
-        .setMessage("down " + down + ", up " + up + ", slow " + slow + ", quorum " + membership.quorum())
+        .setMessage("down " + down + ", up " + up + ", slow " + slow + ", quorum " + quorum)
         .build());
   }
 
-  private void openIncident(long index, TargetTrack track, Collection<String> regions, List<Event> events) {
+  /** Opens TargetRegional / TargetDegraded for targets that stayed so for their regional_for. */
+  private void openDueWarnings(long index, List<Event> events) {
+    for (String targetId : List.copyOf(warningCandidates)) {
+      TargetTrack track = tracks.get(targetId);
+      TargetSpec spec = targetSpecs.get(targetId);
+      boolean regional = track.verdict == Verdict.VERDICT_REGIONAL;
+      boolean enabled = regional ? spec.getWarnings().getRegional() : spec.getWarnings().getDegraded();
+      // A disabled warning keeps its candidate: enabling it later still finds the episode.
+      if (enabled && clockMs - track.verdictSinceMs >= spec.getWarnings().getRegionalForMs()) {
+        warningCandidates.remove(targetId);
+        track.warningIncidentId = openTargetIncident(index, track,
+            regional ? ALERT_TARGET_REGIONAL : ALERT_TARGET_DEGRADED, SEVERITY_WARNING, events);
+      }
+    }
+  }
+
+  private String openTargetIncident(long index, TargetTrack track, String alertname, String severity,
+      List<Event> events) {
+    TargetSpec spec = targetSpecs.get(track.targetId);
+    List<RegionEvidence> evidence = downEvidence(track);
+    String summary = switch (alertname) {
+      case ALERT_TARGET_DOWN -> track.targetId + " is down for " + evidence.size() + " regions (quorum "
+          + membership.quorum() + ")";
+      case ALERT_TARGET_REGIONAL -> track.targetId + " is down for " + String.join(",", regionsOf(evidence))
+          + " only, fewer than the quorum of " + membership.quorum();
+      default -> track.targetId + " is slow for a quorum of regions";
+    };
+    Incident.Builder draft = Incident.newBuilder()
+        .setTargetId(track.targetId)
+        .setAlertname(alertname)
+        .setSeverity(severity)
+        .addAllRegions(regionsOf(evidence))
+        .addAllEvidence(evidence)
+        .addAllLabels(spec == null ? List.of() : spec.getLabelsList())
+        .setSummary(summary);
+    return openIncident(index, draft, events).getId();
+  }
+
+  private Incident openIncident(long index, Incident.Builder draft, List<Event> events) {
     incidentsOpenedInEntry++;
     String id = "inc-" + index + (incidentsOpenedInEntry > 1 ? "." + incidentsOpenedInEntry : "");
-    TargetSpec spec = targetSpecs.get(track.targetId);
-    Incident incident = incidents.open(id, track.targetId, SEVERITY_CRITICAL, clockMs, index, regions,
-        spec == null ? List.of() : spec.getLabelsList());
-    track.openIncidentId = id;
-    notifyReceivers(incident, "firing");
-    events.add(event("incident_opened").setTargetId(track.targetId).setIncidentId(id)
-        .setMessage("regions " + String.join(",", incident.getRegionsList())).build());
+    draft.setId(id).setStartedMs(clockMs).setOpenedAtIndex(index);
+    Map<String, String> labels = AlertLabels.of(draft.build(), membership.clusterId());
+    draft.setSilenced(silences.silencedBy(labels, clockMs) != null);
+    Incident incident = incidents.open(draft);
+    groups.route(index, incident, labels, monitors.getReceiversList(), clockMs);
+    events.add(event("incident_opened").setTargetId(incident.getTargetId()).setIncidentId(id)
+        .setMessage(incident.getAlertname() + ": " + incident.getSummary()
+            + (incident.getSilenced() ? " (silenced)" : "")).build());
+    return incident;
   }
 
-  private void resolveIncident(TargetTrack track, List<Event> events) {
-    Incident incident = incidents.resolve(track.openIncidentId, clockMs);
-    track.openIncidentId = "";
-    notifyReceivers(incident, "resolved");
-    events.add(event("incident_resolved").setTargetId(track.targetId).setIncidentId(incident.getId()).build());
+  private void resolveIncident(String incidentId, List<Event> events) {
+    Incident incident = incidents.resolve(incidentId, clockMs);
+    groups.touch(incidentId);
+    events.add(event("incident_resolved").setTargetId(incident.getTargetId()).setIncidentId(incidentId)
+        .setMessage(incident.getAlertname()).build());
   }
 
-  private void notifyReceivers(Incident incident, String status) {
-    for (ReceiverSpec receiver : monitors.getReceiversList()) {
-      outbox.add(Notification.newBuilder()
-          .setId(NotificationIds.of(incident.getId(), receiver.getId(), status))
-          .setReceiverId(receiver.getId())
-          .setIncidentId(incident.getId())
-          .setStatus(status)
-          .setAlertname(ALERT_TARGET_DOWN)
-          .setTargetId(incident.getTargetId())
-          .setSeverity(incident.getSeverity())
-          .addAllLabels(incident.getLabelsList())
-          .setStartsMs(incident.getStartedMs())
-          .setEndsMs(incident.getResolvedMs())
-          .addAllRegions(incident.getRegionsList())
-          .setQuorum(membership.quorum())
-          .setCreatedMs(clockMs)
-          .setClusterId(membership.clusterId()));
+  /** The fresh, current "down" votes of a target, one per node, as evidence. */
+  private List<RegionEvidence> downEvidence(TargetTrack track) {
+    List<RegionEvidence> out = new ArrayList<>();
+    for (VoteRecord vote : track.votesByNode.values()) {
+      if (vote.getState() == VoteState.VOTE_DOWN && !vote.getWithdrawn()
+          && membership.isFresh(vote.getNodeId(), clockMs)) {
+        out.add(RegionEvidence.newBuilder().setRegion(membership.regionOf(vote.getNodeId()))
+            .setNodeId(vote.getNodeId()).setFailureClass(vote.getFailureClass()).setDetail(vote.getDetail())
+            .setSinceMs(vote.getSinceMs()).build());
+      }
     }
+    return out;
+  }
+
+  private static SortedSet<String> regionsOf(List<RegionEvidence> evidence) {
+    TreeSet<String> regions = new TreeSet<>();
+    evidence.forEach(e -> regions.add(e.getRegion()));
+    return regions;
+  }
+
+  /**
+   * Alerts about the monitor itself: a member whose heartbeat is stale, and a cluster down to
+   * a bare quorum. Judged only once a quorum has been fresh for {@code stale_after}, so a
+   * cluster (re)starting gives its members time to report before anyone is called down.
+   */
+  private void watchMembers(long index, SortedSet<String> fresh, List<Event> events) {
+    SetCluster cluster = membership.settings();
+    if (cluster.getMembersCount() == 0) {
+      return;
+    }
+    if (fresh.size() < cluster.getQuorum()) {
+      quorumFreshSinceMs = 0;
+      return;
+    }
+    if (quorumFreshSinceMs == 0) {
+      quorumFreshSinceMs = clockMs;
+    }
+    if (clockMs - quorumFreshSinceMs < cluster.getStaleAfterMs()) {
+      return;
+    }
+    Set<String> members = new TreeSet<>();
+    for (Member m : cluster.getMembersList()) {
+      members.add(m.getId());
+      String key = NODE_KEY_PREFIX + m.getId();
+      boolean down = !fresh.contains(m.getId());
+      if (down && !monitorIncidents.containsKey(key)) {
+        long lastSeen = membership.node(m.getId()).map(n -> n.getLastHeartbeatMs()).orElse(0L);
+        Incident.Builder draft = Incident.newBuilder()
+            .setAlertname(ALERT_NODE_DOWN)
+            .setSeverity(SEVERITY_WARNING)
+            .setNodeId(m.getId())
+            .addRegions(membership.regionOf(m.getId()))
+            .addLabels(Label.newBuilder().setName("region").setValue(membership.regionOf(m.getId())))
+            .setSummary("monitor node " + m.getId() + " has not reported for more than "
+                + cluster.getStaleAfterMs() + " ms" + (lastSeen == 0 ? " (never seen)" : ""));
+        monitorIncidents.put(key, openIncident(index, draft, events).getId());
+      } else if (!down && monitorIncidents.containsKey(key)) {
+        resolveIncident(monitorIncidents.remove(key), events);
+      }
+    }
+    for (String key : List.copyOf(monitorIncidents.keySet())) {
+      if (key.startsWith(NODE_KEY_PREFIX) && !members.contains(key.substring(NODE_KEY_PREFIX.length()))) {
+        resolveIncident(monitorIncidents.remove(key), events); // no longer a member
+      }
+    }
+    boolean atRisk = cluster.getMembersCount() > cluster.getQuorum() && fresh.size() == cluster.getQuorum();
+    if (atRisk && !monitorIncidents.containsKey(QUORUM_KEY)) {
+      Incident.Builder draft = Incident.newBuilder()
+          .setAlertname(ALERT_QUORUM_AT_RISK)
+          .setSeverity(SEVERITY_CRITICAL)
+          .addAllRegions(fresh.stream().map(membership::regionOf).sorted().toList())
+          .setSummary("only " + fresh.size() + " of " + cluster.getMembersCount()
+              + " monitor nodes are fresh, exactly the quorum: one more loss stops all decisions");
+      monitorIncidents.put(QUORUM_KEY, openIncident(index, draft, events).getId());
+    } else if (!atRisk && monitorIncidents.containsKey(QUORUM_KEY)) {
+      resolveIncident(monitorIncidents.remove(QUORUM_KEY), events);
+    }
+  }
+
+  /** The key an open alert about the monitor itself is kept under. */
+  static String monitorKey(Incident incident) {
+    return ALERT_NODE_DOWN.equals(incident.getAlertname()) ? NODE_KEY_PREFIX + incident.getNodeId() : QUORUM_KEY;
+  }
+
+  /** Re-decides which open incidents are silenced (a silence or window started or ended). */
+  private void refreshSilenced() {
+    for (Incident incident : incidents.openIncidents()) {
+      boolean silenced = silences.silencedBy(AlertLabels.of(incident, membership.clusterId()), clockMs) != null;
+      if (incidents.setSilenced(incident.getId(), silenced)) {
+        groups.touch(incident.getId());
+      }
+    }
+    nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
   }
 
   private Event.Builder event(String kind) {
@@ -314,8 +603,29 @@ public final class Coordinator {
     return incidents.all();
   }
 
+  public Optional<Incident> incident(String id) {
+    return incidents.get(id);
+  }
+
   public Collection<Notification> pendingNotifications() {
     return outbox.pending();
+  }
+
+  public Collection<FailedNotification> failedNotifications() {
+    return failed;
+  }
+
+  public Collection<Silence> silences() {
+    return silences.all();
+  }
+
+  public Collection<AlertGroup> alertGroups() {
+    return groups.all();
+  }
+
+  /** Names the silence or maintenance window covering these labels now, or null. */
+  public String silencedBy(Map<String, String> labels) {
+    return silences.silencedBy(labels, clockMs);
   }
 
   public boolean isPending(String notificationId) {
@@ -337,17 +647,52 @@ public final class Coordinator {
       for (String node : votes.keySet()) {
         fresh.put(node, membership.isFresh(node, clockMs));
       }
-      rows.add(new TargetRow(spec, track.verdict, track.verdictSinceMs, track.openIncidentId, votes, fresh,
+      rows.add(new TargetRow(spec, track.verdict, track.verdictSinceMs, track.openIncidentId,
+          track.warningIncidentId, votes, fresh,
           track.uptime.uptimePercent(clockMs, 24L * 3600 * 1000),
           track.uptime.uptimePercent(clockMs, 7L * 24 * 3600 * 1000),
-          track.uptime.uptimePercent(clockMs, 30L * 24 * 3600 * 1000)));
+          track.uptime.uptimePercent(clockMs, 30L * 24 * 3600 * 1000),
+          List.copyOf(track.history)));
     }
     return rows;
+  }
+
+  /** Each target's 24 h up to {@code untilMs} for the daily digest: uptime and its incidents. */
+  private List<DailyDigests.TargetDay> targetDays(long untilMs) {
+    long from = untilMs - 24L * 3600 * 1000;
+    Map<String, List<Incident>> byTarget = new HashMap<>();
+    for (Incident i : incidents.all()) {
+      if (!i.getTargetId().isEmpty() && i.getStartedMs() < untilMs && (i.getOpen() || i.getResolvedMs() >= from)) {
+        byTarget.computeIfAbsent(i.getTargetId(), k -> new ArrayList<>()).add(i);
+      }
+    }
+    List<DailyDigests.TargetDay> days = new ArrayList<>();
+    for (TargetSpec spec : targetSpecs.values()) {
+      Map<String, String> labels = new TreeMap<>();
+      spec.getLabelsList().forEach(l -> labels.put(l.getName(), l.getValue()));
+      labels.put("target", spec.getId());
+      labels.put("cluster", membership.clusterId());
+      days.add(new DailyDigests.TargetDay(spec.getId(), labels,
+          tracks.get(spec.getId()).uptime.uptimePercent(untilMs, 24L * 3600 * 1000),
+          byTarget.getOrDefault(spec.getId(), List.of())));
+    }
+    return days;
   }
 
   /** Starts the derived bookkeeping after a restore, exactly as it stood when saved. */
   void afterRestore() {
     freshAtLastEvaluation = membership.freshNodes(clockMs);
+    receivers.clear();
+    monitors.getReceiversList().forEach(r -> receivers.put(r.getId(), r));
+    silences.setWindows(monitors.getMaintenanceList());
+    nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
+    warningCandidates.clear();
+    for (TargetTrack t : tracks.values()) {
+      if ((t.verdict == Verdict.VERDICT_REGIONAL || t.verdict == Verdict.VERDICT_DEGRADED)
+          && t.warningIncidentId.isEmpty()) {
+        warningCandidates.add(t.targetId);
+      }
+    }
   }
 
   public SetCluster clusterSettings() {

@@ -20,13 +20,21 @@ public final class StateCodec {
         .addAllNodes(c.membership.nodes())
         .addAllIncidents(c.incidents.all())
         .addAllOutbox(c.outbox.pending())
-        .setNextSeq(c.outbox.nextSeq());
+        .setNextSeq(c.outbox.nextSeq())
+        .addAllGroups(c.groups.all())
+        .addAllSilences(c.silences.all())
+        .addAllFailed(c.failed)
+        .setQuorumFreshSinceMs(c.quorumFreshSinceMs)
+        .addAllMonitorIncidents(c.monitorIncidents.values())
+        .addAllDigests(c.digests.marks());
     for (TargetTrack t : c.tracks.values()) {
       s.addTargets(TargetRecord.newBuilder()
           .setTargetId(t.targetId)
           .setVerdict(t.verdict)
           .setVerdictSinceMs(t.verdictSinceMs)
           .setOpenIncidentId(t.openIncidentId)
+          .setWarningIncidentId(t.warningIncidentId)
+          .addAllHistory(t.history)
           .setMonitoredSinceMs(t.uptime.monitoredSinceMs())
           .addAllDown(t.uptime.intervals())
           .addAllVotes(t.votesByNode.values()));
@@ -48,12 +56,22 @@ public final class StateCodec {
       t.verdict = r.getVerdict();
       t.verdictSinceMs = r.getVerdictSinceMs();
       t.openIncidentId = r.getOpenIncidentId();
+      t.warningIncidentId = r.getWarningIncidentId();
+      t.history.addAll(r.getHistoryList());
       t.uptime.restore(r.getMonitoredSinceMs(), r.getDownList());
       r.getVotesList().forEach(v -> t.votesByNode.put(v.getNodeId(), v));
       c.tracks.put(t.targetId, t);
     }
     c.incidents.restore(s.getIncidentsList());
     c.outbox.restore(s.getOutboxList(), s.getNextSeq());
+    c.groups.restore(s.getGroupsList());
+    c.silences.restore(s.getSilencesList());
+    c.failed.addAll(s.getFailedList());
+    c.quorumFreshSinceMs = s.getQuorumFreshSinceMs();
+    c.digests.restore(s.getDigestsList());
+    for (String id : s.getMonitorIncidentsList()) {
+      c.incidents.get(id).ifPresent(i -> c.monitorIncidents.put(Coordinator.monitorKey(i), id));
+    }
     c.afterRestore();
     return c;
   }

@@ -1,8 +1,10 @@
 package dev.quorumwatch.coordinator;
 
 import dev.quorumwatch.coordinator.uptime.UptimeLedger;
+import dev.quorumwatch.proto.HistoryEntry;
 import dev.quorumwatch.proto.Verdict;
 import dev.quorumwatch.proto.VoteRecord;
+import java.util.ArrayDeque;
 import java.util.TreeMap;
 
 /** Everything the coordinator knows about one configured target. */
@@ -13,8 +15,17 @@ final class TargetTrack {
   Verdict verdict = Verdict.VERDICT_UNKNOWN;
   long verdictSinceMs;
   String openIncidentId = "";
+  String warningIncidentId = "";
+  final ArrayDeque<HistoryEntry> history = new ArrayDeque<>();
 
   TargetTrack(String targetId) {
     this.targetId = targetId;
+  }
+
+  void remember(HistoryEntry entry, int kept) {
+    history.addLast(entry);
+    while (history.size() > kept) {
+      history.removeFirst();
+    }
   }
 }

@@ -95,7 +95,8 @@ class ScenarioTest {
       case "outbox" -> {
         List<String> got = new ArrayList<>();
         for (Notification p : c.pendingNotifications()) {
-          got.add(p.getReceiverId() + ":" + p.getStatus() + ":" + p.getTargetId());
+          got.add(p.getReceiverId() + ":" + p.getStatus() + ":"
+              + String.join("+", p.getAlertsList().stream().map(a -> a.getTargetId()).toList()));
         }
         assertThat(got).as(where).containsExactly(Arrays.copyOfRange(w, 2, w.length));
       }

@@ -2,6 +2,8 @@ package dev.quorumwatch.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quorumwatch.coordinator.alert.DailyDigests;
+import dev.quorumwatch.proto.AlertItem;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Member;
@@ -73,11 +75,14 @@ class SimulationTest {
     Set<String> notificationIdsEverSeen = new HashSet<>();
     Set<String> deliveredIds = new HashSet<>();
     Map<String, Long> firingSeq = new HashMap<>();
+    Map<String, Long> resolvedSeq = new HashMap<>();
     for (int step = 0; step < COMMANDS_PER_RUN; step++) {
       if (index < log.size()) {
         // the two setup commands
       } else {
-        now += random.nextInt(10) == 0 ? -random.nextInt(500) : random.nextInt(1200);
+        // Mostly small steps, some back in time (skewed clocks), rarely hours (a cluster outage: daily digests).
+        now += random.nextInt(400) == 0 ? 6 * 3_600_000L
+            : random.nextInt(10) == 0 ? -random.nextInt(500) : random.nextInt(1200);
         log.add(randomCommand(random, now, nodes, allTargets, live));
       }
       Command command = log.get((int) index);
@@ -86,12 +91,13 @@ class SimulationTest {
       restarted.apply(index, command);
       assertThat(outcome.events()).allSatisfy(e -> assertThat(e.getAtMs()).isEqualTo(live.clockMs()));
 
-      checkInvariants(live, notificationIdsEverSeen, deliveredIds, firingSeq, command);
+      checkInvariants(live, notificationIdsEverSeen, deliveredIds, firingSeq, resolvedSeq, command);
 
       if (random.nextInt(50) == 0) {
         // A replica restarts from a snapshot taken now and keeps applying the same log.
         StateSnapshot saved = StateCodec.snapshot(restarted);
         restarted = StateCodec.restore(roundTrip(saved));
+        assertThat(StateCodec.snapshot(restarted)).isEqualTo(StateCodec.snapshot(live));
         assertThat(StateCodec.digest(restarted)).isEqualTo(StateCodec.digest(live));
       }
     }
@@ -126,10 +132,10 @@ class SimulationTest {
       }
       return Commands.report(now, node, full, votes);
     }
-    if (kind < 85) {
+    if (kind < 82) {
       return Commands.tick(now + random.nextInt(4000));
     }
-    if (kind < 95) {
+    if (kind < 90) {
       List<String> pending = new ArrayList<>();
       live.pendingNotifications().forEach(n -> pending.add(n.getId()));
       List<String> some = new ArrayList<>();
@@ -141,7 +147,23 @@ class SimulationTest {
       if (random.nextInt(5) == 0) {
         some.add("no-such-notification");
       }
-      return Commands.delivered(now, some.toArray(String[]::new));
+      return random.nextInt(6) == 0 ? Commands.deliveryFailed(now, some.toArray(String[]::new))
+          : Commands.delivered(now, some.toArray(String[]::new));
+    }
+    if (kind < 93) {
+      String matcher = random.nextBoolean() ? "target=" + allTargets.get(random.nextInt(allTargets.size()))
+          : random.nextBoolean() ? "service=~a|b" : "alertname!=TargetDown";
+      return Commands.silence(now, matcher, 500 + random.nextInt(20_000));
+    }
+    if (kind < 94) {
+      List<String> ids = new ArrayList<>(live.silences().stream().map(x -> x.getId()).toList());
+      ids.add("sil-0");
+      return Commands.expireSilence(now, ids.get(random.nextInt(ids.size())));
+    }
+    if (kind < 96) {
+      List<String> ids = new ArrayList<>(live.incidents().stream().map(i -> i.getId()).toList());
+      ids.add("inc-0");
+      return Commands.ack(now, ids.get(random.nextInt(ids.size())));
     }
     if (kind < 98) {
       List<String> targets = new ArrayList<>();
@@ -150,14 +172,15 @@ class SimulationTest {
           targets.add(t);
         }
       }
-      return Commands.apply(now, Commands.monitors(targets, random.nextBoolean() ? List.of("ops", "oncall") : List.of("ops")));
+      return Commands.apply(now, Commands.randomMonitors(random, targets,
+          random.nextBoolean() ? List.of("ops", "oncall") : List.of("ops")));
     }
     // An invalid monitors file (duplicate ids) must be rejected and change nothing.
     return Commands.apply(now, Commands.monitors(List.of("t0", "t0"), List.of("ops")));
   }
 
   private static void checkInvariants(Coordinator c, Set<String> everSeen, Set<String> delivered,
-      Map<String, Long> firingSeq, Command command) {
+      Map<String, Long> firingSeq, Map<String, Long> resolvedSeq, Command command) {
     StateSnapshot s = StateCodec.snapshot(c);
     Map<String, Member> members = new HashMap<>();
     s.getCluster().getMembersList().forEach(m -> members.put(m.getId(), m));
@@ -166,9 +189,16 @@ class SimulationTest {
     int quorum = s.getCluster().getQuorum();
 
     Set<String> openIncidentTargets = new HashSet<>();
+    Set<String> openAlerts = new HashSet<>();
+    Map<String, Incident> incidents = new HashMap<>();
     for (Incident i : s.getIncidentsList()) {
+      incidents.put(i.getId(), i);
       if (i.getOpen()) {
-        assertThat(openIncidentTargets.add(i.getTargetId())).as("one open incident per target").isTrue();
+        assertThat(openAlerts.add(i.getAlertname() + "/" + i.getTargetId() + "/" + i.getNodeId()))
+            .as("one open incident per alert and subject").isTrue();
+        if (i.getAlertname().equals(Coordinator.ALERT_TARGET_DOWN)) {
+          openIncidentTargets.add(i.getTargetId());
+        }
       }
     }
     for (TargetRecord t : s.getTargetsList()) {
@@ -209,13 +239,30 @@ class SimulationTest {
       lastSeq = n.getSeq();
       assertThat(delivered).as("a delivered notification never comes back: " + n.getId()).doesNotContain(n.getId());
       if (everSeen.add(n.getId())) {
-        String incidentReceiver = n.getIncidentId() + "/" + n.getReceiverId();
-        if (n.getStatus().equals("firing")) {
-          firingSeq.put(incidentReceiver, n.getSeq());
-        } else {
-          Long firing = firingSeq.get(incidentReceiver);
-          if (firing != null) {
-            assertThat(firing).as("resolved decided after firing").isLessThan(n.getSeq());
+        assertThat(n.getCreatedMs()).as("a notification is decided at the current time").isEqualTo(s.getClockMs());
+        if (n.getReminder()) {
+          assertThat(n.getAlertsList()).as("a reminder only for an unacknowledged firing alert")
+              .anyMatch(a -> a.getStatus().equals("firing") && incidents.get(a.getIncidentId()).getAckedBy().isEmpty());
+        }
+        if (n.getGroupId().equals("digest")) {
+          assertThat(n.getAlertsList()).as("a digest reports, it alerts nothing")
+              .allMatch(a -> a.getAlertname().equals(DailyDigests.ALERTNAME) && a.getIncidentId().isEmpty());
+          continue;
+        }
+        for (AlertItem a : n.getAlertsList()) {
+          if (a.getStatus().equals("firing")) {
+            assertThat(incidents.get(a.getIncidentId()).getSilenced()).as("a silenced alert is never sent as firing")
+                .isFalse();
+          }
+          String incidentReceiver = a.getIncidentId() + "/" + n.getReceiverId();
+          if (a.getStatus().equals("firing")) {
+            assertThat(resolvedSeq).as("a firing after the resolved of " + incidentReceiver)
+                .doesNotContainKey(incidentReceiver);
+            firingSeq.put(incidentReceiver, n.getSeq());
+          } else {
+            assertThat(firingSeq).as("resolved sent only after a firing: " + incidentReceiver)
+                .containsKey(incidentReceiver);
+            resolvedSeq.put(incidentReceiver, n.getSeq());
           }
         }
       }

@@ -100,7 +100,7 @@ public final class MonitorNode implements AutoCloseable {
         dispatcher.stop();
       }
     });
-    this.api = new ApiServer(config.apiListen(), new QuorumWatchService(config, state, raft, events, io));
+    this.api = new ApiServer(config.apiListen(), new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts));
     this.http = new HttpEndpoints(config.httpListen(), raft, state, metrics, io);
     for (Command.KindCase kind : Command.KindCase.values()) {
       if (kind != Command.KindCase.KIND_NOT_SET) {
@@ -143,7 +143,10 @@ public final class MonitorNode implements AutoCloseable {
         case "verdict" -> log.info("verdict changed node={} target={} from={} to={} incident={} votes=\"{}\"", config.nodeId(),
             e.getTargetId(), shortName(e.getPreviousVerdict().name()), shortName(e.getVerdict().name()),
             e.getIncidentId(), e.getMessage());
-        case "incident_opened", "incident_resolved" -> outboxMayHaveChanged = true;
+        case "notification_queued" -> outboxMayHaveChanged = true;
+        case "incident_opened", "incident_resolved", "incident_acknowledged", "silence_added", "silence_expired",
+            "delivery_failed" -> log.info("{} node={} target={} incident={} \"{}\"", e.getKind().replace('_', ' '),
+            config.nodeId(), e.getTargetId(), e.getIncidentId(), e.getMessage());
         default -> { }
       }
     }

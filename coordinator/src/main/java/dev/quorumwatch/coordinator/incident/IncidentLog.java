@@ -1,7 +1,6 @@
 package dev.quorumwatch.coordinator.incident;
 
 import dev.quorumwatch.proto.Incident;
-import dev.quorumwatch.proto.Label;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -17,20 +16,25 @@ public final class IncidentLog {
   private final LinkedHashMap<String, Incident> byId = new LinkedHashMap<>();
   private int resolvedCount;
 
-  public Incident open(String id, String targetId, String severity, long nowMs, long index,
-      Collection<String> regions, List<Label> labels) {
-    Incident incident = Incident.newBuilder()
-        .setId(id)
-        .setTargetId(targetId)
-        .setSeverity(severity)
-        .setOpen(true)
-        .setStartedMs(nowMs)
-        .setOpenedAtIndex(index)
-        .addAllRegions(new TreeSet<>(regions))
-        .addAllLabels(labels)
-        .build();
-    byId.put(id, incident);
+  /** Records a new open incident (its id, start and labels already set). */
+  public Incident open(Incident.Builder draft) {
+    Incident incident = draft.setOpen(true).build();
+    byId.put(incident.getId(), incident);
     return incident;
+  }
+
+  /** Marks whether a silence or maintenance window covers the incident; true when that changed. */
+  public boolean setSilenced(String id, boolean silenced) {
+    Incident current = byId.get(id);
+    if (current == null || current.getSilenced() == silenced) {
+      return false;
+    }
+    byId.put(id, current.toBuilder().setSilenced(silenced).build());
+    return true;
+  }
+
+  public void acknowledge(String id, String by, String comment, long nowMs) {
+    byId.put(id, byId.get(id).toBuilder().setAckedBy(by).setAckComment(comment).setAckedMs(nowMs).build());
   }
 
   /** Adds regions that saw the target down after the incident opened. */

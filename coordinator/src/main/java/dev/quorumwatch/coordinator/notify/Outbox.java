@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -37,12 +38,23 @@ public final class Outbox {
     return true;
   }
 
+  /** Takes an entry out without delivering it (given up on); empty when not pending. */
+  public Optional<Notification> remove(String id) {
+    Long seq = seqById.remove(id);
+    return seq == null ? Optional.empty() : Optional.of(bySeq.remove(seq));
+  }
+
   public boolean isPending(String id) {
     return seqById.containsKey(id);
   }
 
   public Collection<Notification> pending() {
     return bySeq.values();
+  }
+
+  /** Pending entries decided at or after {@code seq}, in order. */
+  public Collection<Notification> since(long seq) {
+    return bySeq.tailMap(seq, true).values();
   }
 
   public List<Notification> pendingFor(String receiverId) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -93,6 +94,25 @@ public final class MonitorStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * Like {@link #read} once this replica has applied {@code index} (a command it just had
+   * committed through the leader); empty when that takes longer than {@code timeoutMs}.
+   */
+  public <T> Optional<T> readAfter(long index, long timeoutMs, Function<Coordinator, T> reader)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    synchronized (lock) {
+      while (appliedIndex() < index) {
+        long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+        if (leftMs <= 0) {
+          return Optional.empty();
+        }
+        lock.wait(leftMs);
+      }
+      return Optional.of(reader.apply(coordinator));
+    }
+  }
+
   public long appliedIndex() {
     TermIndex ti = getLastAppliedTermIndex();
     return ti == null ? 0 : ti.getIndex();
@@ -131,6 +151,7 @@ public final class MonitorStateMachine extends BaseStateMachine {
     synchronized (lock) {
       coordinator = StateCodec.restore(state);
       setLastAppliedTermIndex(snapshot.getTermIndex());
+      lock.notifyAll();
     }
     log.info("state restored from snapshot index={} targets={} incidents={} pending_notifications={}",
         snapshot.getIndex(), state.getTargetsCount(), state.getIncidentsCount(), state.getOutboxCount());
@@ -165,14 +186,16 @@ public final class MonitorStateMachine extends BaseStateMachine {
       synchronized (lock) {
         outcome = coordinator.apply(index, command);
         updateLastAppliedTermIndex(entry.getTerm(), index);
+        lock.notifyAll();
       }
       appliedByKind.get(command.getKindCase()).increment();
     } catch (IOException e) {
       // An entry this version cannot decode is skipped the same way on every replica.
       synchronized (lock) {
         updateLastAppliedTermIndex(entry.getTerm(), index);
+        lock.notifyAll();
       }
-      outcome = new ApplyOutcome(false, "undecodable command: " + e.getMessage(), List.of());
+      outcome = new ApplyOutcome(false, "undecodable command: " + e.getMessage(), List.of(), "");
     }
     if (!outcome.events().isEmpty()) {
       for (Listener l : listeners) {
@@ -183,6 +206,7 @@ public final class MonitorStateMachine extends BaseStateMachine {
         .setAccepted(outcome.accepted())
         .setError(outcome.error())
         .setLogIndex(index)
+        .setCreatedId(outcome.createdId())
         .build();
     return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply.toByteArray())));
   }

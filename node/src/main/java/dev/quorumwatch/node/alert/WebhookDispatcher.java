@@ -7,6 +7,7 @@ import dev.quorumwatch.node.probe.FailureClass;
 import dev.quorumwatch.node.raft.RaftNode;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Delivered;
+import dev.quorumwatch.proto.DeliveryFailed;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.ReceiverSpec;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +40,7 @@ public final class WebhookDispatcher {
   public static final long RETRY_MAX_MS = 30_000;
   static final long COMMIT_RETRY_MS = 500;
   static final long LEADERSHIP_RETRY_MS = 200;
+  static final long DEFAULT_MAX_AGE_MS = 24L * 3600 * 1000;
   /** Which node sent a notification: for receivers' logs, and for the fault-injection checker. */
   public static final String SENDER_HEADER = "X-QuorumWatch-Node";
 
@@ -51,14 +54,22 @@ public final class WebhookDispatcher {
   private final String externalUrl;
   private final Meter delivered;
   private final Meter failedAttempts;
+  private final Meter givenUp;
+  /** The head of each receiver's queue as last tried, for `deliveries` (read from any thread). */
+  private final Map<String, Attempt> attemptsByNotification = new ConcurrentHashMap<>();
   private final AtomicBoolean passQueued = new AtomicBoolean();
 
   private final Map<String, Lane> lanes = new HashMap<>();
   private final Set<String> awaitingCommit = new HashSet<>();
   private final List<String> toCommit = new ArrayList<>();
+  private final List<Command> toGiveUp = new ArrayList<>();
   private boolean commitInFlight;
+  private long maxAgeMs = DEFAULT_MAX_AGE_MS;
   private boolean active;
   private long generation;
+
+  /** How delivering one notification has gone so far on this leader. */
+  public record Attempt(int attempts, String lastError, long nextAttemptMs) {}
 
   /** Delivery progress for one receiver. */
   private static final class Lane {
@@ -81,6 +92,7 @@ public final class WebhookDispatcher {
     this.externalUrl = externalUrl;
     this.delivered = metrics.meter("quorumwatch.deliveries.ok");
     this.failedAttempts = metrics.meter("quorumwatch.deliveries.failed_attempts");
+    this.givenUp = metrics.meter("quorumwatch.deliveries.given_up");
   }
 
   public void start() {
@@ -96,8 +108,10 @@ public final class WebhookDispatcher {
       active = false;
       generation++;
       lanes.clear();
+      attemptsByNotification.clear();
       awaitingCommit.clear();
       toCommit.clear();
+      toGiveUp.clear();
     });
   }
 
@@ -115,11 +129,12 @@ public final class WebhookDispatcher {
     if (!active) {
       return;
     }
-    record Work(List<Notification> pending, Map<String, ReceiverSpec> receivers) {}
+    record Work(List<Notification> pending, Map<String, ReceiverSpec> receivers, long maxAgeMs) {}
     Work work = state.read(c -> {
       Map<String, ReceiverSpec> receivers = new LinkedHashMap<>();
       c.monitors().getReceiversList().forEach(r -> receivers.put(r.getId(), r));
-      return new Work(List.copyOf(c.pendingNotifications()), receivers);
+      long maxAge = c.monitors().getMaxDeliveryAgeMs();
+      return new Work(List.copyOf(c.pendingNotifications()), receivers, maxAge > 0 ? maxAge : DEFAULT_MAX_AGE_MS);
     });
     Set<String> pendingIds = new HashSet<>();
     Map<String, Notification> headByReceiver = new LinkedHashMap<>();
@@ -130,6 +145,8 @@ public final class WebhookDispatcher {
       }
     }
     awaitingCommit.retainAll(pendingIds);
+    attemptsByNotification.keySet().retainAll(pendingIds);
+    maxAgeMs = work.maxAgeMs();
     long now = clockMs.getAsLong();
     for (Notification head : headByReceiver.values()) {
       ReceiverSpec receiver = work.receivers().get(head.getReceiverId());
@@ -191,9 +208,19 @@ public final class WebhookDispatcher {
           }
           lane.attempts++;
           failedAttempts.mark();
+          String why = error != null ? FailureClass.describe(error) : "HTTP " + status;
+          if (clockMs.getAsLong() - n.getCreatedMs() > maxAgeMs) {
+            givenUp.mark();
+            log.warn("delivery given up id={} receiver={} attempts={} error=\"{}\" max_delivery_age_ms={}", n.getId(),
+                receiver.getId(), lane.attempts, why, maxAgeMs);
+            giveUp(n.getId(), why, lane.attempts);
+            lane.attempts = 0;
+            lane.nextAttemptMs = 0;
+            return;
+          }
           long delayMs = backoff.delayMs(lane.attempts);
           lane.nextAttemptMs = clockMs.getAsLong() + delayMs;
-          String why = error != null ? FailureClass.describe(error) : "HTTP " + status;
+          attemptsByNotification.put(n.getId(), new Attempt(lane.attempts, why, lane.nextAttemptMs));
           log.warn("delivery failed id={} receiver={} attempt={} error=\"{}\" retry_in_ms={}", n.getId(),
               receiver.getId(), lane.attempts, why, delayMs);
           scheduleRetry(lane, delayMs);
@@ -202,34 +229,55 @@ public final class WebhookDispatcher {
 
   private void confirmDelivered(String id) {
     awaitingCommit.add(id);
+    attemptsByNotification.remove(id);
     toCommit.add(id);
-    commitDelivered();
+    commitOutcomes();
   }
 
-  private void commitDelivered() {
-    if (commitInFlight || toCommit.isEmpty() || !active) {
+  private void giveUp(String id, String why, int attempts) {
+    awaitingCommit.add(id);
+    attemptsByNotification.remove(id);
+    toGiveUp.add(Command.newBuilder().setDeliveryFailed(DeliveryFailed.newBuilder()
+        .addNotificationIds(id).setLastError(why).setAttempts(attempts)).build());
+    commitOutcomes();
+  }
+
+  /** Commits what was delivered (and what was given up on), one command at a time. */
+  private void commitOutcomes() {
+    if (commitInFlight || (toCommit.isEmpty() && toGiveUp.isEmpty()) || !active) {
       return;
     }
-    List<String> batch = List.copyOf(toCommit);
-    toCommit.clear();
+    Command command;
+    Runnable requeue;
+    if (!toGiveUp.isEmpty()) {
+      command = toGiveUp.remove(0);
+      requeue = () -> toGiveUp.add(0, command);
+    } else {
+      List<String> batch = List.copyOf(toCommit);
+      toCommit.clear();
+      command = Command.newBuilder().setDelivered(Delivered.newBuilder().addAllNotificationIds(batch)).build();
+      requeue = () -> toCommit.addAll(0, batch);
+    }
     commitInFlight = true;
     long committedInGeneration = generation;
-    Command command = Command.newBuilder()
-        .setDelivered(Delivered.newBuilder().addAllNotificationIds(batch))
-        .build();
     raft.submit(command).whenCompleteAsync((reply, error) -> {
       commitInFlight = false;
       if (generation != committedInGeneration) {
         return;
       }
       if (error != null) {
-        toCommit.addAll(0, batch);
-        executor.schedule(this::commitDelivered, COMMIT_RETRY_MS, TimeUnit.MILLISECONDS);
+        requeue.run();
+        executor.schedule(this::commitOutcomes, COMMIT_RETRY_MS, TimeUnit.MILLISECONDS);
         return;
       }
-      commitDelivered();
+      commitOutcomes();
       pass();
     }, executor);
+  }
+
+  /** Attempts so far for notifications that failed at least once on this leader. */
+  public Map<String, Attempt> attempts() {
+    return Map.copyOf(attemptsByNotification);
   }
 
   private void scheduleRetry(Lane lane, long delayMs) {

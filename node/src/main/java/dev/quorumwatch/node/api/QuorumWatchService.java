@@ -1,6 +1,25 @@
 package dev.quorumwatch.node.api;
 
+import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.coordinator.StateCodec;
+import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.node.alert.WebhookDispatcher;
+import dev.quorumwatch.proto.AcknowledgeRequest;
+import dev.quorumwatch.proto.Acknowledge;
+import dev.quorumwatch.proto.AddSilence;
+import dev.quorumwatch.proto.AddSilenceRequest;
+import dev.quorumwatch.proto.ExpireSilence;
+import dev.quorumwatch.proto.ExpireSilenceRequest;
+import dev.quorumwatch.proto.ExplainRequest;
+import dev.quorumwatch.proto.ExplainResponse;
+import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.ListDeliveriesRequest;
+import dev.quorumwatch.proto.ListDeliveriesResponse;
+import dev.quorumwatch.proto.ListSilencesRequest;
+import dev.quorumwatch.proto.ListSilencesResponse;
+import dev.quorumwatch.proto.Notification;
+import dev.quorumwatch.proto.PendingDelivery;
+import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.coordinator.TargetRow;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.config.ConfigException;
@@ -32,7 +51,14 @@ import dev.quorumwatch.proto.WatchRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,20 +67,23 @@ import java.util.concurrent.TimeoutException;
 /** The client API. Reads answer from this node's replica; writes go through Raft. */
 public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBase {
   static final long WRITE_TIMEOUT_S = 15;
+  static final int EXPLAIN_INCIDENTS = 10;
 
   private final NodeConfig config;
   private final MonitorStateMachine state;
   private final RaftNode raft;
   private final EventHub events;
   private final ExecutorService watchers;
+  private final Supplier<Map<String, WebhookDispatcher.Attempt>> attempts;
 
   public QuorumWatchService(NodeConfig config, MonitorStateMachine state, RaftNode raft, EventHub events,
-      ExecutorService watchers) {
+      ExecutorService watchers, Supplier<Map<String, WebhookDispatcher.Attempt>> attempts) {
     this.config = config;
     this.state = state;
     this.raft = raft;
     this.events = events;
     this.watchers = watchers;
+    this.attempts = attempts;
   }
 
   @Override
@@ -70,20 +99,8 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     Command command = Command.newBuilder()
         .setApplyMonitors(ApplyMonitors.newBuilder().setSpec(spec).setSource(file))
         .build();
-    CommandReply reply;
-    try {
-      reply = raft.submit(command).get(WRITE_TIMEOUT_S, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      response.onError(Status.CANCELLED.asRuntimeException());
-      return;
-    } catch (ExecutionException | TimeoutException e) {
-      response.onError(Status.UNAVAILABLE.withDescription("not committed (no leader or no quorum?): "
-          + e.getMessage()).asRuntimeException());
-      return;
-    }
-    if (!reply.getAccepted()) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription(file + ": " + reply.getError()).asRuntimeException());
+    CommandReply reply = commit(command, file + ": ", response);
+    if (reply == null) {
       return;
     }
     response.onNext(ApplyResponse.newBuilder()
@@ -91,6 +108,169 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
         .setReceivers(spec.getReceiversCount())
         .setLogIndex(reply.getLogIndex())
         .build());
+    response.onCompleted();
+  }
+
+  /** Commits a command; on failure answers the call with the reason and returns null. */
+  private CommandReply commit(Command command, String errorPrefix, StreamObserver<?> response) {
+    CommandReply reply;
+    try {
+      reply = raft.submit(command).get(WRITE_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.onError(Status.CANCELLED.asRuntimeException());
+      return null;
+    } catch (ExecutionException | TimeoutException e) {
+      response.onError(Status.UNAVAILABLE.withDescription("not committed (no leader or no quorum?): "
+          + e.getMessage()).asRuntimeException());
+      return null;
+    }
+    if (!reply.getAccepted()) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription(errorPrefix + reply.getError()).asRuntimeException());
+      return null;
+    }
+    return reply;
+  }
+
+  /** Answers from this replica once it has applied the committed command (it may be a follower). */
+  private <T> void answerAfter(CommandReply reply, Function<Coordinator, T> reader, StreamObserver<T> response) {
+    try {
+      Optional<T> answer = state.readAfter(reply.getLogIndex(), WRITE_TIMEOUT_S * 1000, reader);
+      if (answer.isEmpty()) {
+        response.onError(Status.UNAVAILABLE.withDescription("committed at index " + reply.getLogIndex()
+            + " but not yet applied on " + config.nodeId() + "; ask again").asRuntimeException());
+        return;
+      }
+      response.onNext(answer.get());
+      response.onCompleted();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.onError(Status.CANCELLED.asRuntimeException());
+    }
+  }
+
+  @Override
+  public void addSilence(AddSilenceRequest request, StreamObserver<Silence> response) {
+    AddSilence.Builder add = AddSilence.newBuilder().setDurationMs(request.getDurationMs())
+        .setComment(request.getComment()).setCreatedBy(request.getCreatedBy());
+    if (request.getMatchersCount() == 0) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("matchers: at least one is needed, e.g. service=api")
+          .asRuntimeException());
+      return;
+    }
+    if (request.getDurationMs() <= 0) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("duration: expected a positive duration, got "
+          + request.getDurationMs() + " ms").asRuntimeException());
+      return;
+    }
+    for (String text : request.getMatchersList()) {
+      try {
+        add.addMatchers(Matchers.parse(text));
+      } catch (IllegalArgumentException e) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription("matchers: " + e.getMessage()).asRuntimeException());
+        return;
+      }
+    }
+    CommandReply reply = commit(Command.newBuilder().setAddSilence(add).build(), "", response);
+    if (reply != null) {
+      answerAfter(reply, c -> c.silences().stream().filter(x -> x.getId().equals(reply.getCreatedId())).findFirst()
+          .orElseThrow(), response);
+    }
+  }
+
+  @Override
+  public void listSilences(ListSilencesRequest request, StreamObserver<ListSilencesResponse> response) {
+    response.onNext(state.read(c -> ListSilencesResponse.newBuilder().addAllSilences(c.silences())
+        .setClockMs(c.clockMs()).build()));
+    response.onCompleted();
+  }
+
+  @Override
+  public void expireSilence(ExpireSilenceRequest request, StreamObserver<Silence> response) {
+    CommandReply reply = commit(Command.newBuilder().setExpireSilence(ExpireSilence.newBuilder()
+        .setSilenceId(request.getSilenceId())).build(), "", response);
+    if (reply != null) {
+      answerAfter(reply, c -> c.silences().stream().filter(x -> x.getId().equals(request.getSilenceId())).findFirst()
+          .orElseThrow(), response);
+    }
+  }
+
+  @Override
+  public void acknowledge(AcknowledgeRequest request, StreamObserver<Incident> response) {
+    if (request.getBy().isBlank()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("by: who acknowledges is required").asRuntimeException());
+      return;
+    }
+    CommandReply reply = commit(Command.newBuilder().setAcknowledge(Acknowledge.newBuilder()
+        .setIncidentId(request.getIncidentId()).setBy(request.getBy()).setComment(request.getComment())).build(),
+        "", response);
+    if (reply != null) {
+      answerAfter(reply, c -> c.incident(request.getIncidentId()).orElseThrow(), response);
+    }
+  }
+
+  @Override
+  public void listDeliveries(ListDeliveriesRequest request, StreamObserver<ListDeliveriesResponse> response) {
+    boolean leading = raft.isLeaderReady();
+    Map<String, WebhookDispatcher.Attempt> attempts = leading ? this.attempts.get() : Map.of();
+    String leader = raft.leaderId().orElse("");
+    ListDeliveriesResponse.Builder out = ListDeliveriesResponse.newBuilder()
+        .setAttemptsKnown(leading)
+        .setLeaderApi(config.peer(leader).map(p -> p.api().toString()).orElse(""));
+    state.read(c -> {
+      out.setClockMs(c.clockMs()).addAllFailed(c.failedNotifications());
+      for (Notification n : c.pendingNotifications()) {
+        PendingDelivery.Builder p = PendingDelivery.newBuilder().setNotification(n);
+        WebhookDispatcher.Attempt a = attempts.get(n.getId());
+        if (a != null) {
+          p.setAttempts(a.attempts()).setLastError(a.lastError()).setNextAttemptMs(a.nextAttemptMs());
+        }
+        out.addPending(p);
+      }
+      return null;
+    });
+    response.onNext(out.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void explain(ExplainRequest request, StreamObserver<ExplainResponse> response) {
+    ExplainResponse explained = state.read(c -> {
+      List<Member> members = c.clusterSettings().getMembersList();
+      for (TargetRow row : c.targetRows()) {
+        if (!row.spec().getId().equals(request.getTargetId())) {
+          continue;
+        }
+        ExplainResponse.Builder out = ExplainResponse.newBuilder()
+            .setTarget(targetStatus(row, members))
+            .setQuorum(c.membership().quorum())
+            .addAllHistory(row.history())
+            .setClockMs(c.clockMs());
+        List<Incident> mine = new ArrayList<>();
+        for (Incident i : c.incidents()) {
+          if (i.getTargetId().equals(row.spec().getId())) {
+            mine.add(i);
+          }
+        }
+        mine.sort(Comparator.comparing(Incident::getOpen).reversed());
+        out.addAllIncidents(mine.subList(0, Math.min(mine.size(), EXPLAIN_INCIDENTS)));
+        Map<String, String> labels = new TreeMap<>();
+        row.spec().getLabelsList().forEach(l -> labels.put(l.getName(), l.getValue()));
+        labels.put("target", row.spec().getId());
+        labels.put("alertname", "TargetDown");
+        labels.put("severity", "critical");
+        labels.put("cluster", c.membership().clusterId());
+        String by = c.silencedBy(labels);
+        out.setSilencedBy(by == null ? "" : by);
+        return out.build();
+      }
+      return null;
+    });
+    if (explained == null) {
+      response.onError(Status.NOT_FOUND.withDescription("no target '" + request.getTargetId() + "'").asRuntimeException());
+      return;
+    }
+    response.onNext(explained);
     response.onCompleted();
   }
 
@@ -131,38 +311,44 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     List<Member> members = state.read(c -> c.clusterSettings().getMembersList());
     ListTargetsResponse.Builder out = ListTargetsResponse.newBuilder();
     for (TargetRow row : rows) {
-      TargetStatus.Builder t = TargetStatus.newBuilder()
-          .setId(row.spec().getId())
-          .setVerdict(row.verdict())
-          .setSinceMs(row.verdictSinceMs())
-          .setUptime24H(row.uptime24h())
-          .setUptime7D(row.uptime7d())
-          .setUptime30D(row.uptime30d())
-          .setOpenIncidentId(row.openIncidentId());
-      for (Label l : row.spec().getLabelsList()) {
-        t.putLabels(l.getName(), l.getValue());
-      }
-      for (Member m : members) {
-        VoteRecord vote = row.votesByNode().get(m.getId());
-        RegionVote.Builder v = RegionVote.newBuilder().setNodeId(m.getId()).setRegion(m.getRegion());
-        if (vote == null) {
-          v.setVote("none");
-        } else if (!row.freshByNode().getOrDefault(m.getId(), false)) {
-          v.setVote("stale");
-        } else {
-          v.setVote(switch (vote.getState()) {
-            case VOTE_UP -> "up";
-            case VOTE_DOWN -> "down";
-            case VOTE_SLOW -> "slow";
-            default -> "none";
-          }).setFailureClass(vote.getFailureClass()).setDetail(vote.getDetail());
-        }
-        t.addVotes(v);
-      }
-      out.addTargets(t);
+      out.addTargets(targetStatus(row, members));
     }
     response.onNext(out.build());
     response.onCompleted();
+  }
+
+  private static TargetStatus targetStatus(TargetRow row, List<Member> members) {
+    TargetStatus.Builder t = TargetStatus.newBuilder()
+        .setId(row.spec().getId())
+        .setVerdict(row.verdict())
+        .setSinceMs(row.verdictSinceMs())
+        .setUptime24H(row.uptime24h())
+        .setUptime7D(row.uptime7d())
+        .setUptime30D(row.uptime30d())
+        .setOpenIncidentId(row.openIncidentId())
+        .setWarningIncidentId(row.warningIncidentId());
+    for (Label l : row.spec().getLabelsList()) {
+      t.putLabels(l.getName(), l.getValue());
+    }
+    for (Member m : members) {
+      VoteRecord vote = row.votesByNode().get(m.getId());
+      RegionVote.Builder v = RegionVote.newBuilder().setNodeId(m.getId()).setRegion(m.getRegion());
+      if (vote == null) {
+        v.setVote("none");
+      } else if (!row.freshByNode().getOrDefault(m.getId(), false)) {
+        v.setVote("stale");
+      } else {
+        v.setVote(switch (vote.getState()) {
+          case VOTE_UP -> "up";
+          case VOTE_DOWN -> "down";
+          case VOTE_SLOW -> "slow";
+          default -> "none";
+        }).setFailureClass(vote.getFailureClass()).setDetail(vote.getDetail()).setSinceMs(vote.getSinceMs())
+            .setWithdrawn(vote.getWithdrawn());
+      }
+      t.addVotes(v);
+    }
+    return t.build();
   }
 
   @Override

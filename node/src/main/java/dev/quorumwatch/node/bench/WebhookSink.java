@@ -14,9 +14,13 @@ import java.util.List;
 public final class WebhookSink implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One notification as it arrived. */
-  public record Arrival(long atMs, String idempotencyKey, String status, String target, String incidentId,
-      String sender, long startsAtMs) {}
+  /** One alert of a notification, as it arrived. */
+  public record Arrival(long atMs, String idempotencyKey, String status, String alertname, String target,
+      String incidentId, String sender, long startsAtMs) {
+    public boolean isPage() {
+      return alertname.equals("TargetDown");
+    }
+  }
 
   private final HttpServer server;
   private final List<Arrival> arrivals = new ArrayList<>();
@@ -33,12 +37,15 @@ public final class WebhookSink implements AutoCloseable {
         ex.close();
         return;
       }
-      JsonNode alert = doc.path("alerts").path(0);
+      String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
+      String sender = ex.getRequestHeaders().getFirst(WebhookDispatcher.SENDER_HEADER);
       synchronized (arrivals) {
-        arrivals.add(new Arrival(at, ex.getRequestHeaders().getFirst("Idempotency-Key"), doc.path("status").asText(),
-            alert.path("labels").path("target").asText(), alert.path("annotations").path("incident_id").asText(),
-            ex.getRequestHeaders().getFirst(WebhookDispatcher.SENDER_HEADER),
-            Instant.parse(alert.path("startsAt").asText()).toEpochMilli()));
+        for (JsonNode alert : doc.path("alerts")) {
+          arrivals.add(new Arrival(at, key, alert.path("status").asText(),
+              alert.path("labels").path("alertname").asText(), alert.path("labels").path("target").asText(),
+              alert.path("annotations").path("incident_id").asText(), sender,
+              Instant.parse(alert.path("startsAt").asText()).toEpochMilli()));
+        }
       }
       ex.sendResponseHeaders(200, -1);
       ex.close();
@@ -65,10 +72,15 @@ public final class WebhookSink implements AutoCloseable {
     }
   }
 
-  /** Arrivals for one target with one status, after a point in time. */
+  /** Pages (TargetDown) only: what the outage checks judge. */
+  public List<Arrival> pages() {
+    return arrivals().stream().filter(Arrival::isPage).toList();
+  }
+
+  /** Pages for one target with one status, after a point in time. */
   public List<Arrival> since(long fromMs, String target, String status) {
     List<Arrival> out = new ArrayList<>();
-    for (Arrival a : arrivals()) {
+    for (Arrival a : pages()) {
       if (a.atMs() >= fromMs && a.target().equals(target) && a.status().equals(status)) {
         out.add(a);
       }

@@ -220,16 +220,22 @@ public final class FaultyCluster implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       boolean down = !cluster.isRunning(i) || paused[i];
       int reachable = 1;
+      // A leader needs only its own connections: its requests to a follower and their answers
+      // travel on the link it opened, so a cut the other way does not depose it.
+      int canLead = 1;
       for (int j = 0; j < n; j++) {
-        if (j != i && !links.isCut(i, j) && !links.isCut(j, i) && cluster.isRunning(j) && !paused[j]) {
+        boolean alive = cluster.isRunning(j) && !paused[j];
+        if (j != i && !links.isCut(i, j) && !links.isCut(j, i) && alive) {
           reachable++;
         }
+        if (j != i && !links.isCut(i, j) && alive) {
+          canLead++;
+        }
       }
-      boolean minority = reachable < quorum();
-      if (down || minority) {
+      if (down || reachable < quorum()) {
         unable.add(i);
       }
-      if (minority) {
+      if (canLead < quorum()) {
         cutOff.add(i);
       }
     }
@@ -305,7 +311,8 @@ public final class FaultyCluster implements AutoCloseable {
     leaderSampler.interrupt();
     int leaderChanges = (int) (maxTerm() - startTerm);
     ChaosChecker.Timing timing = new ChaosChecker.Timing(quorum(), INTERVAL_MS, THRESHOLD, THRESHOLD, 3 * INTERVAL_MS);
-    ChaosChecker checker = new ChaosChecker(log, timing, sink.arrivals(), incidents, now());
+    ChaosChecker checker = new ChaosChecker(log, timing, sink.pages(),
+        incidents.stream().filter(i -> i.getAlertname().equals("TargetDown")).toList(), now());
     violations.addAll(checker.check(leaderChanges));
     lastLeaderChanges = leaderChanges;
     lastPageDelaysMs = checker.pageDelaysMs();

@@ -3,7 +3,12 @@ package dev.quorumwatch.node.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.proto.AlertItem;
 import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.Notification;
+import dev.quorumwatch.proto.RegionEvidence;
+import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.ListIncidentsResponse;
 import dev.quorumwatch.proto.ListTargetsResponse;
 import dev.quorumwatch.proto.MemberStatus;
@@ -76,16 +81,67 @@ final class Json {
   static ObjectNode incidents(ListIncidentsResponse r) {
     ObjectNode doc = MAPPER.createObjectNode();
     ArrayNode incidents = doc.putArray("incidents");
-    for (Incident i : r.getIncidentsList()) {
-      ObjectNode incident = incidents.addObject();
-      incident.put("id", i.getId());
-      incident.put("target", i.getTargetId());
-      incident.put("severity", i.getSeverity());
-      incident.put("state", i.getOpen() ? "open" : "resolved");
-      incident.put("started_at", timeOrNull(i.getStartedMs()));
-      incident.put("resolved_at", timeOrNull(i.getResolvedMs()));
-      ArrayNode regions = incident.putArray("regions");
-      i.getRegionsList().forEach(regions::add);
+    r.getIncidentsList().forEach(i -> incidents.add(incident(i)));
+    return doc;
+  }
+
+  static ObjectNode incident(Incident i) {
+    ObjectNode incident = MAPPER.createObjectNode();
+    incident.put("id", i.getId());
+    incident.put("target", i.getTargetId());
+    incident.put("severity", i.getSeverity());
+    incident.put("state", i.getOpen() ? "open" : "resolved");
+    incident.put("started_at", timeOrNull(i.getStartedMs()));
+    incident.put("resolved_at", timeOrNull(i.getResolvedMs()));
+    ArrayNode regions = incident.putArray("regions");
+    i.getRegionsList().forEach(regions::add);
+    incident.put("alertname", i.getAlertname());
+    incident.put("node", i.getNodeId().isEmpty() ? null : i.getNodeId());
+    incident.put("summary", i.getSummary());
+    incident.put("silenced", i.getSilenced());
+    incident.put("acked_by", i.getAckedBy().isEmpty() ? null : i.getAckedBy());
+    incident.put("acked_at", timeOrNull(i.getAckedMs()));
+    incident.put("ack_comment", i.getAckComment().isEmpty() ? null : i.getAckComment());
+    ArrayNode evidence = incident.putArray("evidence");
+    for (RegionEvidence e : i.getEvidenceList()) {
+      ObjectNode one = evidence.addObject();
+      one.put("region", e.getRegion());
+      one.put("node", e.getNodeId());
+      one.put("failure_class", e.getFailureClass());
+      one.put("detail", e.getDetail());
+      one.put("since", timeOrNull(e.getSinceMs()));
+    }
+    return incident;
+  }
+
+  static ObjectNode silence(Silence s, long nowMs) {
+    ObjectNode silence = MAPPER.createObjectNode();
+    silence.put("id", s.getId());
+    ArrayNode matchers = silence.putArray("matchers");
+    s.getMatchersList().forEach(m -> matchers.add(Matchers.format(m)));
+    silence.put("starts_at", timeOrNull(s.getStartsMs()));
+    silence.put("ends_at", timeOrNull(s.getEndsMs()));
+    silence.put("state", s.getEndsMs() <= nowMs ? "expired" : s.getStartsMs() > nowMs ? "pending" : "active");
+    silence.put("comment", s.getComment());
+    silence.put("created_by", s.getCreatedBy());
+    return silence;
+  }
+
+  static ObjectNode notification(Notification n) {
+    ObjectNode doc = MAPPER.createObjectNode();
+    doc.put("id", n.getId());
+    doc.put("receiver", n.getReceiverId());
+    doc.put("status", n.getStatus());
+    doc.put("created_at", timeOrNull(n.getCreatedMs()));
+    doc.put("reminder", n.getReminder());
+    ArrayNode alerts = doc.putArray("alerts");
+    for (AlertItem a : n.getAlertsList()) {
+      ObjectNode alert = alerts.addObject();
+      alert.put("alertname", a.getAlertname());
+      alert.put("target", a.getTargetId().isEmpty() ? null : a.getTargetId());
+      alert.put("node", a.getNodeId().isEmpty() ? null : a.getNodeId());
+      alert.put("incident", a.getIncidentId());
+      alert.put("status", a.getStatus());
     }
     return doc;
   }

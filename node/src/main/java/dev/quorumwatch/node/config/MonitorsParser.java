@@ -2,10 +2,12 @@ package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.Label;
+import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.TcpProbe;
+import dev.quorumwatch.proto.WarningSpec;
 import dev.quorumwatch.proto.WebhookSpec;
 import java.net.URI;
 import java.util.HashSet;
@@ -20,12 +22,15 @@ public final class MonitorsParser {
   static final long DEFAULT_INTERVAL_MS = 10_000;
   static final long DEFAULT_TIMEOUT_MS_MAX = 5_000;
   static final int DEFAULT_THRESHOLD = 2;
+  static final long DEFAULT_MAX_DELIVERY_AGE_MS = 24L * 3600 * 1000;
+  static final long DEFAULT_REGIONAL_FOR_MS = 30_000;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   private MonitorsParser() {}
 
   public static MonitorsSpec parse(String file, String text) throws ConfigException {
-    YamlTree root = YamlTree.parse(file, text).onlyKeys(Set.of("targets", "receivers"));
+    YamlTree root = YamlTree.parse(file, text).onlyKeys(Set.of("targets", "receivers", "maintenance",
+        "max_delivery_age"));
     MonitorsSpec.Builder spec = MonitorsSpec.newBuilder();
     Set<String> targetIds = new HashSet<>();
     if (root.has("targets")) {
@@ -40,22 +45,35 @@ public final class MonitorsParser {
     Set<String> receiverIds = new HashSet<>();
     if (root.has("receivers")) {
       for (YamlTree r : root.list("receivers")) {
-        r.onlyKeys(Set.of("id", "webhook"));
+        r.onlyKeys(Set.of("id", "webhook", "route"));
         String id = id(r);
         if (!receiverIds.add(id)) {
           throw r.child("id").error("duplicate receiver id '" + id + "'");
         }
         YamlTree hook = r.object("webhook").onlyKeys(Set.of("url", "secret_env"));
         spec.addReceivers(ReceiverSpec.newBuilder().setId(id).setWebhook(WebhookSpec.newBuilder()
-            .setUrl(httpUrl(hook, "url"))
-            .setSecretEnv(hook.string("secret_env", ""))));
+                .setUrl(httpUrl(hook, "url"))
+                .setSecretEnv(hook.string("secret_env", "")))
+            .setRoute(RouteParser.parse(r.has("route") ? r.object("route") : null)));
       }
     }
+    Set<String> windowIds = new HashSet<>();
+    if (root.has("maintenance")) {
+      for (YamlTree w : root.list("maintenance")) {
+        MaintenanceWindow window = MaintenanceParser.parse(w, id(w));
+        if (!windowIds.add(window.getId())) {
+          throw w.child("id").error("duplicate maintenance id '" + window.getId() + "'");
+        }
+        spec.addMaintenance(window);
+      }
+    }
+    spec.setMaxDeliveryAgeMs(root.durationMs("max_delivery_age", DEFAULT_MAX_DELIVERY_AGE_MS));
     return spec.build();
   }
 
   private static TargetSpec parseTarget(YamlTree t) throws ConfigException {
-    t.onlyKeys(Set.of("id", "http", "tcp", "interval", "timeout", "failure_threshold", "recovery_threshold", "labels"));
+    t.onlyKeys(Set.of("id", "http", "tcp", "interval", "timeout", "failure_threshold", "recovery_threshold", "labels",
+        "warnings"));
     TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
     if (t.has("http") == t.has("tcp")) {
       throw t.error("expected exactly one probe: http or tcp");
@@ -90,13 +108,20 @@ public final class MonitorsParser {
         .setTimeoutMs(timeoutMs)
         .setFailureThreshold(t.integer("failure_threshold", DEFAULT_THRESHOLD, 1, 100))
         .setRecoveryThreshold(t.integer("recovery_threshold", DEFAULT_THRESHOLD, 1, 100));
+    YamlTree warnings = t.has("warnings") ? t.object("warnings").onlyKeys(Set.of("regional", "degraded", "regional_for"))
+        : null;
+    target.setWarnings(WarningSpec.newBuilder()
+        .setRegional(warnings == null || warnings.bool("regional", true))
+        .setDegraded(warnings == null || warnings.bool("degraded", true))
+        .setRegionalForMs(warnings == null ? DEFAULT_REGIONAL_FOR_MS
+            : warnings.durationMs("regional_for", DEFAULT_REGIONAL_FOR_MS)));
     for (Map.Entry<String, String> label : new TreeMap<>(t.stringMap("labels")).entrySet()) {
       target.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
     }
     return target.build();
   }
 
-  private static String id(YamlTree t) throws ConfigException {
+  static String id(YamlTree t) throws ConfigException {
     String id = t.string("id");
     if (!ID.matcher(id).matches()) {
       throw t.child("id").error("expected letters, digits, '.', '_' or '-' (at most 128), got '" + id + "'");

@@ -138,15 +138,47 @@ public final class YamlTree {
   }
 
   public long durationMs(String key, long fallbackMs) throws ConfigException {
+    return duration(key, fallbackMs, false);
+  }
+
+  /** Like {@link #durationMs} but {@code 0s} is allowed (for "no wait"). */
+  public long durationOrZeroMs(String key, long fallbackMs) throws ConfigException {
+    return duration(key, fallbackMs, true);
+  }
+
+  private long duration(String key, long fallbackMs, boolean zeroAllowed) throws ConfigException {
     if (!has(key)) {
       return fallbackMs;
     }
     YamlTree child = child(key);
     long ms = child.node.isTextual() ? Durations.parseMs(child.node.asText()) : -1;
-    if (ms <= 0) {
-      throw child.error("expected a positive duration such as 500ms, 10s or 2m, got '" + child.node.asText() + "'");
+    if (ms < 0 || (ms == 0 && !zeroAllowed)) {
+      throw child.error("expected a " + (zeroAllowed ? "" : "positive ")
+          + "duration such as 500ms, 10s or 2m, got '" + child.node.asText() + "'");
     }
     return ms;
+  }
+
+  public boolean bool(String key, boolean fallback) throws ConfigException {
+    if (!has(key)) {
+      return fallback;
+    }
+    YamlTree child = child(key);
+    if (!child.node.isBoolean()) {
+      throw child.error("expected true or false, got '" + child.node.asText() + "'");
+    }
+    return child.node.asBoolean();
+  }
+
+  /** A list of text values ({@code [a, b]}); empty when the key is absent. */
+  public List<String> strings(String key) throws ConfigException {
+    List<String> out = new ArrayList<>();
+    if (has(key)) {
+      for (YamlTree item : list(key)) {
+        out.add(item.asString());
+      }
+    }
+    return out;
   }
 
   /** A {@code host:port} address. */

@@ -3,9 +3,13 @@ package dev.quorumwatch.node.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quorumwatch.node.bench.WebhookSink.Arrival;
+import dev.quorumwatch.node.testing.Cli;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +42,7 @@ class FaultScenariosTest {
     List<String> violations = c.healDrainAndCheck(90_000);
     assertThat(violations).as("events:\n" + String.join("\n", c.log().events())).isEmpty();
     System.out.printf("%s: page delays %s ms, %d leader changes, %d deliveries%n", name, c.pageDelaysMs(),
-        c.leaderChanges(), c.sink().arrivals().size());
+        c.leaderChanges(), c.sink().pages().size());
   }
 
   /** Keeps the outage going past the detection budget, so the checker owes it a page. */
@@ -47,11 +51,11 @@ class FaultScenariosTest {
   }
 
   private List<Arrival> firings() {
-    return c.sink().arrivals().stream().filter(a -> a.status().equals("firing")).toList();
+    return c.sink().pages().stream().filter(a -> a.status().equals("firing")).toList();
   }
 
   private List<Arrival> resolutions() {
-    return c.sink().arrivals().stream().filter(a -> a.status().equals("resolved")).toList();
+    return c.sink().pages().stream().filter(a -> a.status().equals("resolved")).toList();
   }
 
   @Test
@@ -66,7 +70,7 @@ class FaultScenariosTest {
     holdOutage();
     c.targetDownFor(0, Set.of());
     await().atMost(Duration.ofSeconds(20)).until(() -> !resolutions().isEmpty());
-    assertThat(c.sink().arrivals()).extracting(Arrival::sender).doesNotContain(c.cluster().id(leader));
+    assertThat(c.sink().pages()).extracting(Arrival::sender).doesNotContain(c.cluster().id(leader));
     assertKeptEveryPromise();
   }
 
@@ -82,7 +86,7 @@ class FaultScenariosTest {
     holdOutage();
     c.targetDownFor(0, Set.of());
     await().atMost(Duration.ofSeconds(10)).until(() -> !resolutions().isEmpty());
-    assertThat(c.sink().arrivals()).extracting(Arrival::sender).doesNotContain(c.cluster().id(cutOff));
+    assertThat(c.sink().pages()).extracting(Arrival::sender).doesNotContain(c.cluster().id(cutOff));
     assertKeptEveryPromise();
   }
 
@@ -91,9 +95,9 @@ class FaultScenariosTest {
     start("region-blind", 1);
     c.targetDownFor(0, Set.of(c.leader()));
     await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() -> true);
-    assertThat(c.sink().arrivals()).isEmpty();
+    assertThat(c.sink().pages()).isEmpty();
     assertKeptEveryPromise();
-    assertThat(c.sink().arrivals()).isEmpty();
+    assertThat(c.sink().pages()).isEmpty();
   }
 
   @Test
@@ -146,7 +150,20 @@ class FaultScenariosTest {
     }
     await().pollDelay(Duration.ofMillis(Math.max(0, until - System.currentTimeMillis()))).atMost(Duration.ofSeconds(25))
         .until(() -> true);
-    assertThat(c.sink().arrivals()).as("nothing gets through while the receiver fails").isEmpty();
+    assertThat(c.sink().pages()).as("nothing gets through while the receiver fails").isEmpty();
+    // Meanwhile `deliveries` shows them waiting, with their attempts and the last error.
+    Cli.Result deliveries = Cli.run("deliveries", "--json", "--server", c.cluster().api(c.cluster().anyRunning()));
+    assertThat(deliveries.exitCode()).as(deliveries.stderr()).isZero();
+    JsonNode doc = new ObjectMapper().readTree(deliveries.stdout());
+    assertThat(doc.path("attempts_known").asBoolean()).as("answered by the leader").isTrue();
+    List<JsonNode> pending = new ArrayList<>();
+    doc.path("pending").forEach(pending::add);
+    assertThat(pending.stream().filter(p -> p.path("alerts").path(0).path("alertname").asText().equals("TargetDown")))
+        .hasSizeGreaterThanOrEqualTo(2 * (round - 1));
+    assertThat(pending).anySatisfy(p -> {
+      assertThat(p.path("attempts").asInt()).isPositive();
+      assertThat(p.path("last_error").asText()).isEqualTo("HTTP 500");
+    });
     c.receiverRecovers();
     assertKeptEveryPromise();
     assertThat(firings()).hasSizeGreaterThanOrEqualTo(round - 1);

@@ -98,13 +98,13 @@ class ConsensusAlertingTest {
     List<Long> detectMs = new ArrayList<>();
     List<Long> resolveMs = new ArrayList<>();
     for (int incident = 0; incident < 3; incident++) {
-      int firingBefore = ops.receivedWithStatus("firing").size();
-      int resolvedBefore = ops.receivedWithStatus("resolved").size();
+      int firingBefore = ops.pagesWithStatus("firing").size();
+      int resolvedBefore = ops.pagesWithStatus("resolved").size();
       long downAt = System.currentTimeMillis();
       target.setUp(false);
       await().atMost(Duration.ofMillis(DETECTION_BUDGET_MS + 2000))
-          .until(() -> ops.receivedWithStatus("firing").size() > firingBefore && oncall.receivedWithStatus("firing").size() > firingBefore);
-      Received firing = ops.receivedWithStatus("firing").get(firingBefore);
+          .until(() -> ops.pagesWithStatus("firing").size() > firingBefore && oncall.pagesWithStatus("firing").size() > firingBefore);
+      Received firing = ops.pagesWithStatus("firing").get(firingBefore);
       detectMs.add(firing.atMs() - downAt);
       assertThat(firing.atMs() - downAt).as("firing within failure_threshold x interval + 1 s").isLessThanOrEqualTo(DETECTION_BUDGET_MS);
       assertThat(firing.alertname()).isEqualTo("TargetDown");
@@ -118,13 +118,13 @@ class ConsensusAlertingTest {
       long upAt = System.currentTimeMillis();
       target.setUp(true);
       await().atMost(Duration.ofMillis(DETECTION_BUDGET_MS + 2000))
-          .until(() -> ops.receivedWithStatus("resolved").size() > resolvedBefore && oncall.receivedWithStatus("resolved").size() > resolvedBefore);
-      resolveMs.add(ops.receivedWithStatus("resolved").get(resolvedBefore).atMs() - upAt);
+          .until(() -> ops.pagesWithStatus("resolved").size() > resolvedBefore && oncall.pagesWithStatus("resolved").size() > resolvedBefore);
+      resolveMs.add(ops.pagesWithStatus("resolved").get(resolvedBefore).atMs() - upAt);
       awaitVerdict(Verdict.VERDICT_UP, Duration.ofSeconds(10));
     }
     System.out.printf("detect ms %s, resolve ms %s%n", detectMs, resolveMs);
     for (WebhookReceiver receiver : List.of(ops, oncall)) {
-      List<Received> all = receiver.received();
+      List<Received> all = receiver.pages();
       // Exactly one firing and one resolved per incident, each with its own key, firing first.
       assertThat(all.stream().map(Received::incidentId).distinct()).hasSize(3);
       for (String incident : all.stream().map(Received::incidentId).distinct().toList()) {
@@ -138,7 +138,7 @@ class ConsensusAlertingTest {
   @Test
   @Order(3)
   void anOutageSeenByOneRegionOnlyNeverPages() {
-    int before = ops.received().size();
+    int before = ops.pages().size();
     target.setDownOnlyFor(Set.of("eu-west"));
     try {
       await().atMost(Duration.ofSeconds(10)).until(() -> verdict() == Verdict.VERDICT_REGIONAL);
@@ -146,8 +146,8 @@ class ConsensusAlertingTest {
       await().pollDelay(Duration.ofMillis(DETECTION_BUDGET_MS + 1000)).atMost(Duration.ofSeconds(10))
           .until(() -> true);
       assertThat(verdict()).isEqualTo(Verdict.VERDICT_REGIONAL);
-      assertThat(ops.received()).hasSize(before);
-      assertThat(oncall.received()).hasSize(before);
+      assertThat(ops.pages()).hasSize(before);
+      assertThat(oncall.pages()).hasSize(before);
     } finally {
       target.setDownOnlyFor(Set.of());
     }

@@ -47,16 +47,16 @@ class LeaderCrashTest {
         .until(() -> downVotes(follower) >= 1);
     cluster.kill(leader);
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.receivedWithStatus("firing").isEmpty());
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.pagesWithStatus("firing").isEmpty());
     int newLeader = cluster.awaitLeader(10_000);
     assertThat(newLeader).isNotEqualTo(leader);
 
     target.setUp(true);
-    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.receivedWithStatus("resolved").isEmpty());
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.pagesWithStatus("resolved").isEmpty());
 
-    List<Received> all = receiver.received();
+    List<Received> all = receiver.pages();
     assertThat(all).extracting(Received::incidentId).containsOnly(all.get(0).incidentId());
-    List<String> firingKeys = receiver.receivedWithStatus("firing").stream().map(Received::idempotencyKey).distinct().toList();
+    List<String> firingKeys = receiver.pagesWithStatus("firing").stream().map(Received::idempotencyKey).distinct().toList();
     assertThat(firingKeys).as("a repeated firing carries the same Idempotency-Key").hasSize(1);
     assertThat(all.get(all.size() - 1).status()).as("the receiver's last word is resolved").isEqualTo("resolved");
     int lastFiring = -1;
@@ -65,7 +65,7 @@ class LeaderCrashTest {
         lastFiring = i;
       }
     }
-    assertThat(lastFiring).isLessThan(all.indexOf(receiver.receivedWithStatus("resolved").get(0)));
+    assertThat(lastFiring).isLessThan(all.indexOf(receiver.pagesWithStatus("resolved").get(0)));
   }
 
   private Verdict verdict(int node) {

@@ -3,7 +3,10 @@ package dev.quorumwatch.node.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
+import dev.quorumwatch.proto.RouteSpec;
 import dev.quorumwatch.proto.TargetSpec;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +60,73 @@ class MonitorsParserTest {
     assertError(CONTRACT_EXAMPLE.replace("failure_threshold: 2", "failure_treshold: 2"),
         "monitors.yaml: targets[0].failure_treshold: unknown key");
     assertError(CONTRACT_EXAMPLE.replace("- id: db", "- name: db"), "monitors.yaml: targets[1].name: unknown key");
+  }
+
+  static final String ALERTING = CONTRACT_EXAMPLE + """
+          route:
+            match: ["service=~api|web", "team!=qa"]
+            severity: [critical]
+            send_resolved: false
+            repeat_interval: 1h
+            group_by: [service]
+            group_wait: 10s
+            daily_digest: {at: "08:15", time_zone: Asia/Tokyo}
+      maintenance:
+        - id: db-weekly
+          match: ["service=db"]
+          weekly: {days: [sat, sunday], start: "02:30", duration: 2h, time_zone: Europe/Berlin}
+          comment: backups
+      max_delivery_age: 2h
+      """;
+
+  @Test
+  void readsRoutesWindowsAndTheirDefaults() throws Exception {
+    MonitorsSpec plain = MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE);
+    RouteSpec defaults = plain.getReceivers(0).getRoute();
+    assertThat(defaults.getSendResolved()).isTrue();
+    assertThat(defaults.getRepeatIntervalMs()).isEqualTo(4 * 3600 * 1000L);
+    assertThat(defaults.getGroupWaitMs()).as("no grouping: no wait").isZero();
+    assertThat(plain.getMaxDeliveryAgeMs()).isEqualTo(24 * 3600 * 1000L);
+    assertThat(plain.getTargets(0).getWarnings().getRegional()).isTrue();
+    assertThat(plain.getTargets(0).getWarnings().getRegionalForMs()).isEqualTo(30_000);
+
+    MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", ALERTING);
+    RouteSpec route = spec.getReceivers(0).getRoute();
+    assertThat(route.getMatchersList()).extracting(Matchers::format)
+        .containsExactly("service=~\"api|web\"", "team!=\"qa\"");
+    assertThat(route.getSeveritiesList()).containsExactly("critical");
+    assertThat(route.getSendResolved()).isFalse();
+    assertThat(route.getGroupByList()).containsExactly("service");
+    assertThat(route.getGroupWaitMs()).isEqualTo(10_000);
+    assertThat(route.getGroupIntervalMs()).as("grouping default").isEqualTo(5 * 60_000);
+    assertThat(route.getDailyDigest().getAtMinute()).isEqualTo(8 * 60 + 15);
+    assertThat(route.getDailyDigest().getTimeZone()).isEqualTo("Asia/Tokyo");
+    assertThat(defaults.hasDailyDigest()).as("no digest unless asked").isFalse();
+    MaintenanceWindow w = spec.getMaintenance(0);
+    assertThat(w.getDaysList()).containsExactly(6, 7);
+    assertThat(w.getStartMinute()).isEqualTo(150);
+    assertThat(w.getTimeZone()).isEqualTo("Europe/Berlin");
+    assertThat(spec.getMaxDeliveryAgeMs()).isEqualTo(2 * 3600 * 1000L);
+  }
+
+  @Test
+  void alertingErrorsNameTheFieldPath() {
+    assertError(ALERTING.replace("team!=qa", "team~qa"),
+        "monitors.yaml: receivers[0].route.match[1]: expected a matcher like name=value");
+    assertError(ALERTING.replace("service=~api|web", "service=~(api"),
+        "monitors.yaml: receivers[0].route.match[0]: bad regular expression '(api'");
+    assertError(ALERTING.replace("severity: [critical]", "severity: [page]"),
+        "monitors.yaml: receivers[0].route.severity[0]: expected critical or warning, got 'page'");
+    assertError(ALERTING.replace("days: [sat, sunday]", "days: [caturday]"),
+        "monitors.yaml: maintenance[0].weekly.days[0]: expected a day of the week");
+    assertError(ALERTING.replace("start: \"02:30\"", "start: \"25:00\""),
+        "monitors.yaml: maintenance[0].weekly.start: expected a local time HH:MM, got '25:00'");
+    assertError(ALERTING.replace("Europe/Berlin", "Mars/Olympus"),
+        "monitors.yaml: maintenance[0].weekly.time_zone: expected an IANA time zone such as Europe/Berlin, got 'Mars/Olympus'");
+    assertError(ALERTING.replace("at: \"08:15\"", "at: \"8am\""),
+        "monitors.yaml: receivers[0].route.daily_digest.at: expected a local time HH:MM, got '8am'");
+    assertError(ALERTING.replace("group_wait: 10s", "group_wait: soon"),
+        "monitors.yaml: receivers[0].route.group_wait: expected a duration such as 500ms");
   }
 
   private static void assertError(String yaml, String message) {

@@ -76,8 +76,26 @@ public final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  public List<Received> receivedWithStatus(String status) {
-    return received().stream().filter(r -> r.status().equals(status)).toList();
+  /** Notifications whose (first) alert is a TargetDown: what pages an on-call engineer. */
+  public List<Received> pages() {
+    return received().stream().filter(r -> r.alertname().equals("TargetDown")).toList();
+  }
+
+  public List<Received> pagesWithStatus(String status) {
+    return pages().stream().filter(r -> r.status().equals(status)).toList();
+  }
+
+  /** Every alert of every notification, flattened: "alertname target-or-node status". */
+  public List<String> alerts() {
+    List<String> out = new ArrayList<>();
+    for (Received r : received()) {
+      for (JsonNode a : r.body().path("alerts")) {
+        JsonNode labels = a.path("labels");
+        String subject = labels.has("target") ? labels.path("target").asText() : labels.path("node").asText();
+        out.add(labels.path("alertname").asText() + " " + subject + " " + a.path("status").asText());
+      }
+    }
+    return out;
   }
 
   @Override
