@@ -30,6 +30,9 @@ public final class ChaosRun {
   public static Result run(Options o, PrintStream progress) throws Exception {
     Random random = new Random(o.seed());
     Path dir = Files.createTempDirectory("quorumwatch-chaos-");
+    if (o.keep()) {
+      progress.println("chaos seed " + o.seed() + ": node data and logs kept in " + dir);
+    }
     try (FaultyCluster c = new FaultyCluster(dir, !o.keep(), o.nodes(), o.targets())) {
       c.start();
       long end = System.currentTimeMillis() + o.durationMs();
