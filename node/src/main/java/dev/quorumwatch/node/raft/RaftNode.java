@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
@@ -34,6 +35,8 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's Raft member (server) and its client into the group. Owns everything Ratis:
@@ -43,12 +46,15 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   static final long SNAPSHOT_EVERY_ENTRIES = 20_000;
   static final long LEADERSHIP_CHECK_TIMEOUT_MS = 1_000;
   static final long CLIENT_REQUEST_TIMEOUT_MS = 1_000;
+  /** Well past the client's own retry budget (~5 s without a leader). */
+  static final long WRITE_ANSWER_TIMEOUT_MS = 15_000;
+  private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
 
   private final NodeConfig config;
   private final RaftGroup group;
   private final RaftPeerId selfId;
   private final RaftServer server;
-  private final RaftClient client;
+  private volatile RaftClient client;
   private final ClientId leadershipClientId = ClientId.randomId();
   private final AtomicLong leadershipCallIds = new AtomicLong();
 
@@ -64,12 +70,16 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .setStateMachine(stateMachine)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
+    this.client = newClient();
+  }
+
+  private RaftClient newClient() {
     RaftProperties clientProps = new RaftProperties();
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
     // A write commits in ~10 ms; one that waits on a frozen leader (a GC pause, a hung
     // machine) should move on to the next server after a second, not the default three.
     RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(CLIENT_REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
-    this.client = RaftClient.newBuilder()
+    return RaftClient.newBuilder()
         .setProperties(clientProps)
         .setRaftGroup(group)
         .setLeaderId(null)
@@ -109,10 +119,38 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     server.start();
   }
 
+  /**
+   * Commits a command through the leader. A write that gets no answer at all within
+   * {@link #WRITE_ANSWER_TIMEOUT_MS} fails, and the client is replaced: its ordered stream
+   * can stay stuck behind a write that gave up while there was no leader, and everything
+   * this node writes (heartbeats included) would queue behind it forever.
+   */
   @Override
   public CompletableFuture<CommandReply> submit(Command command) {
-    return client.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())))
+    RaftClient used = client;
+    return used.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())))
+        .orTimeout(WRITE_ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .whenComplete((reply, error) -> {
+          if (error instanceof TimeoutException) {
+            replaceClient(used);
+          }
+        })
         .thenApply(RaftNode::decodeReply);
+  }
+
+  private void replaceClient(RaftClient stuck) {
+    synchronized (this) {
+      if (client != stuck) {
+        return; // another write already replaced it
+      }
+      client = newClient();
+    }
+    log.warn("raft client replaced node={} reason=\"a write got no answer in {} ms\"", selfId, WRITE_ANSWER_TIMEOUT_MS);
+    try {
+      stuck.close(); // fails what still waits in it; each writer retries its own way
+    } catch (IOException e) {
+      log.warn("closing the replaced raft client failed node={} error=\"{}\"", selfId, e.getMessage());
+    }
   }
 
   private static CommandReply decodeReply(RaftClientReply reply) {

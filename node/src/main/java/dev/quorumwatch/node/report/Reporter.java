@@ -4,11 +4,13 @@ import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.node.raft.CommandSink;
 import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.ReportView;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +77,12 @@ public final class Reporter implements AutoCloseable {
     synchronized (this) {
       heartbeatDue = true;
     }
-    flush();
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      // A periodic task that throws is never run again: this node would fall silent for good.
+      log.warn("report failed node={} error=\"{}\"", nodeId, e.toString());
+    }
   }
 
   private void flush() {
@@ -99,7 +106,13 @@ public final class Reporter implements AutoCloseable {
       inFlight = true;
     }
     batchSizes.update(report.getObservationsCount());
-    sink.submit(Command.newBuilder().setReportView(report).build()).whenComplete((reply, error) -> {
+    CompletableFuture<CommandReply> write;
+    try {
+      write = sink.submit(Command.newBuilder().setReportView(report).build());
+    } catch (RuntimeException e) {
+      write = CompletableFuture.failedFuture(e); // a client being replaced: the heartbeat must go on
+    }
+    write.whenComplete((reply, error) -> {
       synchronized (this) {
         inFlight = false;
         boolean failed = error != null || !reply.getAccepted();
