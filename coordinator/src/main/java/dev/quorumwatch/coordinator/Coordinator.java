@@ -5,6 +5,7 @@ import dev.quorumwatch.coordinator.alert.AlertLabels;
 import dev.quorumwatch.coordinator.alert.DailyDigests;
 import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.coordinator.alert.Silences;
+import dev.quorumwatch.coordinator.failover.Failover;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
 import dev.quorumwatch.coordinator.membership.Membership;
 import dev.quorumwatch.coordinator.notify.Outbox;
@@ -26,6 +27,8 @@ import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.RegionEvidence;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.ReportView;
+import dev.quorumwatch.proto.ServiceRecord;
+import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.SetCluster;
 import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.TargetSpec;
@@ -58,6 +61,8 @@ public final class Coordinator {
   public static final String ALERT_TARGET_DEGRADED = "TargetDegraded";
   public static final String ALERT_NODE_DOWN = "MonitorNodeDown";
   public static final String ALERT_QUORUM_AT_RISK = "MonitorQuorumAtRisk";
+  public static final String ALERT_SERVICE_FAILOVER = "ServiceFailover";
+  public static final String ALERT_SERVICE_FAILBACK = "ServiceFailback";
   static final String SEVERITY_CRITICAL = "critical";
   static final String SEVERITY_WARNING = "warning";
   static final int HISTORY_KEPT = 20;
@@ -76,6 +81,8 @@ public final class Coordinator {
   final Outbox outbox = new Outbox();
   final AlertGroups groups = new AlertGroups();
   final DailyDigests digests = new DailyDigests();
+  final Failover failover = new Failover();
+  final Map<String, ServiceSpec> serviceSpecs = new LinkedHashMap<>();
   final Silences silences = new Silences();
   final ArrayDeque<FailedNotification> failed = new ArrayDeque<>();
   /** Open alerts about the monitor itself: "node:<id>" or "quorum" to incident id. */
@@ -86,6 +93,18 @@ public final class Coordinator {
   private final TreeSet<String> warningCandidates = new TreeSet<>();
   private long nextSilenceChangeMs;
   private int incidentsOpenedInEntry;
+  private final Failover.Verdicts verdicts = new Failover.Verdicts() {
+    @Override
+    public Verdict verdict(String targetId) {
+      return verdictOf(targetId);
+    }
+
+    @Override
+    public long sinceMs(String targetId) {
+      TargetTrack track = tracks.get(targetId);
+      return track == null ? clockMs : track.verdictSinceMs;
+    }
+  };
   private final AlertGroups.View groupView = new AlertGroups.View() {
     @Override
     public Optional<Incident> incident(String id) {
@@ -152,6 +171,8 @@ public final class Coordinator {
         events.add(event("incident_acknowledged").setIncidentId(ack.getIncidentId())
             .setMessage("by " + ack.getBy()).build());
       }
+      case SET_ACTIVE_ENDPOINT -> failover.set(index, clockMs, command.getSetActiveEndpoint())
+          .ifPresent(change -> announce(index, change, events));
       default -> throw new IllegalStateException("checked by problem(): " + command.getKindCase());
     }
     SortedSet<String> fresh = membership.freshNodes(clockMs);
@@ -165,6 +186,10 @@ public final class Coordinator {
       }
     }
     freshAtLastEvaluation = fresh;
+    // In the same entry as the verdicts: traffic leaves a DOWN endpoint in the commit that calls it DOWN.
+    for (Failover.Change change : failover.evaluate(index, clockMs, serviceSpecs.values(), verdicts)) {
+      announce(index, change, events);
+    }
     openDueWarnings(index, events);
     watchMembers(index, fresh, events);
     if (silencesChanged || clockMs >= nextSilenceChangeMs) {
@@ -186,6 +211,8 @@ public final class Coordinator {
       case SET_CLUSTER -> Membership.validate(command.getSetCluster());
       case REPORT_VIEW -> command.getReportView().getNodeId().isEmpty() ? "report without a node id" : null;
       case TICK, DELIVERED, DELIVERY_FAILED -> null;
+      case SET_ACTIVE_ENDPOINT -> failover.problem(command.getSetActiveEndpoint(),
+          serviceSpecs.get(command.getSetActiveEndpoint().getServiceId()), verdicts);
       case ADD_SILENCE -> silenceProblem(command.getAddSilence());
       case EXPIRE_SILENCE -> {
         Optional<Silence> s = silences.get(command.getExpireSilence().getSilenceId());
@@ -313,6 +340,9 @@ public final class Coordinator {
     groups.keepReceivers(receivers.keySet());
     groups.touchAll(); // routes may have new timings
     digests.keepReceivers(receivers.values());
+    serviceSpecs.clear();
+    spec.getServicesList().forEach(svc -> serviceSpecs.put(svc.getId(), svc));
+    failover.keepServices(serviceSpecs.keySet());
     silences.setWindows(spec.getMaintenanceList());
     for (TargetTrack track : new ArrayList<>(tracks.values())) {
       if (!kept.contains(track.targetId)) {
@@ -472,6 +502,36 @@ public final class Coordinator {
         .setMessage(incident.getAlertname() + ": " + incident.getSummary()
             + (incident.getSilenced() ? " (silenced)" : "")).build());
     return incident;
+  }
+
+  /**
+   * Records a service's move: an event for watchers, and (unless it is the first choice) a
+   * one-shot ServiceFailover or ServiceFailback alert.
+   */
+  private void announce(long index, Failover.Change change, List<Event> events) {
+    ServiceRecord r = change.record();
+    events.add(event("service_changed").setService(r).setMessage(r.getServiceId() + " " + (change.from().isEmpty()
+        ? "-" : change.from()) + " -> " + r.getActiveEndpoint() + ": " + r.getReason()).build());
+    if (change.kind() == Failover.Kind.INITIAL) {
+      return;
+    }
+    ServiceSpec spec = serviceSpecs.get(r.getServiceId());
+    List<String> endpoints = spec.getEndpointsList();
+    boolean back = change.kind() == Failover.Kind.FAILBACK || (change.kind() == Failover.Kind.MANUAL
+        && endpoints.indexOf(r.getActiveEndpoint()) < endpoints.indexOf(change.from()));
+    Incident.Builder draft = Incident.newBuilder()
+        .setAlertname(back ? ALERT_SERVICE_FAILBACK : ALERT_SERVICE_FAILOVER)
+        .setSeverity(SEVERITY_WARNING)
+        .setOneShot(true)
+        .addAllLabels(spec.getLabelsList())
+        .addLabels(Label.newBuilder().setName("service").setValue(r.getServiceId()))
+        .addLabels(Label.newBuilder().setName("from").setValue(change.from()))
+        .addLabels(Label.newBuilder().setName("to").setValue(r.getActiveEndpoint()))
+        .setSummary(r.getServiceId() + " moved from " + change.from() + " to " + r.getActiveEndpoint() + ": "
+            + r.getReason());
+    Incident incident = openIncident(index, draft, events);
+    incidents.resolve(incident.getId(), clockMs);
+    groups.touch(incident.getId());
   }
 
   private void resolveIncident(String incidentId, List<Event> events) {
@@ -684,6 +744,8 @@ public final class Coordinator {
     freshAtLastEvaluation = membership.freshNodes(clockMs);
     receivers.clear();
     monitors.getReceiversList().forEach(r -> receivers.put(r.getId(), r));
+    serviceSpecs.clear();
+    monitors.getServicesList().forEach(svc -> serviceSpecs.put(svc.getId(), svc));
     silences.setWindows(monitors.getMaintenanceList());
     nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
     warningCandidates.clear();
@@ -693,6 +755,14 @@ public final class Coordinator {
         warningCandidates.add(t.targetId);
       }
     }
+  }
+
+  public Collection<ServiceRecord> services() {
+    return failover.all();
+  }
+
+  public Optional<ServiceRecord> service(String serviceId) {
+    return failover.get(serviceId);
   }
 
   public SetCluster clusterSettings() {

@@ -4,6 +4,7 @@ import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.ReceiverSpec;
+import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.TargetSpec;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -60,6 +61,38 @@ public final class MonitorsCheck {
           || r.getRoute().getRepeatIntervalMs() < 0) {
         return "receivers[" + i + "].route: durations must not be negative";
       }
+      if (r.getRoute().hasDailyDigest()) {
+        int at = r.getRoute().getDailyDigest().getAtMinute();
+        if (at < 0 || at >= 24 * 60) {
+          return "receivers[" + i + "].route.daily_digest.at: must be within the day";
+        }
+        if (!knownZone(r.getRoute().getDailyDigest().getTimeZone())) {
+          return "receivers[" + i + "].route.daily_digest.time_zone: unknown zone '"
+              + r.getRoute().getDailyDigest().getTimeZone() + "'";
+        }
+      }
+    }
+    Set<String> services = new HashSet<>();
+    for (int i = 0; i < spec.getServicesCount(); i++) {
+      ServiceSpec svc = spec.getServices(i);
+      String at = "services[" + i + "]";
+      if (svc.getId().isEmpty() || !services.add(svc.getId())) {
+        return at + ".id: missing or duplicate";
+      }
+      if (svc.getEndpointsCount() == 0) {
+        return at + ".endpoints: at least one endpoint is needed";
+      }
+      if (new HashSet<>(svc.getEndpointsList()).size() != svc.getEndpointsCount()) {
+        return at + ".endpoints: an endpoint is listed twice";
+      }
+      for (String endpoint : svc.getEndpointsList()) {
+        if (!ids.contains(endpoint)) {
+          return at + ".endpoints: " + endpoint + " is not a target";
+        }
+      }
+      if (svc.getFailbackAfterMs() < 0) {
+        return at + ".failback_after: must not be negative";
+      }
     }
     for (int i = 0; i < spec.getMaintenanceCount(); i++) {
       MaintenanceWindow w = spec.getMaintenance(i);
@@ -74,12 +107,19 @@ public final class MonitorsCheck {
       if (w.getStartMinute() < 0 || w.getStartMinute() >= 24 * 60 || w.getDurationMs() <= 0) {
         return at + ".weekly: start must be within the day and the duration positive";
       }
-      try {
-        ZoneId.of(w.getTimeZone());
-      } catch (DateTimeException e) {
+      if (!knownZone(w.getTimeZone())) {
         return at + ".weekly.time_zone: unknown zone '" + w.getTimeZone() + "'";
       }
     }
     return null;
+  }
+
+  private static boolean knownZone(String zone) {
+    try {
+      ZoneId.of(zone);
+      return true;
+    } catch (DateTimeException e) {
+      return false;
+    }
   }
 }

@@ -26,7 +26,8 @@ public final class StateCodec {
         .addAllFailed(c.failed)
         .setQuorumFreshSinceMs(c.quorumFreshSinceMs)
         .addAllMonitorIncidents(c.monitorIncidents.values())
-        .addAllDigests(c.digests.marks());
+        .addAllDigests(c.digests.marks())
+        .addAllServices(c.failover.all());
     for (TargetTrack t : c.tracks.values()) {
       s.addTargets(TargetRecord.newBuilder()
           .setTargetId(t.targetId)
@@ -69,6 +70,7 @@ public final class StateCodec {
     c.failed.addAll(s.getFailedList());
     c.quorumFreshSinceMs = s.getQuorumFreshSinceMs();
     c.digests.restore(s.getDigestsList());
+    c.failover.restore(s.getServicesList());
     for (String id : s.getMonitorIncidentsList()) {
       c.incidents.get(id).ifPresent(i -> c.monitorIncidents.put(Coordinator.monitorKey(i), id));
     }

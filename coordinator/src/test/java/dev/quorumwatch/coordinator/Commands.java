@@ -20,11 +20,14 @@ import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.ReportView;
 import dev.quorumwatch.proto.RouteSpec;
+import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.SetCluster;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Tick;
 import dev.quorumwatch.proto.VoteState;
 import dev.quorumwatch.proto.WebhookSpec;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -83,6 +86,13 @@ final class Commands {
       }
       m.addReceivers(ReceiverSpec.newBuilder().setId(r).setWebhook(WebhookSpec.newBuilder().setUrl("http://127.0.0.1:1/" + r))
           .setRoute(route));
+    }
+    if (targets.size() >= 2 && random.nextBoolean()) {
+      List<String> endpoints = new ArrayList<>(targets);
+      Collections.shuffle(endpoints, random);
+      m.addServices(ServiceSpec.newBuilder().setId("svc").addAllEndpoints(endpoints.subList(0, 2 + random.nextInt(
+          endpoints.size() - 1))).setFailbackAfterMs(random.nextInt(5000))
+          .setFailback(random.nextInt(3) == 0 ? ServiceSpec.Failback.FAILBACK_MANUAL : ServiceSpec.Failback.FAILBACK_AUTO));
     }
     if (random.nextBoolean()) {
       m.addMaintenance(MaintenanceWindow.newBuilder().setId("mw").setTimeZone("Europe/Berlin")

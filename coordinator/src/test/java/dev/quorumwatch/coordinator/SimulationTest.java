@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.coordinator.alert.DailyDigests;
 import dev.quorumwatch.proto.AlertItem;
+import dev.quorumwatch.proto.ServiceRecord;
+import dev.quorumwatch.proto.ServiceSpec;
+import dev.quorumwatch.proto.SetActiveEndpoint;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Member;
@@ -165,6 +168,13 @@ class SimulationTest {
       ids.add("inc-0");
       return Commands.ack(now, ids.get(random.nextInt(ids.size())));
     }
+    if (kind < 97) {
+      List<String> services = new ArrayList<>(live.services().stream().map(r -> r.getServiceId()).toList());
+      services.add("no-such-service");
+      String endpoint = random.nextInt(4) == 0 ? "" : allTargets.get(random.nextInt(allTargets.size()));
+      return Command.newBuilder().setAtMs(now).setSetActiveEndpoint(SetActiveEndpoint.newBuilder()
+          .setServiceId(services.get(random.nextInt(services.size()))).setEndpoint(endpoint).setBy("sim")).build();
+    }
     if (kind < 98) {
       List<String> targets = new ArrayList<>();
       for (String t : allTargets) {
@@ -231,6 +241,19 @@ class SimulationTest {
       assertThat(t.getOpenIncidentId().isEmpty()).as("open incident iff DOWN: " + t.getTargetId())
           .isEqualTo(t.getVerdict() != Verdict.VERDICT_DOWN);
       assertThat(openIncidentTargets.contains(t.getTargetId())).isEqualTo(t.getVerdict() == Verdict.VERDICT_DOWN);
+    }
+
+    Map<String, Verdict> verdictByTarget = new HashMap<>();
+    s.getTargetsList().forEach(t -> verdictByTarget.put(t.getTargetId(), t.getVerdict()));
+    assertThat(s.getServicesList()).extracting(ServiceRecord::getServiceId).as("a record per configured service")
+        .containsExactlyElementsOf(s.getMonitors().getServicesList().stream().map(ServiceSpec::getId).sorted().toList());
+    for (ServiceSpec spec : s.getMonitors().getServicesList()) {
+      ServiceRecord r = c.service(spec.getId()).orElseThrow();
+      assertThat(spec.getEndpointsList()).as("the active endpoint is one of the service's").contains(r.getActiveEndpoint());
+      if (verdictByTarget.get(r.getActiveEndpoint()) == Verdict.VERDICT_DOWN) {
+        assertThat(spec.getEndpointsList()).as("%s stays on a DOWN endpoint only when all are DOWN", spec.getId())
+            .allMatch(e -> verdictByTarget.get(e) == Verdict.VERDICT_DOWN);
+      }
     }
 
     long lastSeq = 0;

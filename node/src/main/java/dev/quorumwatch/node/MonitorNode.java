@@ -144,6 +144,9 @@ public final class MonitorNode implements AutoCloseable {
             e.getTargetId(), shortName(e.getPreviousVerdict().name()), shortName(e.getVerdict().name()),
             e.getIncidentId(), e.getMessage());
         case "notification_queued" -> outboxMayHaveChanged = true;
+        case "service_changed" -> log.info("service changed node={} service={} active={} version={} \"{}\"",
+            config.nodeId(), e.getService().getServiceId(), e.getService().getActiveEndpoint(),
+            e.getService().getVersion(), e.getService().getReason());
         case "incident_opened", "incident_resolved", "incident_acknowledged", "silence_added", "silence_expired",
             "delivery_failed" -> log.info("{} node={} target={} incident={} \"{}\"", e.getKind().replace('_', ' '),
             config.nodeId(), e.getTargetId(), e.getIncidentId(), e.getMessage());

@@ -25,8 +25,8 @@ import java.util.TreeSet;
  * share a group, and a group speaks after {@code group_wait}, again after
  * {@code group_interval} when it changed, and every {@code repeat_interval} while an
  * unacknowledged alert in it fires. Silenced alerts are left out; a group's resolved alerts
- * are announced once (when the route sends resolved). The only owner of groups; time comes
- * from the caller.
+ * are announced once (when the route sends resolved); one-shot alerts (a failover) are sent
+ * once as firing and never repeated. The only owner of groups; time comes from the caller.
  */
 public final class AlertGroups {
   /** What the groups need to know about the rest of the state. */
@@ -117,6 +117,7 @@ public final class AlertGroups {
   private long flushGroup(AlertGroup group, RouteSpec route, long nowMs, View view, Outbox outbox) {
     List<Incident> firing = new ArrayList<>();
     List<Incident> resolved = new ArrayList<>();
+    List<Incident> oneShots = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     Set<String> notified = new LinkedHashSet<>(group.getNotifiedFiringList());
     for (String incidentId : group.getIncidentIdsList()) {
@@ -125,7 +126,12 @@ public final class AlertGroups {
         continue; // aged out of the history: nothing left to say about it
       }
       Incident incident = found.get();
-      if (incident.getOpen()) {
+      if (incident.getOneShot()) {
+        if (!incident.getSilenced()) {
+          kept.add(incidentId); // until it is sent, once
+          oneShots.add(incident);
+        }
+      } else if (incident.getOpen()) {
         kept.add(incidentId);
         if (!incident.getSilenced()) {
           firing.add(incident);
@@ -138,11 +144,11 @@ public final class AlertGroups {
     Set<String> firingIds = new LinkedHashSet<>();
     firing.forEach(i -> firingIds.add(i.getId()));
     notified.retainAll(union(firingIds, ids(resolved))); // a silenced alert speaks again when unsilenced
-    boolean changed = !notified.containsAll(firingIds) || !resolved.isEmpty();
+    boolean changed = !notified.containsAll(firingIds) || !resolved.isEmpty() || !oneShots.isEmpty();
     boolean reminder = false;
     long dueMs;
     if (group.getSent() == 0) {
-      dueMs = firing.isEmpty() ? Long.MAX_VALUE : group.getCreatedMs() + route.getGroupWaitMs();
+      dueMs = firing.isEmpty() && oneShots.isEmpty() ? Long.MAX_VALUE : group.getCreatedMs() + route.getGroupWaitMs();
     } else if (changed) {
       dueMs = group.getLastSentMs() + route.getGroupIntervalMs();
     } else if (!firing.isEmpty() && route.getRepeatIntervalMs() > 0
@@ -155,8 +161,9 @@ public final class AlertGroups {
     AlertGroup.Builder next = group.toBuilder().clearIncidentIds().addAllIncidentIds(kept)
         .clearNotifiedFiring().addAllNotifiedFiring(notified);
     if (dueMs <= nowMs) {
-      outbox.add(notification(group, firing, resolved, reminder, nowMs, view));
-      kept.removeIf(id -> resolved.stream().anyMatch(i -> i.getId().equals(id)));
+      outbox.add(notification(group, firing, oneShots, resolved, reminder, nowMs, view));
+      kept.removeIf(id -> resolved.stream().anyMatch(i -> i.getId().equals(id))
+          || oneShots.stream().anyMatch(i -> i.getId().equals(id)));
       next.clearIncidentIds().addAllIncidentIds(kept)
           .clearNotifiedFiring().addAllNotifiedFiring(firingIds)
           .setLastSentMs(nowMs).setSent(group.getSent() + 1);
@@ -173,12 +180,12 @@ public final class AlertGroups {
     return dueMs;
   }
 
-  private static Notification.Builder notification(AlertGroup group, List<Incident> firing, List<Incident> resolved,
-      boolean reminder, long nowMs, View view) {
+  private static Notification.Builder notification(AlertGroup group, List<Incident> firing, List<Incident> oneShots,
+      List<Incident> resolved, boolean reminder, long nowMs, View view) {
     Notification.Builder n = Notification.newBuilder()
         .setId(group.getReceiverId() + "/" + group.getId() + "/" + group.getSent())
         .setReceiverId(group.getReceiverId())
-        .setStatus(firing.isEmpty() ? "resolved" : "firing")
+        .setStatus(firing.isEmpty() && oneShots.isEmpty() ? "resolved" : "firing")
         .setQuorum(view.quorum())
         .setCreatedMs(nowMs)
         .setClusterId(view.clusterId())
@@ -186,6 +193,7 @@ public final class AlertGroups {
         .addAllGroupLabels(group.getGroupLabelsList())
         .setReminder(reminder);
     firing.forEach(i -> n.addAlerts(item(i, "firing")));
+    oneShots.forEach(i -> n.addAlerts(item(i, "firing")));
     resolved.forEach(i -> n.addAlerts(item(i, "resolved")));
     return n;
   }
@@ -211,7 +219,7 @@ public final class AlertGroups {
     List<Label> out = new ArrayList<>();
     if (route.getGroupByCount() == 0) {
       out.add(Label.newBuilder().setName("alertname").setValue(incident.getAlertname()).build());
-      String subject = incident.getTargetId().isEmpty() ? "node" : "target";
+      String subject = !incident.getTargetId().isEmpty() ? "target" : !incident.getNodeId().isEmpty() ? "node" : "service";
       out.add(Label.newBuilder().setName(subject).setValue(labels.getOrDefault(subject, "")).build());
       return out;
     }

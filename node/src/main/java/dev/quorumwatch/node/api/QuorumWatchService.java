@@ -20,6 +20,14 @@ import dev.quorumwatch.proto.ListSilencesResponse;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.PendingDelivery;
 import dev.quorumwatch.proto.Silence;
+import dev.quorumwatch.proto.FailoverRequest;
+import dev.quorumwatch.proto.GetActiveEndpointRequest;
+import dev.quorumwatch.proto.ListServicesRequest;
+import dev.quorumwatch.proto.ListServicesResponse;
+import dev.quorumwatch.proto.ServiceRecord;
+import dev.quorumwatch.proto.ServiceState;
+import dev.quorumwatch.proto.SetActiveEndpoint;
+import dev.quorumwatch.proto.WatchServicesRequest;
 import dev.quorumwatch.coordinator.TargetRow;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.config.ConfigException;
@@ -53,6 +61,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -355,6 +364,81 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   public void listIncidents(ListIncidentsRequest request, StreamObserver<ListIncidentsResponse> response) {
     response.onNext(ListIncidentsResponse.newBuilder().addAllIncidents(state.read(c -> List.copyOf(c.incidents()))).build());
     response.onCompleted();
+  }
+
+  @Override
+  public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
+    response.onNext(ListServicesResponse.newBuilder().addAllServices(state.read(ServiceStates::all)).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getActiveEndpoint(GetActiveEndpointRequest request, StreamObserver<ServiceState> response) {
+    Optional<ServiceState> found = state.read(c -> ServiceStates.one(c, request.getService()));
+    if (found.isEmpty()) {
+      response.onError(Status.NOT_FOUND.withDescription("no service " + request.getService()).asRuntimeException());
+      return;
+    }
+    response.onNext(found.get());
+    response.onCompleted();
+  }
+
+  @Override
+  public void failover(FailoverRequest request, StreamObserver<ServiceState> response) {
+    if (request.getBy().isBlank()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("by: who moves the service is required")
+          .asRuntimeException());
+      return;
+    }
+    CommandReply reply = commit(Command.newBuilder().setSetActiveEndpoint(SetActiveEndpoint.newBuilder()
+        .setServiceId(request.getService()).setEndpoint(request.getTo()).setReason(request.getReason())
+        .setBy(request.getBy())).build(), "", response);
+    if (reply != null) {
+      answerAfter(reply, c -> ServiceStates.one(c, request.getService()).orElseThrow(), response);
+    }
+  }
+
+  /**
+   * Subscribes before reading the current states, so no change falls between the two; a
+   * change already in the first answer is skipped by its version.
+   */
+  @Override
+  public void watchServices(WatchServicesRequest request, StreamObserver<ServiceState> response) {
+    ServerCallStreamObserver<ServiceState> call = (ServerCallStreamObserver<ServiceState>) response;
+    EventHub.Subscription subscription = events.subscribe();
+    call.setOnCancelHandler(subscription::close);
+    watchers.execute(() -> {
+      Map<String, Long> sent = new HashMap<>();
+      try {
+        for (ServiceState s : state.read(ServiceStates::all)) {
+          call.onNext(s);
+          sent.put(s.getService(), s.getVersion());
+        }
+        while (!call.isCancelled()) {
+          Event e = subscription.queue().poll(1, TimeUnit.SECONDS);
+          if (e != null && e.hasService() && e.getService().getVersion() > sent.getOrDefault(
+              e.getService().getServiceId(), 0L)) {
+            ServiceRecord r = e.getService();
+            Optional<ServiceState> s = state.read(c -> ServiceStates.spec(c, r.getServiceId())
+                .map(spec -> ServiceStates.of(c, spec, r)));
+            if (s.isPresent()) {
+              call.onNext(s.get());
+              sent.put(r.getServiceId(), r.getVersion());
+            }
+          } else if (e == null && subscription.overflowed()) {
+            call.onError(Status.RESOURCE_EXHAUSTED.withDescription("watcher too slow; reconnect").asRuntimeException());
+            return;
+          }
+        }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        call.onError(Status.UNAVAILABLE.withDescription("node stopping").asRuntimeException());
+      } catch (RuntimeException ignored) {
+        // the client went away
+      } finally {
+        subscription.close();
+      }
+    });
   }
 
   @Override

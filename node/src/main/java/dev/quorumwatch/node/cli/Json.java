@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.proto.AlertItem;
+import dev.quorumwatch.proto.EndpointState;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.RegionEvidence;
+import dev.quorumwatch.proto.ServiceState;
 import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.ListIncidentsResponse;
 import dev.quorumwatch.proto.ListTargetsResponse;
@@ -144,6 +146,27 @@ final class Json {
       alert.put("status", a.getStatus());
     }
     return doc;
+  }
+
+  static ObjectNode service(ServiceState s) {
+    ObjectNode out = MAPPER.createObjectNode();
+    out.put("id", s.getService());
+    out.put("active", s.getActiveEndpoint());
+    out.put("since", timeOrNull(s.getActiveSinceMs()));
+    out.put("reason", s.getReason());
+    out.put("version", s.getVersion());
+    if (s.getPinnedBy().isEmpty()) {
+      out.putNull("pinned_by");
+    } else {
+      out.put("pinned_by", s.getPinnedBy());
+    }
+    out.put("failback", s.getFailbackManual() ? "manual" : "auto");
+    out.put("failback_after_ms", s.getFailbackAfterMs());
+    ArrayNode endpoints = out.putArray("endpoints");
+    for (EndpointState e : s.getEndpointsList()) {
+      endpoints.addObject().put("target", e.getTarget()).put("verdict", verdict(e.getVerdict()));
+    }
+    return out;
   }
 
   private static double round(double percent) {

@@ -29,7 +29,7 @@ public final class MonitorsParser {
   private MonitorsParser() {}
 
   public static MonitorsSpec parse(String file, String text) throws ConfigException {
-    YamlTree root = YamlTree.parse(file, text).onlyKeys(Set.of("targets", "receivers", "maintenance",
+    YamlTree root = YamlTree.parse(file, text).onlyKeys(Set.of("targets", "services", "receivers", "maintenance",
         "max_delivery_age"));
     MonitorsSpec.Builder spec = MonitorsSpec.newBuilder();
     Set<String> targetIds = new HashSet<>();
@@ -40,6 +40,16 @@ public final class MonitorsParser {
           throw t.child("id").error("duplicate target id '" + target.getId() + "'");
         }
         spec.addTargets(target);
+      }
+    }
+    Set<String> serviceIds = new HashSet<>();
+    if (root.has("services")) {
+      for (YamlTree s : root.list("services")) {
+        String id = id(s);
+        if (!serviceIds.add(id)) {
+          throw s.child("id").error("duplicate service id '" + id + "'");
+        }
+        spec.addServices(ServiceParser.parse(s, id, targetIds));
       }
     }
     Set<String> receiverIds = new HashSet<>();

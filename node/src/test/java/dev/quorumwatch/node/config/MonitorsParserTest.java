@@ -7,6 +7,7 @@ import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.RouteSpec;
+import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.TargetSpec;
 import org.junit.jupiter.api.Test;
 
@@ -127,6 +128,37 @@ class MonitorsParserTest {
         "monitors.yaml: receivers[0].route.daily_digest.at: expected a local time HH:MM, got '8am'");
     assertError(ALERTING.replace("group_wait: 10s", "group_wait: soon"),
         "monitors.yaml: receivers[0].route.group_wait: expected a duration such as 500ms");
+  }
+
+  static final String SERVICES = CONTRACT_EXAMPLE.replace("receivers:", """
+      services:
+        - id: api
+          endpoints: [api-us-west, db]
+          failback: manual
+          failback_after: 2m
+          labels: {team: core}
+      receivers:""");
+
+  @Test
+  void readsServicesAndTheirDefaults() throws Exception {
+    ServiceSpec api = MonitorsParser.parse("monitors.yaml", SERVICES).getServices(0);
+    assertThat(api.getEndpointsList()).containsExactly("api-us-west", "db");
+    assertThat(api.getFailback()).isEqualTo(ServiceSpec.Failback.FAILBACK_MANUAL);
+    assertThat(api.getFailbackAfterMs()).isEqualTo(120_000);
+    ServiceSpec plain = MonitorsParser.parse("monitors.yaml", SERVICES.replace("    failback: manual\n", "")
+        .replace("    failback_after: 2m\n", "")).getServices(0);
+    assertThat(plain.getFailback()).isEqualTo(ServiceSpec.Failback.FAILBACK_AUTO);
+    assertThat(plain.getFailbackAfterMs()).isEqualTo(60_000);
+  }
+
+  @Test
+  void serviceErrorsNameTheFieldPath() {
+    assertError(SERVICES.replace("[api-us-west, db]", "[api-us-west, cache]"),
+        "monitors.yaml: services[0].endpoints[1]: 'cache' is not a target id in this file");
+    assertError(SERVICES.replace("[api-us-west, db]", "[db, db]"),
+        "monitors.yaml: services[0].endpoints[1]: 'db' is listed twice");
+    assertError(SERVICES.replace("failback: manual", "failback: sometimes"),
+        "monitors.yaml: services[0].failback: expected auto or manual, got 'sometimes'");
   }
 
   private static void assertError(String yaml, String message) {
