@@ -9,6 +9,7 @@ import dev.quorumwatch.coordinator.failover.Failover;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
 import dev.quorumwatch.coordinator.membership.Membership;
 import dev.quorumwatch.coordinator.notify.Outbox;
+import dev.quorumwatch.coordinator.repair.RepairLadders;
 import dev.quorumwatch.coordinator.verdict.VerdictRule;
 import dev.quorumwatch.coordinator.verdict.VoteTally;
 import dev.quorumwatch.proto.AddSilence;
@@ -26,6 +27,9 @@ import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.RegionEvidence;
 import dev.quorumwatch.proto.ReceiverSpec;
+import dev.quorumwatch.proto.RepairAttemptFinished;
+import dev.quorumwatch.proto.RepairAttemptStarted;
+import dev.quorumwatch.proto.RepairRecord;
 import dev.quorumwatch.proto.ReportView;
 import dev.quorumwatch.proto.ServiceRecord;
 import dev.quorumwatch.proto.ServiceSpec;
@@ -63,6 +67,9 @@ public final class Coordinator {
   public static final String ALERT_QUORUM_AT_RISK = "MonitorQuorumAtRisk";
   public static final String ALERT_SERVICE_FAILOVER = "ServiceFailover";
   public static final String ALERT_SERVICE_FAILBACK = "ServiceFailback";
+  public static final String ALERT_REPAIR_STARTED = "RepairStarted";
+  public static final String ALERT_REPAIR_SUCCEEDED = "RepairSucceeded";
+  public static final String ALERT_REPAIR_EXHAUSTED = "RepairExhausted";
   static final String SEVERITY_CRITICAL = "critical";
   static final String SEVERITY_WARNING = "warning";
   static final int HISTORY_KEPT = 20;
@@ -82,6 +89,7 @@ public final class Coordinator {
   final AlertGroups groups = new AlertGroups();
   final DailyDigests digests = new DailyDigests();
   final Failover failover = new Failover();
+  final RepairLadders repairs = new RepairLadders();
   final Map<String, ServiceSpec> serviceSpecs = new LinkedHashMap<>();
   final Silences silences = new Silences();
   final ArrayDeque<FailedNotification> failed = new ArrayDeque<>();
@@ -173,6 +181,20 @@ public final class Coordinator {
       }
       case SET_ACTIVE_ENDPOINT -> failover.set(index, clockMs, command.getSetActiveEndpoint())
           .ifPresent(change -> announce(index, change, events));
+      case REPAIR_STARTED -> {
+        RepairAttemptStarted started = command.getRepairStarted();
+        repairs.started(started, targetSpecs.get(started.getTargetId()).getRepair(), clockMs);
+        events.add(event("repair_attempt_started").setTargetId(started.getTargetId()).setMessage(
+            started.getLadderId() + " step " + started.getStep() + " attempt " + started.getAttempt()).build());
+      }
+      case REPAIR_FINISHED -> {
+        RepairAttemptFinished finished = command.getRepairFinished();
+        repairs.finished(finished, targetSpecs.get(finished.getTargetId()).getRepair(), clockMs);
+        events.add(event("repair_attempt_finished").setTargetId(finished.getTargetId()).setMessage(
+            finished.getLadderId() + " step " + finished.getStep() + " attempt " + finished.getAttempt() + ": "
+                + (finished.getUnknown() ? "unknown" : finished.getOk() ? "ok" : "failed") + " "
+                + finished.getDetail()).build());
+      }
       default -> throw new IllegalStateException("checked by problem(): " + command.getKindCase());
     }
     SortedSet<String> fresh = membership.freshNodes(clockMs);
@@ -186,6 +208,10 @@ public final class Coordinator {
       }
     }
     freshAtLastEvaluation = fresh;
+    for (RepairLadders.Change change : repairs.exhaustDue(clockMs, id -> targetSpecs.containsKey(id)
+        ? targetSpecs.get(id).getRepair() : null)) {
+      announceRepair(index, change, events);
+    }
     // In the same entry as the verdicts: traffic leaves a DOWN endpoint in the commit that calls it DOWN.
     for (Failover.Change change : failover.evaluate(index, clockMs, serviceSpecs.values(), verdicts)) {
       announce(index, change, events);
@@ -213,6 +239,15 @@ public final class Coordinator {
       case TICK, DELIVERED, DELIVERY_FAILED -> null;
       case SET_ACTIVE_ENDPOINT -> failover.problem(command.getSetActiveEndpoint(),
           serviceSpecs.get(command.getSetActiveEndpoint().getServiceId()), verdicts);
+      case REPAIR_STARTED -> {
+        RepairAttemptStarted started = command.getRepairStarted();
+        TargetSpec spec = targetSpecs.get(started.getTargetId());
+        yield spec == null ? "no target " + started.getTargetId()
+            : repairs.startProblem(started, spec.getRepair(), verdictOf(started.getTargetId()) == Verdict.VERDICT_DOWN);
+      }
+      case REPAIR_FINISHED -> targetSpecs.containsKey(command.getRepairFinished().getTargetId())
+          ? repairs.finishProblem(command.getRepairFinished())
+          : "no target " + command.getRepairFinished().getTargetId();
       case ADD_SILENCE -> silenceProblem(command.getAddSilence());
       case EXPIRE_SILENCE -> {
         Optional<Silence> s = silences.get(command.getExpireSilence().getSilenceId());
@@ -358,6 +393,13 @@ public final class Coordinator {
         warningCandidates.remove(track.targetId);
       }
     }
+    for (TargetSpec t : spec.getTargetsList()) {
+      TargetSpec before = targetSpecs.get(t.getId());
+      if (before != null && !before.getRepair().equals(t.getRepair())) {
+        repairs.stop(t.getId(), clockMs); // its steps changed: the old ladder's positions mean nothing now
+      }
+    }
+    repairs.keepTargets(kept);
     targetSpecs.clear();
     for (TargetSpec t : spec.getTargetsList()) {
       targetSpecs.put(t.getId(), t);
@@ -442,6 +484,11 @@ public final class Coordinator {
     if (next == Verdict.VERDICT_DOWN) {
       track.uptime.downStarted(clockMs);
       track.openIncidentId = openTargetIncident(index, track, ALERT_TARGET_DOWN, SEVERITY_CRITICAL, events);
+      repairs.onDown(index, clockMs, track.targetId, targetSpecs.get(track.targetId).getRepair())
+          .ifPresent(change -> announceRepair(index, change, events));
+    }
+    if (next == Verdict.VERDICT_UP) {
+      repairs.onUp(clockMs, track.targetId).ifPresent(change -> announceRepair(index, change, events));
     }
     events.add(event("verdict")
         .setTargetId(track.targetId)
@@ -529,6 +576,37 @@ public final class Coordinator {
         .addLabels(Label.newBuilder().setName("to").setValue(r.getActiveEndpoint()))
         .setSummary(r.getServiceId() + " moved from " + change.from() + " to " + r.getActiveEndpoint() + ": "
             + r.getReason());
+    Incident incident = openIncident(index, draft, events);
+    incidents.resolve(incident.getId(), clockMs);
+    groups.touch(incident.getId());
+  }
+
+  /** A ladder began or ended: an event, and a one-shot Repair* alert (not for a spent budget). */
+  private void announceRepair(long index, RepairLadders.Change change, List<Event> events) {
+    RepairRecord r = change.record();
+    String what = switch (change.outcome()) {
+      case STARTED -> "repair ladder " + r.getLadderId() + " started";
+      case SUCCEEDED -> "repair ladder " + r.getLadderId() + " succeeded after " + r.getAttemptsCount() + " attempts";
+      case EXHAUSTED -> "repair ladder " + r.getLadderId() + " exhausted after " + r.getAttemptsCount()
+          + " attempts; the target is still DOWN";
+      case BUDGET_SPENT -> "no repair ladder: " + r.getLadderStartsMsCount() + " started within the last hour";
+    };
+    events.add(event("repair_ladder").setTargetId(r.getTargetId()).setMessage(what).build());
+    if (change.outcome() == RepairLadders.Outcome.BUDGET_SPENT) {
+      return;
+    }
+    TargetSpec spec = targetSpecs.get(r.getTargetId());
+    Incident.Builder draft = Incident.newBuilder()
+        .setTargetId(r.getTargetId())
+        .setAlertname(switch (change.outcome()) {
+          case STARTED -> ALERT_REPAIR_STARTED;
+          case SUCCEEDED -> ALERT_REPAIR_SUCCEEDED;
+          default -> ALERT_REPAIR_EXHAUSTED;
+        })
+        .setSeverity(change.outcome() == RepairLadders.Outcome.EXHAUSTED ? SEVERITY_CRITICAL : SEVERITY_WARNING)
+        .setOneShot(true)
+        .addAllLabels(spec.getLabelsList())
+        .setSummary(r.getTargetId() + ": " + what);
     Incident incident = openIncident(index, draft, events);
     incidents.resolve(incident.getId(), clockMs);
     groups.touch(incident.getId());
@@ -755,6 +833,18 @@ public final class Coordinator {
         warningCandidates.add(t.targetId);
       }
     }
+  }
+
+  public Collection<RepairRecord> repairs() {
+    return repairs.all();
+  }
+
+  public Optional<RepairRecord> repair(String targetId) {
+    return repairs.get(targetId);
+  }
+
+  public Optional<TargetSpec> targetSpec(String targetId) {
+    return Optional.ofNullable(targetSpecs.get(targetId));
   }
 
   public Collection<ServiceRecord> services() {

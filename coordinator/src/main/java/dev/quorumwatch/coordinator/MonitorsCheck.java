@@ -4,6 +4,8 @@ import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.ReceiverSpec;
+import dev.quorumwatch.proto.RepairSpec;
+import dev.quorumwatch.proto.RepairStep;
 import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.TargetSpec;
 import java.time.DateTimeException;
@@ -42,6 +44,10 @@ public final class MonitorsCheck {
       }
       if (t.getWarnings().getRegionalForMs() < 0) {
         return at + ".warnings.regional_for: must not be negative";
+      }
+      String repair = repairProblem(t.getRepair());
+      if (repair != null) {
+        return at + ".repair" + repair;
       }
     }
     Set<String> receivers = new HashSet<>();
@@ -109,6 +115,28 @@ public final class MonitorsCheck {
       }
       if (!knownZone(w.getTimeZone())) {
         return at + ".weekly.time_zone: unknown zone '" + w.getTimeZone() + "'";
+      }
+    }
+    return null;
+  }
+
+  private static String repairProblem(RepairSpec repair) {
+    if (repair.getStepsCount() > 0 && repair.getMaxLaddersPerHour() < 1) {
+      return ".max_ladders_per_hour: must be at least 1";
+    }
+    for (int i = 0; i < repair.getStepsCount(); i++) {
+      RepairStep step = repair.getSteps(i);
+      String at = ".steps[" + i + "]";
+      if (step.getName().isEmpty()) {
+        return at + ".name: missing";
+      }
+      if (step.getAttempts() < 1 || step.getWaitMs() < 0 || step.getTimeoutMs() <= 0) {
+        return at + ": attempts must be at least 1, wait not negative, timeout positive";
+      }
+      if (step.getActionCase() == RepairStep.ActionCase.ACTION_NOT_SET
+          || (step.hasHttp() && step.getHttp().getUrl().isEmpty())
+          || (step.hasCommand() && step.getCommand().getArgvCount() == 0)) {
+        return at + ": an http action with a url, or a command with argv, is needed";
       }
     }
     return null;

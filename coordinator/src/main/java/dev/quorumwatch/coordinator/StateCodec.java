@@ -27,7 +27,8 @@ public final class StateCodec {
         .setQuorumFreshSinceMs(c.quorumFreshSinceMs)
         .addAllMonitorIncidents(c.monitorIncidents.values())
         .addAllDigests(c.digests.marks())
-        .addAllServices(c.failover.all());
+        .addAllServices(c.failover.all())
+        .addAllRepairs(c.repairs.all());
     for (TargetTrack t : c.tracks.values()) {
       s.addTargets(TargetRecord.newBuilder()
           .setTargetId(t.targetId)
@@ -71,6 +72,7 @@ public final class StateCodec {
     c.quorumFreshSinceMs = s.getQuorumFreshSinceMs();
     c.digests.restore(s.getDigestsList());
     c.failover.restore(s.getServicesList());
+    c.repairs.restore(s.getRepairsList());
     for (String id : s.getMonitorIncidentsList()) {
       c.incidents.get(id).ifPresent(i -> c.monitorIncidents.put(Coordinator.monitorKey(i), id));
     }

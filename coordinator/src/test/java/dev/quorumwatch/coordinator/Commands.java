@@ -7,6 +7,7 @@ import dev.quorumwatch.proto.ApplyMonitors;
 import dev.quorumwatch.proto.DailyDigest;
 import dev.quorumwatch.proto.DeliveryFailed;
 import dev.quorumwatch.proto.ExpireSilence;
+import dev.quorumwatch.proto.HttpAction;
 import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.Matcher;
@@ -18,6 +19,8 @@ import dev.quorumwatch.proto.Member;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.ReceiverSpec;
+import dev.quorumwatch.proto.RepairSpec;
+import dev.quorumwatch.proto.RepairStep;
 import dev.quorumwatch.proto.ReportView;
 import dev.quorumwatch.proto.RouteSpec;
 import dev.quorumwatch.proto.ServiceSpec;
@@ -62,7 +65,11 @@ final class Commands {
   static MonitorsSpec randomMonitors(Random random, List<String> targets, List<String> receivers) {
     MonitorsSpec.Builder m = monitors(targets, List.of()).toBuilder().clearTargets();
     for (String t : targets) {
-      m.addTargets(monitors(List.of(t), List.of()).getTargets(0).toBuilder()
+      RepairSpec repair = random.nextBoolean() ? RepairSpec.getDefaultInstance() : RepairSpec.newBuilder()
+          .setMaxLaddersPerHour(1 + random.nextInt(3))
+          .addSteps(repairStep("restart", 1 + random.nextInt(3), random.nextInt(3000)))
+          .addSteps(repairStep("redeploy", 1, random.nextInt(3000))).build();
+      m.addTargets(monitors(List.of(t), List.of()).getTargets(0).toBuilder().setRepair(repair)
           .addLabels(Label.newBuilder().setName("service").setValue(t.compareTo("t2") < 0 ? "a" : "b"))
           .setWarnings(WarningSpec.newBuilder().setRegional(random.nextBoolean()).setDegraded(random.nextBoolean())
               .setRegionalForMs(random.nextInt(5000))));
@@ -100,6 +107,11 @@ final class Commands {
           .addAllDays(List.of(1, 2, 3, 4, 5, 6, 7)).setStartMinute(random.nextInt(1440)).setDurationMs(60_000));
     }
     return m.build();
+  }
+
+  static RepairStep repairStep(String name, int attempts, long waitMs) {
+    return RepairStep.newBuilder().setName(name).setAttempts(attempts).setWaitMs(waitMs).setTimeoutMs(5000)
+        .setHttp(HttpAction.newBuilder().setMethod("POST").setUrl("http://127.0.0.1:1/" + name)).build();
   }
 
   static Command silence(long atMs, String matcher, long durationMs) {

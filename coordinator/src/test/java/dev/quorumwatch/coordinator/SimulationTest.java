@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.coordinator.alert.DailyDigests;
 import dev.quorumwatch.proto.AlertItem;
+import dev.quorumwatch.proto.RepairAttempt;
+import dev.quorumwatch.proto.RepairAttemptFinished;
+import dev.quorumwatch.proto.RepairAttemptStarted;
+import dev.quorumwatch.proto.RepairRecord;
 import dev.quorumwatch.proto.ServiceRecord;
 import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.SetActiveEndpoint;
@@ -168,6 +172,20 @@ class SimulationTest {
       ids.add("inc-0");
       return Commands.ack(now, ids.get(random.nextInt(ids.size())));
     }
+    if (kind < 96 && !live.repairs().isEmpty() && random.nextBoolean()) {
+      // The leader's repair executor, including a second leader racing it and stale numbers.
+      List<RepairRecord> records = List.copyOf(live.repairs());
+      RepairRecord r = records.get(random.nextInt(records.size()));
+      int step = r.getStep() + (random.nextInt(6) == 0 ? 1 : 0);
+      int attempt = r.getAttempt() - (random.nextInt(6) == 0 ? 1 : 0);
+      if (!r.getInFlight() || random.nextInt(5) == 0) {
+        return Command.newBuilder().setAtMs(now).setRepairStarted(RepairAttemptStarted.newBuilder()
+            .setTargetId(r.getTargetId()).setLadderId(r.getLadderId()).setStep(step).setAttempt(attempt)).build();
+      }
+      return Command.newBuilder().setAtMs(now).setRepairFinished(RepairAttemptFinished.newBuilder()
+          .setTargetId(r.getTargetId()).setLadderId(r.getLadderId()).setStep(step).setAttempt(attempt)
+          .setOk(random.nextBoolean()).setUnknown(random.nextInt(5) == 0)).build();
+    }
     if (kind < 97) {
       List<String> services = new ArrayList<>(live.services().stream().map(r -> r.getServiceId()).toList());
       services.add("no-such-service");
@@ -254,6 +272,18 @@ class SimulationTest {
         assertThat(spec.getEndpointsList()).as("%s stays on a DOWN endpoint only when all are DOWN", spec.getId())
             .allMatch(e -> verdictByTarget.get(e) == Verdict.VERDICT_DOWN);
       }
+    }
+
+    for (RepairRecord r : s.getRepairsList()) {
+      assertThat(r.getAttemptsList().stream().filter(a -> a.getResult().equals("running")))
+          .as("at most one attempt of %s runs", r.getTargetId()).hasSizeLessThanOrEqualTo(1);
+      for (int i = 1; i < r.getAttemptsCount(); i++) {
+        RepairAttempt before = r.getAttempts(i - 1);
+        RepairAttempt after = r.getAttempts(i);
+        assertThat(after.getStep() * 1000 + after.getAttempt()).as("attempts of %s in ladder order, none twice",
+            r.getTargetId()).isGreaterThan(before.getStep() * 1000 + before.getAttempt());
+      }
+      assertThat(!r.getInFlight() || r.getRunning()).as("in flight only while running: " + r.getTargetId()).isTrue();
     }
 
     long lastSeq = 0;

@@ -17,6 +17,7 @@ import dev.quorumwatch.node.raft.ClusterSettingsPublisher;
 import dev.quorumwatch.node.raft.LeadershipWatcher;
 import dev.quorumwatch.node.raft.RaftNode;
 import dev.quorumwatch.node.raft.Ticker;
+import dev.quorumwatch.node.repair.RepairExecutor;
 import dev.quorumwatch.node.report.Reporter;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Event;
@@ -51,6 +52,7 @@ public final class MonitorNode implements AutoCloseable {
   private final MonitorStateMachine state = new MonitorStateMachine(System::currentTimeMillis);
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemonThreads("qw-timer"));
   private final ScheduledExecutorService dispatcherThread = Executors.newSingleThreadScheduledExecutor(daemonThreads("qw-dispatch"));
+  private final ScheduledExecutorService repairThread = Executors.newSingleThreadScheduledExecutor(daemonThreads("qw-repair"));
   private final ExecutorService io = Executors.newCachedThreadPool(daemonThreads("qw-io"));
   private final EventHub events = new EventHub();
   private final RaftNode raft;
@@ -58,6 +60,7 @@ public final class MonitorNode implements AutoCloseable {
   private final ProbeScheduler probes;
   private final Reporter reporter;
   private final WebhookDispatcher dispatcher;
+  private final RepairExecutor repairs;
   private final Ticker ticker;
   private final ClusterSettingsPublisher settings;
   private final LeadershipWatcher leadership;
@@ -82,22 +85,26 @@ public final class MonitorNode implements AutoCloseable {
     this.dispatcher = new WebhookDispatcher(state, raft, new WebhookSender(webhookClient), dispatcherThread,
         System::currentTimeMillis, new Backoff(WebhookDispatcher.RETRY_BASE_MS, WebhookDispatcher.RETRY_MAX_MS, new Random()),
         System::getenv, "http://" + config.httpListen() + "/", metrics);
+    this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(), repairThread);
     this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
     this.settings = new ClusterSettingsPublisher(config, state, raft);
     this.leadership = new LeadershipWatcher(raft, timers, new LeadershipWatcher.LeaderDuty() {
       @Override
       public void startLeading() {
-        log.info("leading node={} term={}: starting ticker and webhook dispatcher", config.nodeId(), raft.term());
+        log.info("leading node={} term={}: starting ticker, webhook dispatcher and repair executor", config.nodeId(),
+            raft.term());
         settings.publish();
         ticker.start();
         dispatcher.start();
+        repairs.start();
       }
 
       @Override
       public void stopLeading() {
-        log.info("not leading node={}: stopping ticker and webhook dispatcher", config.nodeId());
+        log.info("not leading node={}: stopping ticker, webhook dispatcher and repair executor", config.nodeId());
         ticker.stop();
         dispatcher.stop();
+        repairs.stop();
       }
     });
     this.api = new ApiServer(config.apiListen(), new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts));
@@ -144,6 +151,8 @@ public final class MonitorNode implements AutoCloseable {
             e.getTargetId(), shortName(e.getPreviousVerdict().name()), shortName(e.getVerdict().name()),
             e.getIncidentId(), e.getMessage());
         case "notification_queued" -> outboxMayHaveChanged = true;
+        case "repair_ladder" -> log.info("repair ladder node={} target={} \"{}\"", config.nodeId(), e.getTargetId(),
+            e.getMessage());
         case "service_changed" -> log.info("service changed node={} service={} active={} version={} \"{}\"",
             config.nodeId(), e.getService().getServiceId(), e.getService().getActiveEndpoint(),
             e.getService().getVersion(), e.getService().getReason());
@@ -209,6 +218,7 @@ public final class MonitorNode implements AutoCloseable {
     }
     started.clear();
     dispatcherThread.shutdownNow();
+    repairThread.shutdownNow();
     timers.shutdownNow();
     io.shutdownNow();
     try {

@@ -316,13 +316,17 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void listTargets(ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
-    List<TargetRow> rows = state.read(c -> c.targetRows());
-    List<Member> members = state.read(c -> c.clusterSettings().getMembersList());
-    ListTargetsResponse.Builder out = ListTargetsResponse.newBuilder();
-    for (TargetRow row : rows) {
-      out.addTargets(targetStatus(row, members));
-    }
-    response.onNext(out.build());
+    ListTargetsResponse out = state.read(c -> {
+      List<Member> members = c.clusterSettings().getMembersList();
+      ListTargetsResponse.Builder targets = ListTargetsResponse.newBuilder();
+      for (TargetRow row : c.targetRows()) {
+        TargetStatus.Builder status = targetStatus(row, members).toBuilder();
+        c.repair(row.spec().getId()).ifPresent(status::setRepair);
+        targets.addTargets(status);
+      }
+      return targets.build();
+    });
+    response.onNext(out);
     response.onCompleted();
   }
 

@@ -9,6 +9,8 @@ import dev.quorumwatch.proto.EndpointState;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.RegionEvidence;
+import dev.quorumwatch.proto.RepairAttempt;
+import dev.quorumwatch.proto.RepairRecord;
 import dev.quorumwatch.proto.ServiceState;
 import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.ListIncidentsResponse;
@@ -76,6 +78,9 @@ final class Json {
       uptime.put("30d", round(t.getUptime30D()));
       target.set("labels", MAPPER.valueToTree(new TreeMap<>(t.getLabelsMap())));
       target.put("open_incident", t.getOpenIncidentId().isEmpty() ? null : t.getOpenIncidentId());
+      if (t.hasRepair()) {
+        target.set("repair", repair(t.getRepair()));
+      }
     }
     return doc;
   }
@@ -165,6 +170,28 @@ final class Json {
     ArrayNode endpoints = out.putArray("endpoints");
     for (EndpointState e : s.getEndpointsList()) {
       endpoints.addObject().put("target", e.getTarget()).put("verdict", verdict(e.getVerdict()));
+    }
+    return out;
+  }
+
+  /** A target's repair ladder: the running one, or what the last one did. */
+  static ObjectNode repair(RepairRecord r) {
+    ObjectNode out = MAPPER.createObjectNode();
+    out.put("ladder", r.getLadderId());
+    out.put("state", r.getRunning() ? "running" : r.getLastResult());
+    out.put("ladders", r.getLaddersTotal());
+    out.put("attempts", r.getAttemptsCount());
+    RepairAttempt last = r.getAttemptsCount() == 0 ? null : r.getAttempts(r.getAttemptsCount() - 1);
+    out.put("last_step", last == null ? null : last.getStepName() + " #" + last.getAttempt());
+    out.put("last_result", last == null ? null : last.getResult());
+    out.put("started_at", timeOrNull(r.getLadderStartedMs()));
+    long end = r.getRunning() ? 0 : r.getLastFinishedMs();
+    out.put("duration_ms", end == 0 ? null : end - r.getLadderStartedMs());
+    ArrayNode attempts = out.putArray("history");
+    for (RepairAttempt a : r.getAttemptsList()) {
+      attempts.addObject().put("step", a.getStepName()).put("attempt", a.getAttempt())
+          .put("started_at", timeOrNull(a.getStartedMs())).put("finished_at", timeOrNull(a.getFinishedMs()))
+          .put("result", a.getResult()).put("detail", a.getDetail());
     }
     return out;
   }

@@ -83,7 +83,7 @@ public final class MonitorsParser {
 
   private static TargetSpec parseTarget(YamlTree t) throws ConfigException {
     t.onlyKeys(Set.of("id", "http", "tcp", "interval", "timeout", "failure_threshold", "recovery_threshold", "labels",
-        "warnings"));
+        "warnings", "repair"));
     TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
     if (t.has("http") == t.has("tcp")) {
       throw t.error("expected exactly one probe: http or tcp");
@@ -128,6 +128,9 @@ public final class MonitorsParser {
     for (Map.Entry<String, String> label : new TreeMap<>(t.stringMap("labels")).entrySet()) {
       target.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
     }
+    if (t.has("repair")) {
+      target.setRepair(RepairParser.parse(t.object("repair")));
+    }
     return target.build();
   }
 
@@ -139,7 +142,7 @@ public final class MonitorsParser {
     return id;
   }
 
-  private static String httpUrl(YamlTree t, String key) throws ConfigException {
+  static String httpUrl(YamlTree t, String key) throws ConfigException {
     String url = t.string(key);
     try {
       URI uri = new URI(url);

@@ -17,7 +17,8 @@ public record NodeConfig(
     int quorum,
     long heartbeatIntervalMs,
     long staleAfterMs,
-    Optional<Path> monitorsFile) {
+    Optional<Path> monitorsFile,
+    boolean allowRepairCommands) {
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 
   /** A cluster member as every node's configuration lists it. */

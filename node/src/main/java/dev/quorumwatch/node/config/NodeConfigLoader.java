@@ -29,7 +29,7 @@ public final class NodeConfigLoader {
 
   public static NodeConfig parse(Path file, String text) throws ConfigException {
     Path base = file.toAbsolutePath().getParent();
-    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file"));
+    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair"));
 
     YamlTree node = root.object("node").onlyKeys(Set.of("id", "region", "data_dir", "listen"));
     String id = node.string("id");
@@ -71,8 +71,11 @@ public final class NodeConfigLoader {
     Optional<Path> monitors = root.has("monitors_file")
         ? Optional.of(base.resolve(root.string("monitors_file")).normalize())
         : Optional.empty();
+    // Repair steps of type `command` run a program on this machine: off unless the node's owner says so.
+    boolean allowRepairCommands = root.has("repair")
+        && root.object("repair").onlyKeys(Set.of("allow_commands")).bool("allow_commands", false);
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum,
-        heartbeatMs, staleAfterMs, monitors);
+        heartbeatMs, staleAfterMs, monitors, allowRepairCommands);
   }
 
   private static int parseQuorum(YamlTree cluster, int members) throws ConfigException {

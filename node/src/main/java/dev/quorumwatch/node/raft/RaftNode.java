@@ -27,6 +27,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.DivisionInfo;
@@ -120,10 +121,10 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   }
 
   /**
-   * Commits a command through the leader. A write that gets no answer at all within
-   * {@link #WRITE_ANSWER_TIMEOUT_MS} fails, and the client is replaced: its ordered stream
-   * can stay stuck behind a write that gave up while there was no leader, and everything
-   * this node writes (heartbeats included) would queue behind it forever.
+   * Commits a command through the leader. After a write gives up (its retries ran out while
+   * there was no leader) or gets no answer within {@link #WRITE_ANSWER_TIMEOUT_MS}, the
+   * client is replaced: its ordered stream does not recover from a write that gave up, and
+   * everything this node writes afterwards (heartbeats included) would fail or wait forever.
    */
   @Override
   public CompletableFuture<CommandReply> submit(Command command) {
@@ -131,21 +132,22 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     return used.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())))
         .orTimeout(WRITE_ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .whenComplete((reply, error) -> {
-          if (error instanceof TimeoutException) {
-            replaceClient(used);
+          Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+          if (cause instanceof TimeoutException || cause instanceof RaftRetryFailureException) {
+            replaceClient(used, cause.getClass().getSimpleName());
           }
         })
         .thenApply(RaftNode::decodeReply);
   }
 
-  private void replaceClient(RaftClient stuck) {
+  private void replaceClient(RaftClient stuck, String why) {
     synchronized (this) {
       if (client != stuck) {
         return; // another write already replaced it
       }
       client = newClient();
     }
-    log.warn("raft client replaced node={} reason=\"a write got no answer in {} ms\"", selfId, WRITE_ANSWER_TIMEOUT_MS);
+    log.warn("raft client replaced node={} reason=\"{}\"", selfId, why);
     try {
       stuck.close(); // fails what still waits in it; each writer retries its own way
     } catch (IOException e) {

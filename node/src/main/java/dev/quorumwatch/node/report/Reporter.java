@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reporter.class);
+  static final long FAILURE_LOG_EVERY_MS = 30_000;
 
   private final String nodeId;
   private final String region;
@@ -40,6 +41,8 @@ public final class Reporter implements AutoCloseable {
   private boolean heartbeatDue;
   private boolean closed;
   private boolean lastWriteFailed;
+  private long failingSinceMs;
+  private long lastFailureLoggedMs;
   private ScheduledFuture<?> heartbeats;
 
   /**
@@ -118,12 +121,18 @@ public final class Reporter implements AutoCloseable {
         boolean failed = error != null || !reply.getAccepted();
         if (failed) {
           sendFull = true;
+          long now = System.currentTimeMillis();
           if (!lastWriteFailed) {
-            log.warn("report not committed node={} error=\"{}\"", nodeId,
+            failingSinceMs = now;
+          }
+          // The first failure, then one line every half minute while it lasts: silence would hide a stuck node.
+          if (!lastWriteFailed || now - lastFailureLoggedMs >= FAILURE_LOG_EVERY_MS) {
+            lastFailureLoggedMs = now;
+            log.warn("report not committed node={} failing_for_ms={} error=\"{}\"", nodeId, now - failingSinceMs,
                 error != null ? error.getMessage() : reply.getError());
           }
         } else if (lastWriteFailed) {
-          log.info("reports committed again node={}", nodeId);
+          log.info("reports committed again node={} after_ms={}", nodeId, System.currentTimeMillis() - failingSinceMs);
         }
         lastWriteFailed = failed;
         if (failed || closed) {
