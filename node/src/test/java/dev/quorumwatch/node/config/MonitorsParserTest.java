@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
+import dev.quorumwatch.proto.RepairSpec;
+import dev.quorumwatch.proto.RepairStep;
 import dev.quorumwatch.proto.RouteSpec;
 import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.TargetSpec;
@@ -159,6 +161,57 @@ class MonitorsParserTest {
         "monitors.yaml: services[0].endpoints[1]: 'db' is listed twice");
     assertError(SERVICES.replace("failback: manual", "failback: sometimes"),
         "monitors.yaml: services[0].failback: expected auto or manual, got 'sometimes'");
+  }
+
+  static final String REPAIRED = CONTRACT_EXAMPLE.replace("  - id: db\n", """
+          repair:
+            max_ladders_per_hour: 3
+            steps:
+              - name: restart
+                attempts: 3
+                wait: 10s
+                http: {url: "https://platform/restart", headers: {Authorization: "Bearer ${TOKEN}"}, expect_status: [202]}
+              - name: rollback
+                command: {argv: [/usr/local/bin/rollback, api]}
+        - id: db
+      """);
+
+  @Test
+  void readsRepairLaddersAndTheClassicTemplate() throws Exception {
+    RepairSpec repair = MonitorsParser.parse("monitors.yaml", REPAIRED).getTargets(0).getRepair();
+    assertThat(repair.getMaxLaddersPerHour()).isEqualTo(3);
+    assertThat(repair.getStepsList()).extracting(RepairStep::getName).containsExactly("restart", "rollback");
+    RepairStep restart = repair.getSteps(0);
+    assertThat(restart.getAttempts()).isEqualTo(3);
+    assertThat(restart.getWaitMs()).isEqualTo(10_000);
+    assertThat(restart.getTimeoutMs()).as("default").isEqualTo(30_000);
+    assertThat(restart.getHttp().getMethod()).isEqualTo("POST");
+    assertThat(restart.getHttp().getHeaders(0).getValue()).as("kept for the node to expand").isEqualTo("Bearer ${TOKEN}");
+    assertThat(repair.getSteps(1).getCommand().getArgvList()).containsExactly("/usr/local/bin/rollback", "api");
+
+    RepairSpec classic = MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE.replace("  - id: db\n", """
+          repair:
+            template: classic
+            actions:
+              restart: {http: {url: "https://platform/restart"}}
+              redeploy: {http: {url: "https://platform/redeploy"}}
+              rollback: {http: {url: "https://platform/rollback"}}
+        - id: db
+      """)).getTargets(0).getRepair();
+    assertThat(classic.getStepsList()).extracting(s -> s.getName() + "x" + s.getAttempts())
+        .containsExactly("restartx3", "redeployx2", "rollbackx1");
+    assertThat(classic.getSteps(0).getWaitMs()).isEqualTo(10_000);
+    assertThat(classic.getSteps(1).getTimeoutMs()).isEqualTo(120_000);
+  }
+
+  @Test
+  void repairErrorsNameTheFieldPath() {
+    assertError(REPAIRED.replace("https://platform/restart", "ftp://platform/restart"),
+        "monitors.yaml: targets[0].repair.steps[0].http.url: expected an http:// or https:// URL");
+    assertError(REPAIRED.replace("command: {argv: [/usr/local/bin/rollback, api]}", "wait: 1s"),
+        "monitors.yaml: targets[0].repair.steps[1]: expected exactly one action: http or command");
+    assertError(REPAIRED.replace("attempts: 3", "attempts: 0"),
+        "monitors.yaml: targets[0].repair.steps[0].attempts:");
   }
 
   private static void assertError(String yaml, String message) {

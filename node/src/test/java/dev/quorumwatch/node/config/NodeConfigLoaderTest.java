@@ -37,6 +37,9 @@ class NodeConfigLoaderTest {
     assertThat(c.heartbeatIntervalMs()).isEqualTo(1000);
     assertThat(c.staleAfterMs()).isEqualTo(3000);
     assertThat(c.monitorsFile()).contains(Path.of("/etc/quorumwatch/monitors.yaml"));
+    assertThat(c.allowRepairCommands()).as("off unless asked").isFalse();
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "repair: {allow_commands: true}\n")
+        .allowRepairCommands()).isTrue();
     assertThat(c.apiListen()).isEqualTo(new HostPort("127.0.0.1", 9201));
   }
 

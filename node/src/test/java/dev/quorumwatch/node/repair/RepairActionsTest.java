@@ -1,0 +1,59 @@
+package dev.quorumwatch.node.repair;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quorumwatch.proto.CommandAction;
+import dev.quorumwatch.proto.HttpAction;
+import dev.quorumwatch.proto.RepairStep;
+import java.net.http.HttpClient;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RepairActionsTest {
+  final ExecutorService blocking = Executors.newCachedThreadPool();
+  final Map<String, String> env = Map.of("TOKEN", "s3cr3t");
+
+  @AfterEach
+  void stop() {
+    blocking.shutdownNow();
+  }
+
+  RepairActions actions(boolean commandsAllowed) {
+    return new RepairActions(HttpClient.newHttpClient(), blocking, commandsAllowed, env::get);
+  }
+
+  @Test
+  void variablesComeFromTheNodesEnvironmentAndAMissingOneIsAnError() {
+    assertThat(actions(false).expand("Bearer ${TOKEN}")).isEqualTo("Bearer s3cr3t");
+    assertThatThrownBy(() -> actions(false).expand("${NOPE}")).hasMessage(
+        "environment variable NOPE is not set on this node");
+  }
+
+  @Test
+  void commandsRunOnlyWhereAllowedAndReportTheirExitCode() throws Exception {
+    RepairStep ok = RepairStep.newBuilder().setName("true").setTimeoutMs(5000)
+        .setCommand(CommandAction.newBuilder().addArgv("true")).build();
+    RepairStep fails = ok.toBuilder().setCommand(CommandAction.newBuilder().addArgv("false")).build();
+    RepairStep hangs = ok.toBuilder().setTimeoutMs(300).setCommand(CommandAction.newBuilder().addArgv("sleep")
+        .addArgv("10")).build();
+    assertThat(actions(false).run(ok).get().detail()).contains("commands are not allowed on this node");
+    assertThat(actions(true).run(ok).get()).isEqualTo(new RepairActions.Result(true, "exit 0"));
+    assertThat(actions(true).run(fails).get()).isEqualTo(new RepairActions.Result(false, "exit 1"));
+    long start = System.nanoTime();
+    assertThat(actions(true).run(hangs).get().detail()).isEqualTo("timed out after 300 ms");
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3000);
+  }
+
+  @Test
+  void aSecretNeverAppearsInTheResult() throws Exception {
+    RepairStep refused = RepairStep.newBuilder().setName("restart").setTimeoutMs(2000)
+        .setHttp(HttpAction.newBuilder().setMethod("POST").setUrl("http://127.0.0.1:1/restart?token=${TOKEN}")).build();
+    RepairActions.Result result = actions(false).run(refused).get();
+    assertThat(result.ok()).isFalse();
+    assertThat(result.detail()).doesNotContain("s3cr3t");
+  }
+}
