@@ -34,7 +34,7 @@ public final class MonitorsCheck {
         return at + ".id: duplicate target id " + t.getId();
       }
       if (t.getProbeCase() == TargetSpec.ProbeCase.PROBE_NOT_SET) {
-        return at + ": no probe (http or tcp)";
+        return at + ": no probe (http, tcp, grpc or dns)";
       }
       if (t.getIntervalMs() <= 0 || t.getTimeoutMs() <= 0) {
         return at + ": interval and timeout must be positive";

@@ -176,6 +176,20 @@ class FailoverTest {
   }
 
   @Test
+  void failoverNeverWaitsForRepairNorDoesAnExhaustedLadderHoldItBack() {
+    Cluster k = new Cluster(ServiceSpec.Failback.FAILBACK_AUTO);
+    MonitorsSpec withRepair = k.c.monitors().toBuilder()
+        .setTargets(0, k.c.monitors().getTargets(0).toBuilder().setRepair(RepairTest.classic(5))).build();
+    k.apply(Commands.apply(k.now, withRepair));
+    k.allSee(Map.of("primary", VoteState.VOTE_UP, "backup", VoteState.VOTE_UP, "spare", VoteState.VOTE_UP));
+    k.allSee(Map.of("primary", VoteState.VOTE_DOWN));
+    assertThat(k.c.repair("primary").orElseThrow().getRunning()).isTrue();
+    assertThat(k.api().getActiveEndpoint()).as("moved before any repair attempt ran").isEqualTo("backup");
+    assertThat(k.c.repair("primary").orElseThrow().getLadderId()).as("the ladder began in the entry of the failover")
+        .isEqualTo("rep-" + k.api().getChangedAtIndex());
+  }
+
+  @Test
   void whenEveryEndpointIsDownTheServiceStaysWhereItIs() {
     Cluster k = new Cluster(ServiceSpec.Failback.FAILBACK_AUTO);
     k.allSee(Map.of("primary", VoteState.VOTE_UP, "backup", VoteState.VOTE_UP, "spare", VoteState.VOTE_UP));

@@ -75,7 +75,7 @@ public final class MonitorNode implements AutoCloseable {
     this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent);
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, this::withdrawOutdated, timers,
         metrics);
-    this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine.http(), probeEngine.tcp(),
+    this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine::proberFor,
         reporter::onViewChange, metrics);
     HttpClient webhookClient = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))

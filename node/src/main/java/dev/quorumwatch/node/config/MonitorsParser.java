@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.config;
 
-import dev.quorumwatch.proto.HttpProbe;
+import dev.quorumwatch.proto.DnsProbe;
+import dev.quorumwatch.proto.GrpcProbe;
 import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
@@ -12,6 +13,7 @@ import dev.quorumwatch.proto.WebhookSpec;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -82,31 +84,43 @@ public final class MonitorsParser {
   }
 
   private static TargetSpec parseTarget(YamlTree t) throws ConfigException {
-    t.onlyKeys(Set.of("id", "http", "tcp", "interval", "timeout", "failure_threshold", "recovery_threshold", "labels",
-        "warnings", "repair"));
+    t.onlyKeys(Set.of("id", "http", "tcp", "grpc", "dns", "interval", "timeout", "failure_threshold", "recovery_threshold",
+        "labels", "warnings", "repair"));
     TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
-    if (t.has("http") == t.has("tcp")) {
-      throw t.error("expected exactly one probe: http or tcp");
+    int probes = (t.has("http") ? 1 : 0) + (t.has("tcp") ? 1 : 0) + (t.has("grpc") ? 1 : 0) + (t.has("dns") ? 1 : 0);
+    if (probes != 1) {
+      throw t.error("expected exactly one probe: http, tcp, grpc or dns");
     }
     if (t.has("http")) {
-      YamlTree http = t.object("http").onlyKeys(Set.of("url", "expect_status"));
-      HttpProbe.Builder probe = HttpProbe.newBuilder().setUrl(httpUrl(http, "url"));
-      if (http.has("expect_status")) {
-        List<YamlTree> codes = http.list("expect_status");
-        if (codes.isEmpty()) {
-          throw http.child("expect_status").error("expected at least one status code");
-        }
-        for (YamlTree code : codes) {
-          probe.addExpectStatus(code.asInt(100, 599));
-        }
-      } else {
-        probe.addExpectStatus(200);
-      }
-      target.setHttp(probe);
-    } else {
-      YamlTree tcp = t.object("tcp").onlyKeys(Set.of("address"));
+      target.setHttp(HttpProbeParser.parse(t.object("http")));
+    } else if (t.has("tcp")) {
+      YamlTree tcp = t.object("tcp").onlyKeys(Set.of("address", "send", "expect"));
       HostPort address = tcp.address("address");
-      target.setTcp(TcpProbe.newBuilder().setHost(address.host()).setPort(address.port()));
+      target.setTcp(TcpProbe.newBuilder().setHost(address.host()).setPort(address.port())
+          .setSend(tcp.string("send", "")).setExpect(tcp.string("expect", "")));
+    } else if (t.has("dns")) {
+      YamlTree dns = t.object("dns").onlyKeys(Set.of("name", "type", "resolver", "expect"));
+      String type = dns.string("type", "A").toUpperCase(Locale.ROOT);
+      if (!Set.of("A", "AAAA", "CNAME").contains(type)) {
+        throw dns.child("type").error("expected A, AAAA or CNAME, got '" + type + "'");
+      }
+      String resolver = "";
+      if (dns.has("resolver")) {
+        HostPort server = dns.address("resolver");
+        resolver = server.host() + ":" + server.port();
+      }
+      target.setDns(DnsProbe.newBuilder().setName(dns.string("name")).setRecordType(type).setResolver(resolver)
+          .addAllExpect(dns.strings("expect")));
+    } else {
+      YamlTree grpc = t.object("grpc").onlyKeys(Set.of("address", "service", "tls"));
+      HostPort address = grpc.address("address");
+      GrpcProbe.Builder probe = GrpcProbe.newBuilder().setHost(address.host()).setPort(address.port())
+          .setService(grpc.string("service", ""));
+      if (grpc.has("tls")) {
+        YamlTree tls = grpc.object("tls").onlyKeys(Set.of("verify", "ca_file"));
+        probe.setTls(true).setTlsInsecure(!tls.bool("verify", true)).setTlsCaFile(tls.string("ca_file", ""));
+      }
+      target.setGrpc(probe);
     }
     long intervalMs = t.durationMs("interval", DEFAULT_INTERVAL_MS);
     long timeoutMs = t.durationMs("timeout", Math.min(DEFAULT_TIMEOUT_MS_MAX, intervalMs * 8 / 10));

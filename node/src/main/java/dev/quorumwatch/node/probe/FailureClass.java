@@ -20,6 +20,8 @@ public final class FailureClass {
   public static final String HTTP_STATUS = "http_status";
   public static final String RESET = "reset";
   public static final String RATE_LIMITED = "rate_limited";
+  public static final String BODY_MISMATCH = "body_mismatch";
+  public static final String NOT_SERVING = "not_serving";
   public static final String ERROR = "error";
 
   private FailureClass() {}

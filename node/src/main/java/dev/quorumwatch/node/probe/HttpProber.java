@@ -3,6 +3,7 @@ package dev.quorumwatch.node.probe;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.TargetSpec;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,6 +13,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -20,62 +22,87 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.AttributeKey;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
- * HTTP(S) GET with the expected status codes. Connections are kept alive and pooled per
- * origin, so latency measures the service rather than a handshake, and ten thousand targets
- * on one host need a handful of sockets, not ten thousand.
+ * HTTP(S) probes: method, headers and body as configured; up when the status is expected
+ * and the body checks pass. Connections are kept alive and pooled per origin and TLS
+ * setting (unless the target asks for a fresh connection each time), so latency measures
+ * the service rather than a handshake. Redirects are followed up to the target's limit,
+ * all within its one timeout.
  */
 final class HttpProber implements Prober {
   static final int IDLE_PER_ORIGIN_MAX = 64;
   private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("qw.exchange");
+  private static final AttributeKey<Route> ROUTE = AttributeKey.valueOf("qw.route");
 
+  private final Bootstrap template;
   private final Bootstrap plain;
-  private final Bootstrap tls;
+  private final TlsContexts tls = new TlsContexts();
+  private final Map<String, Bootstrap> tlsBootstraps = new ConcurrentHashMap<>();
   private final String userAgent;
   private final Map<String, Url> urls = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentLinkedDeque<Channel>> idle = new ConcurrentHashMap<>();
 
   /** A URL split once into what each probe needs. */
-  private record Url(String origin, String host, int port, boolean https, String pathAndQuery, String hostHeader) {
+  private record Url(String text, String origin, String host, int port, boolean https, String pathAndQuery,
+      String hostHeader) {
     static Url parse(String text) {
       URI uri = URI.create(text);
       boolean https = "https".equalsIgnoreCase(uri.getScheme());
+      if (uri.getHost() == null || !(https || "http".equalsIgnoreCase(uri.getScheme()))) {
+        throw new IllegalArgumentException("not an http(s) URL: " + text);
+      }
       int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
       String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
           + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
       String hostHeader = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + port;
-      return new Url(uri.getScheme() + "://" + uri.getHost() + ":" + port, uri.getHost(), port, https, path, hostHeader);
+      return new Url(text, uri.getScheme() + "://" + uri.getHost() + ":" + port, uri.getHost(), port, https, path,
+          hostHeader);
     }
   }
 
-  /** One probe: a request in flight on one channel, with its own deadline. */
+  /** Where a connection goes and how it is secured: connections are pooled per route. */
+  private record Route(Url url, TlsContexts.Key tlsKey, String serverName) {
+    String poolKey() {
+      return url.origin() + (url.https() ? "|" + tlsKey + "|" + serverName : "");
+    }
+  }
+
+  /** One probe: a request in flight on one channel, with the probe's one deadline. */
   private static final class Exchange {
-    final CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+    final CompletableFuture<ProbeResult> result;
     final HttpProbe spec;
-    final Url url;
+    final Route route;
     final long startNs;
     final long timeoutMs;
+    final int hops;
+    final boolean fresh;
     boolean onReusedConnection;
     int status;
     boolean keepAlive;
+    String location;
+    ByteArrayOutputStream body;
 
-    Exchange(HttpProbe spec, Url url, long startNs, long timeoutMs) {
+    Exchange(CompletableFuture<ProbeResult> result, HttpProbe spec, Route route, long startNs, long timeoutMs,
+        int hops) {
+      this.result = result;
       this.spec = spec;
-      this.url = url;
+      this.route = route;
       this.startNs = startNs;
       this.timeoutMs = timeoutMs;
+      this.hops = hops;
+      this.fresh = spec.getFreshConnection();
+      this.body = BodyCheck.needsBody(spec) ? new ByteArrayOutputStream() : null;
     }
 
     long latencyMs() {
@@ -89,57 +116,60 @@ final class HttpProber implements Prober {
 
   HttpProber(Bootstrap template, String userAgent) {
     this.userAgent = userAgent;
+    this.template = template;
     this.plain = template.clone().handler(initializer(null));
-    SslContext sslContext;
-    try {
-      sslContext = SslContextBuilder.forClient().build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("the JDK's TLS provider is unavailable", e);
-    }
-    this.tls = template.clone().handler(initializer(sslContext));
   }
 
-  private ChannelInitializer<Channel> initializer(SslContext ssl) {
+  private ChannelInitializer<Channel> initializer(TlsContexts.Key key) {
     return new ChannelInitializer<>() {
       @Override
-      protected void initChannel(Channel ch) {
-        if (ssl != null) {
-          Url url = ch.attr(URL).get();
-          ch.pipeline().addLast(ssl.newHandler(ch.alloc(), url.host(), url.port()));
+      protected void initChannel(Channel ch) throws Exception {
+        if (key != null) {
+          Route route = ch.attr(ROUTE).get();
+          ch.pipeline().addLast(tls.context(key).newHandler(ch.alloc(), route.serverName(), route.url().port()));
         }
         ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
       }
     };
   }
 
-  private static final AttributeKey<Url> URL = AttributeKey.valueOf("qw.url");
-
   @Override
   public CompletableFuture<ProbeResult> probe(TargetSpec target) {
-    long startNs = System.nanoTime();
-    Url url;
+    CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+    start(result, target.getHttp(), target.getHttp().getUrl(), System.nanoTime(), target.getTimeoutMs(), 0);
+    return result;
+  }
+
+  private void start(CompletableFuture<ProbeResult> result, HttpProbe spec, String urlText, long startNs,
+      long timeoutMs, int hops) {
+    Route route;
     try {
-      url = urls.computeIfAbsent(target.getHttp().getUrl(), Url::parse);
+      Url url = urls.computeIfAbsent(urlText, Url::parse);
+      String serverName = spec.getTlsServerName().isEmpty() ? url.host() : spec.getTlsServerName();
+      route = new Route(url, TlsContexts.Key.of(spec), serverName);
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(ProbeResult.failure(FailureClass.ERROR, e.getMessage(), 0));
+      result.complete(ProbeResult.failure(FailureClass.ERROR, e.getMessage(), (System.nanoTime() - startNs) / 1_000_000));
+      return;
     }
-    Exchange exchange = new Exchange(target.getHttp(), url, startNs, target.getTimeoutMs());
-    Channel reused = takeIdle(url.origin());
+    Exchange exchange = new Exchange(result, spec, route, startNs, timeoutMs, hops);
+    Channel reused = exchange.fresh ? null : takeIdle(route.poolKey());
     if (reused != null) {
       exchange.onReusedConnection = true;
       send(reused, exchange);
     } else {
       connectAndSend(exchange);
     }
-    return exchange.result;
   }
 
   private void connectAndSend(Exchange exchange) {
-    Url url = exchange.url;
-    Bootstrap bootstrap = (url.https() ? tls : plain).clone()
-        .attr(URL, url)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, exchange.remainingMs()));
-    ChannelFuture connect = bootstrap.connect(url.host(), url.port());
+    Route route = exchange.route;
+    Bootstrap base = route.url().https()
+        ? tlsBootstraps.computeIfAbsent(route.tlsKey().toString(), k -> template.clone().handler(initializer(route.tlsKey())))
+        : plain;
+    ChannelFuture connect = base.clone()
+        .attr(ROUTE, route)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, exchange.remainingMs()))
+        .connect(route.url().host(), route.url().port());
     connect.addListener(f -> {
       if (f.isSuccess()) {
         send(connect.channel(), exchange);
@@ -158,12 +188,21 @@ final class HttpProber implements Prober {
       return;
     }
     ch.attr(EXCHANGE).set(exchange);
-    FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, exchange.url.pathAndQuery());
+    HttpProbe spec = exchange.spec;
+    byte[] body = spec.getBody().getBytes(StandardCharsets.UTF_8);
+    FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+        HttpMethod.valueOf(spec.getMethod().isEmpty() ? "GET" : spec.getMethod()), exchange.route.url().pathAndQuery(),
+        Unpooled.wrappedBuffer(body));
     request.headers()
-        .set(HttpHeaderNames.HOST, exchange.url.hostHeader())
+        .set(HttpHeaderNames.HOST, exchange.route.url().hostHeader())
         .set(HttpHeaderNames.USER_AGENT, userAgent)
         .set(HttpHeaderNames.ACCEPT, "*/*")
-        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        .set(HttpHeaderNames.CONNECTION, exchange.fresh ? HttpHeaderValues.CLOSE : HttpHeaderValues.KEEP_ALIVE);
+    if (body.length > 0 || !spec.getMethod().isEmpty() && !spec.getMethod().equals("GET")
+        && !spec.getMethod().equals("HEAD")) {
+      request.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    }
+    spec.getHeadersList().forEach(h -> request.headers().set(h.getName(), h.getValue()));
     ch.writeAndFlush(request).addListener(f -> {
       if (!f.isSuccess()) {
         fail(ch, exchange, f.cause());
@@ -194,8 +233,55 @@ final class HttpProber implements Prober {
     exchange.result.complete(ProbeResult.failure(FailureClass.of(cause), FailureClass.describe(cause), exchange.latencyMs()));
   }
 
-  private Channel takeIdle(String origin) {
-    ConcurrentLinkedDeque<Channel> pool = idle.get(origin);
+  /** The response is complete: follow a redirect, or judge it. */
+  private void finish(Channel ch, Exchange exchange) {
+    ch.attr(EXCHANGE).set(null);
+    boolean reusable = exchange.keepAlive && !exchange.fresh;
+    int status = exchange.status;
+    if (status >= 300 && status < 400 && exchange.location != null && exchange.hops < exchange.spec.getMaxRedirects()) {
+      release(ch, reusable);
+      String next;
+      try {
+        next = URI.create(exchange.route.url().text()).resolve(exchange.location).toString();
+      } catch (IllegalArgumentException e) {
+        exchange.result.complete(ProbeResult.failure(FailureClass.HTTP_STATUS, "HTTP " + status + " to a bad Location",
+            exchange.latencyMs()));
+        return;
+      }
+      if (exchange.remainingMs() <= 0) {
+        exchange.result.complete(ProbeResult.failure(FailureClass.TIMEOUT, "redirects used the whole timeout",
+            exchange.latencyMs()));
+        return;
+      }
+      start(exchange.result, exchange.spec, next, exchange.startNs, exchange.timeoutMs, exchange.hops + 1);
+      return;
+    }
+    ProbeResult result;
+    if (!expected(exchange.spec, status)) {
+      result = ProbeResult.failure(status == 429 ? FailureClass.RATE_LIMITED : FailureClass.HTTP_STATUS, "HTTP " + status,
+          exchange.latencyMs());
+    } else {
+      String mismatch = exchange.body == null ? null
+          : BodyCheck.mismatch(exchange.spec, exchange.body.toString(StandardCharsets.UTF_8));
+      result = mismatch == null ? ProbeResult.success(exchange.latencyMs())
+          : ProbeResult.failure(FailureClass.BODY_MISMATCH, mismatch, exchange.latencyMs());
+    }
+    // Pooled before the result is told, so the next probe finds it (all on this channel's event loop,
+    // where the timeout also runs: a probe already timed out closed the channel instead).
+    boolean inTime = !exchange.result.isDone();
+    release(ch, inTime && reusable);
+    exchange.result.complete(result);
+  }
+
+  static boolean expected(HttpProbe spec, int status) {
+    if (spec.getExpectStatusList().contains(status)) {
+      return true;
+    }
+    return spec.getExpectStatusRangesList().stream().anyMatch(r -> status >= r.getFrom() && status <= r.getTo());
+  }
+
+  private Channel takeIdle(String poolKey) {
+    ConcurrentLinkedDeque<Channel> pool = idle.get(poolKey);
     if (pool == null) {
       return null;
     }
@@ -208,9 +294,13 @@ final class HttpProber implements Prober {
     return null;
   }
 
-  private void release(Channel ch) {
-    Url url = ch.attr(URL).get();
-    ConcurrentLinkedDeque<Channel> pool = idle.computeIfAbsent(url.origin(), o -> new ConcurrentLinkedDeque<>());
+  private void release(Channel ch, boolean keep) {
+    if (!keep) {
+      ch.close();
+      return;
+    }
+    Route route = ch.attr(ROUTE).get();
+    ConcurrentLinkedDeque<Channel> pool = idle.computeIfAbsent(route.poolKey(), o -> new ConcurrentLinkedDeque<>());
     if (pool.size() >= IDLE_PER_ORIGIN_MAX) {
       ch.close();
     } else {
@@ -223,7 +313,7 @@ final class HttpProber implements Prober {
     idle.clear();
   }
 
-  /** Reads one response per request; keeps the connection when both sides allow it. */
+  /** Reads one response per request; keeps the body only when a body check needs it. */
   private final class ResponseHandler extends SimpleChannelInboundHandler<HttpObject> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
@@ -235,20 +325,17 @@ final class HttpProber implements Prober {
       if (msg instanceof HttpResponse response) {
         exchange.status = response.status().code();
         exchange.keepAlive = HttpUtil.isKeepAlive(response);
+        exchange.location = response.headers().get(HttpHeaderNames.LOCATION);
+      }
+      if (msg instanceof HttpContent content && exchange.body != null
+          && exchange.body.size() < BodyCheck.BODY_MAX_BYTES) {
+        int take = Math.min(content.content().readableBytes(), BodyCheck.BODY_MAX_BYTES - exchange.body.size());
+        byte[] bytes = new byte[take];
+        content.content().getBytes(content.content().readerIndex(), bytes);
+        exchange.body.write(bytes, 0, take);
       }
       if (msg instanceof LastHttpContent) {
-        ctx.channel().attr(EXCHANGE).set(null);
-        int status = exchange.status;
-        ProbeResult result = exchange.spec.getExpectStatusList().contains(status)
-            ? ProbeResult.success(exchange.latencyMs())
-            : ProbeResult.failure(status == 429 ? FailureClass.RATE_LIMITED : FailureClass.HTTP_STATUS, "HTTP " + status,
-                exchange.latencyMs());
-        boolean inTime = exchange.result.complete(result);
-        if (inTime && exchange.keepAlive) {
-          release(ctx.channel());
-        } else {
-          ctx.close();
-        }
+        finish(ctx.channel(), exchange);
       }
     }
 

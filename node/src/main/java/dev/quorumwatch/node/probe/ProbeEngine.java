@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.probe;
 
+import dev.quorumwatch.proto.TargetSpec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -17,6 +18,8 @@ public final class ProbeEngine implements AutoCloseable {
   private final EventLoopGroup group;
   private final HttpProber http;
   private final TcpProber tcp;
+  private final GrpcHealthProber grpc;
+  private final DnsProber dns;
 
   public ProbeEngine(int threads, String userAgent) {
     this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("qw-probe", true), NioIoHandler.newFactory());
@@ -27,6 +30,18 @@ public final class ProbeEngine implements AutoCloseable {
         .option(ChannelOption.SO_KEEPALIVE, true);
     this.http = new HttpProber(bootstrap, userAgent);
     this.tcp = new TcpProber(bootstrap);
+    this.grpc = new GrpcHealthProber(userAgent);
+    this.dns = new DnsProber(group);
+  }
+
+  /** The prober for a target's kind of probe. */
+  public Prober proberFor(TargetSpec target) {
+    return switch (target.getProbeCase()) {
+      case HTTP -> http;
+      case GRPC -> grpc;
+      case DNS -> dns;
+      default -> tcp;
+    };
   }
 
   public Prober http() {
@@ -40,6 +55,8 @@ public final class ProbeEngine implements AutoCloseable {
   @Override
   public void close() {
     http.close();
+    grpc.close();
+    dns.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

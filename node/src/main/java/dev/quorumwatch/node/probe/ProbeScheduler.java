@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,7 @@ public final class ProbeScheduler implements AutoCloseable {
 
   private final String nodeId;
   private final ScheduledExecutorService timer;
-  private final Prober http;
-  private final Prober tcp;
+  private final Function<TargetSpec, Prober> probers;
   private final Consumer<Observation> onViewChange;
   private final Meter probes;
   private final Meter probeFailures;
@@ -48,12 +48,11 @@ public final class ProbeScheduler implements AutoCloseable {
     }
   }
 
-  public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Prober http, Prober tcp,
+  public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
       Consumer<Observation> onViewChange, MetricRegistry metrics) {
     this.nodeId = nodeId;
     this.timer = timer;
-    this.http = http;
-    this.tcp = tcp;
+    this.probers = probers;
     this.onViewChange = onViewChange;
     this.probes = metrics.meter("quorumwatch.probes");
     this.probeFailures = metrics.meter("quorumwatch.probe_failures");
@@ -93,8 +92,7 @@ public final class ProbeScheduler implements AutoCloseable {
       }
       s.inFlight = true;
     }
-    Prober prober = s.spec.hasHttp() ? http : tcp;
-    prober.probe(s.spec).whenComplete((result, error) -> {
+    probers.apply(s.spec).probe(s.spec).whenComplete((result, error) -> {
       ProbeResult r = error != null
           ? ProbeResult.failure(FailureClass.of(error), FailureClass.describe(error), 0)
           : result;

@@ -7,13 +7,17 @@ import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.RepairAttemptFinished;
 import dev.quorumwatch.proto.RepairAttemptStarted;
 import dev.quorumwatch.proto.RepairRecord;
+import dev.quorumwatch.proto.RepairSpec;
 import dev.quorumwatch.proto.RepairStep;
+import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Verdict;
+import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +58,8 @@ public final class RepairExecutor {
     this.clockMs = clockMs;
   }
 
-  public static RepairExecutor create(MonitorStateMachine state, CommandSink raft, java.net.http.HttpClient http,
-      java.util.concurrent.ExecutorService blocking, boolean commandsAllowed, ScheduledExecutorService executor) {
+  public static RepairExecutor create(MonitorStateMachine state, CommandSink raft, HttpClient http,
+      ExecutorService blocking, boolean commandsAllowed, ScheduledExecutorService executor) {
     return new RepairExecutor(state, raft, new RepairActions(http, blocking, commandsAllowed, System::getenv),
         executor, System::currentTimeMillis);
   }
@@ -99,7 +103,7 @@ public final class RepairExecutor {
         if (!r.getRunning() || running.contains(r.getTargetId())) {
           continue;
         }
-        var spec = c.targetSpec(r.getTargetId()).map(t -> t.getRepair()).orElse(null);
+        RepairSpec spec = c.targetSpec(r.getTargetId()).map(TargetSpec::getRepair).orElse(null);
         if (spec == null || r.getStep() >= spec.getStepsCount()) {
           continue;
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.RepairSpec;
@@ -57,7 +58,7 @@ class MonitorsParserTest {
     assertError(CONTRACT_EXAMPLE.replace("id: db", "id: api-us-west"),
         "monitors.yaml: targets[1].id: duplicate target id 'api-us-west'");
     assertError(CONTRACT_EXAMPLE.replace("tcp: {address: \"127.0.0.1:5432\"}", "interval: 5s"),
-        "monitors.yaml: targets[1]: expected exactly one probe: http or tcp");
+        "monitors.yaml: targets[1]: expected exactly one probe: http, tcp, grpc or dns");
     assertError(CONTRACT_EXAMPLE.replace("http://127.0.0.1:9900/alerts", "ftp://x"),
         "monitors.yaml: receivers[0].webhook.url: expected an http:// or https:// URL, got 'ftp://x'");
     assertError(CONTRACT_EXAMPLE.replace("failure_threshold: 2", "failure_treshold: 2"),
@@ -212,6 +213,77 @@ class MonitorsParserTest {
         "monitors.yaml: targets[0].repair.steps[1]: expected exactly one action: http or command");
     assertError(REPAIRED.replace("attempts: 3", "attempts: 0"),
         "monitors.yaml: targets[0].repair.steps[0].attempts:");
+  }
+
+  static final String HTTP_OPTIONS = """
+      targets:
+        - id: api
+          http:
+            url: "https://api.example.com/health"
+            method: post
+            headers: {X-Probe: qw}
+            body: "{}"
+            expect_status: [200, "300-399"]
+            expect_body: {contains: up, regex: 'v\\d+', json: {pointer: /status, equals: up}}
+            redirects: 2
+            tls: {verify: false, server_name: api.internal}
+            connection: fresh
+      """;
+
+  @Test
+  void readsHttpProbeOptions() throws Exception {
+    HttpProbe http = MonitorsParser.parse("monitors.yaml", HTTP_OPTIONS).getTargets(0).getHttp();
+    assertThat(http.getMethod()).isEqualTo("POST");
+    assertThat(http.getHeaders(0).getValue()).isEqualTo("qw");
+    assertThat(http.getExpectStatusList()).containsExactly(200);
+    assertThat(http.getExpectStatusRanges(0).getFrom()).isEqualTo(300);
+    assertThat(http.getExpectStatusRanges(0).getTo()).isEqualTo(399);
+    assertThat(http.getBodyRegex()).isEqualTo("v\\d+");
+    assertThat(http.getJsonPointer()).isEqualTo("/status");
+    assertThat(http.getMaxRedirects()).isEqualTo(2);
+    assertThat(http.getTlsInsecure()).isTrue();
+    assertThat(http.getTlsServerName()).isEqualTo("api.internal");
+    assertThat(http.getFreshConnection()).isTrue();
+  }
+
+  @Test
+  void httpProbeErrorsNameTheFieldPath() {
+    assertError(HTTP_OPTIONS.replace("\"300-399\"", "\"399-300\""),
+        "monitors.yaml: targets[0].http.expect_status[1]: expected a range low-high, got '399-300'");
+    assertError(HTTP_OPTIONS.replace("\"300-399\"", "\"3xx\""),
+        "monitors.yaml: targets[0].http.expect_status[1]: expected a status code or a range such as 200-299");
+    assertError(HTTP_OPTIONS.replace("method: post", "method: fetch"),
+        "monitors.yaml: targets[0].http.method: expected one of GET, HEAD, POST");
+    assertError(HTTP_OPTIONS.replace("pointer: /status", "pointer: status"),
+        "monitors.yaml: targets[0].http.expect_body.json.pointer: expected a JSON pointer such as /status");
+    assertError(HTTP_OPTIONS.replace("connection: fresh", "connection: sometimes"),
+        "monitors.yaml: targets[0].http.connection: expected keep_alive or fresh");
+    assertError(HTTP_OPTIONS.replace("tls: {verify: false,", "tls: {ca_file: /nonexistent/ca.pem,"),
+        "monitors.yaml: targets[0].http.tls.ca_file: cannot read '/nonexistent/ca.pem'");
+  }
+
+  static final String OTHER_PROBES = """
+      targets:
+        - id: redis
+          tcp: {address: "127.0.0.1:6379", send: "PING\\r\\n", expect: "+PONG"}
+        - id: grpc-api
+          grpc: {address: "127.0.0.1:50051", service: api, tls: {verify: true}}
+        - id: dns-api
+          dns: {name: api.example.com, type: aaaa, resolver: "127.0.0.1:53", expect: ["2001:db8::1"]}
+      """;
+
+  @Test
+  void readsTcpGrpcAndDnsProbes() throws Exception {
+    MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", OTHER_PROBES);
+    assertThat(spec.getTargets(0).getTcp().getSend()).isEqualTo("PING\r\n");
+    assertThat(spec.getTargets(0).getTcp().getExpect()).isEqualTo("+PONG");
+    assertThat(spec.getTargets(1).getGrpc().getService()).isEqualTo("api");
+    assertThat(spec.getTargets(1).getGrpc().getTls()).isTrue();
+    assertThat(spec.getTargets(2).getDns().getRecordType()).isEqualTo("AAAA");
+    assertThat(spec.getTargets(2).getDns().getResolver()).isEqualTo("127.0.0.1:53");
+    assertThat(spec.getTargets(2).getDns().getExpectList()).containsExactly("2001:db8::1");
+    assertError(OTHER_PROBES.replace("type: aaaa", "type: MX"),
+        "monitors.yaml: targets[2].dns.type: expected A, AAAA or CNAME, got 'MX'");
   }
 
   private static void assertError(String yaml, String message) {
