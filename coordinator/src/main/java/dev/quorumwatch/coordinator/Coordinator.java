@@ -518,13 +518,15 @@ public final class Coordinator {
   private String openTargetIncident(long index, TargetTrack track, String alertname, String severity,
       List<Event> events) {
     TargetSpec spec = targetSpecs.get(track.targetId);
-    List<RegionEvidence> evidence = downEvidence(track);
+    List<RegionEvidence> evidence = evidence(track, alertname.equals(ALERT_TARGET_DEGRADED) ? VoteState.VOTE_SLOW
+        : VoteState.VOTE_DOWN);
     String summary = switch (alertname) {
       case ALERT_TARGET_DOWN -> track.targetId + " is down for " + evidence.size() + " regions (quorum "
           + membership.quorum() + ")";
       case ALERT_TARGET_REGIONAL -> track.targetId + " is down for " + String.join(",", regionsOf(evidence))
           + " only, fewer than the quorum of " + membership.quorum();
-      default -> track.targetId + " is slow for a quorum of regions";
+      default -> track.targetId + " is slow for " + evidence.size() + " regions (quorum " + membership.quorum() + ")"
+          + (evidence.isEmpty() ? "" : ": " + evidence.get(0).getDetail());
     };
     Incident.Builder draft = Incident.newBuilder()
         .setTargetId(track.targetId)
@@ -621,9 +623,14 @@ public final class Coordinator {
 
   /** The fresh, current "down" votes of a target, one per node, as evidence. */
   private List<RegionEvidence> downEvidence(TargetTrack track) {
+    return evidence(track, VoteState.VOTE_DOWN);
+  }
+
+  /** The fresh, current votes of one kind, one per node: what the regions saw, since when. */
+  private List<RegionEvidence> evidence(TargetTrack track, VoteState kind) {
     List<RegionEvidence> out = new ArrayList<>();
     for (VoteRecord vote : track.votesByNode.values()) {
-      if (vote.getState() == VoteState.VOTE_DOWN && !vote.getWithdrawn()
+      if (vote.getState() == kind && !vote.getWithdrawn()
           && membership.isFresh(vote.getNodeId(), clockMs)) {
         out.add(RegionEvidence.newBuilder().setRegion(membership.regionOf(vote.getNodeId()))
             .setNodeId(vote.getNodeId()).setFailureClass(vote.getFailureClass()).setDetail(vote.getDetail())

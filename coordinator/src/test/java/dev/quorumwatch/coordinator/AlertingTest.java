@@ -10,9 +10,12 @@ import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
+import dev.quorumwatch.proto.Observation;
+import dev.quorumwatch.proto.ReportView;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.RouteSpec;
 import dev.quorumwatch.proto.TargetSpec;
+import dev.quorumwatch.proto.Verdict;
 import dev.quorumwatch.proto.VoteState;
 import dev.quorumwatch.proto.WarningSpec;
 import dev.quorumwatch.proto.WebhookSpec;
@@ -259,6 +262,30 @@ class AlertingTest {
     k.nodesSee(List.of("eu-west"), all(1, VoteState.VOTE_UP));
     assertThat(k.sent).hasSize(2);
     assertThat(alerts(k.sent.get(1))).containsExactly("TargetRegional:t0:resolved");
+  }
+
+  @Test
+  void aQuorumOfSlowVotesWarnsTargetDegradedWithTheTrendAsEvidence() {
+    Cluster k = new Cluster(spec(1, r -> r, m -> m.setTargets(0, m.getTargets(0).toBuilder()
+        .setWarnings(m.getTargets(0).getWarnings().toBuilder().setDegraded(true)))));
+    k.allSee(all(1, VoteState.VOTE_UP));
+    for (String node : NODES) {
+      k.apply(Command.newBuilder().setAtMs(k.now).setReportView(ReportView.newBuilder().setNodeId(node).setRegion(node)
+          .addObservations(Observation.newBuilder().setTargetId("t0").setState(VoteState.VOTE_SLOW)
+              .setFailureClass("slow_trend").setDetail("latency 210 ms rising 5.0 ms/s, reaches 500 ms in ~58 s")))
+          .build());
+    }
+    assertThat(k.c.verdictOf("t0")).isEqualTo(Verdict.VERDICT_DEGRADED);
+    assertThat(k.sent).as("not before regional_for").isEmpty();
+    k.advance(30_000);
+    assertThat(k.sent).singleElement().satisfies(n -> {
+      AlertItem a = n.getAlerts(0);
+      assertThat(a.getAlertname()).isEqualTo("TargetDegraded");
+      assertThat(a.getSeverity()).isEqualTo("warning");
+      assertThat(a.getEvidenceList()).hasSize(3).allSatisfy(e -> assertThat(e.getFailureClass()).isEqualTo("slow_trend"));
+      assertThat(a.getSummary()).isEqualTo("t0 is slow for 3 regions (quorum 2): latency 210 ms rising 5.0 ms/s, "
+          + "reaches 500 ms in ~58 s");
+    });
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.quorumwatch.node.config;
 import dev.quorumwatch.proto.DnsProbe;
 import dev.quorumwatch.proto.GrpcProbe;
 import dev.quorumwatch.proto.Label;
+import dev.quorumwatch.proto.LatencySpec;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.ReceiverSpec;
@@ -85,7 +86,7 @@ public final class MonitorsParser {
 
   private static TargetSpec parseTarget(YamlTree t) throws ConfigException {
     t.onlyKeys(Set.of("id", "http", "tcp", "grpc", "dns", "interval", "timeout", "failure_threshold", "recovery_threshold",
-        "labels", "warnings", "repair"));
+        "labels", "warnings", "repair", "slow_threshold", "predict_horizon", "trend_samples"));
     TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
     int probes = (t.has("http") ? 1 : 0) + (t.has("tcp") ? 1 : 0) + (t.has("grpc") ? 1 : 0) + (t.has("dns") ? 1 : 0);
     if (probes != 1) {
@@ -141,6 +142,18 @@ public final class MonitorsParser {
             : warnings.durationMs("regional_for", DEFAULT_REGIONAL_FOR_MS)));
     for (Map.Entry<String, String> label : new TreeMap<>(t.stringMap("labels")).entrySet()) {
       target.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
+    }
+    if (t.has("slow_threshold")) {
+      long slow = t.durationMs("slow_threshold", 0);
+      if (slow > timeoutMs) {
+        throw t.child("slow_threshold").error("expected at most the timeout (" + Durations.format(timeoutMs) + "), got "
+            + Durations.format(slow));
+      }
+      target.setLatency(LatencySpec.newBuilder().setSlowThresholdMs(slow)
+          .setPredictHorizonMs(t.durationOrZeroMs("predict_horizon", 0))
+          .setTrendSamples(t.integer("trend_samples", 30, 10, 200)));
+    } else if (t.has("predict_horizon") || t.has("trend_samples")) {
+      throw t.error("predict_horizon and trend_samples need a slow_threshold");
     }
     if (t.has("repair")) {
       target.setRepair(RepairParser.parse(t.object("repair")));

@@ -1,18 +1,24 @@
 package dev.quorumwatch.node.probe;
 
+import dev.quorumwatch.proto.LatencySpec;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.VoteState;
 
 /**
- * One target's local view: {@code failure_threshold} consecutive failures make it down,
- * {@code recovery_threshold} consecutive successes make it up. Until either happens the
- * node has no opinion (and casts no vote).
+ * One target's local view: {@code failure_threshold} consecutive failures make it down
+ * (and as many slow answers make it slow), {@code recovery_threshold} consecutive good
+ * answers make it up. Until one of these happens the node has no opinion (and casts no vote).
  */
 final class Debounce {
+  static final String SLOW = "slow";
+  static final String SLOW_TREND = "slow_trend";
+  static final int DEFAULT_TREND_SAMPLES = 30;
   private final String targetId;
   private VoteState state = VoteState.VOTE_UNSPECIFIED;
   private int failuresInRow;
   private int successesInRow;
+  private int slowInRow;
+  private LatencyTrend trend;
   private String failureClass = "";
   private String detail = "";
   private long lastResultMs;
@@ -21,12 +27,51 @@ final class Debounce {
     this.targetId = targetId;
   }
 
-  /** Returns true when the view changed and must be reported. */
+  /** Returns true when the view changed and must be reported (no latency rule). */
   boolean record(ProbeResult result, int failureThreshold, int recoveryThreshold, long nowMs) {
+    return record(result, failureThreshold, recoveryThreshold, nowMs, LatencySpec.getDefaultInstance());
+  }
+
+  /**
+   * Returns true when the view changed and must be reported. A failure counts towards
+   * down; an answer slower than the threshold, or on a rising trend projected to cross it
+   * within the horizon, counts towards slow (with the same threshold of probes in a row);
+   * an answer that is neither counts towards up.
+   */
+  boolean record(ProbeResult result, int failureThreshold, int recoveryThreshold, long nowMs, LatencySpec latency) {
     lastResultMs = nowMs;
     if (result.ok()) {
-      successesInRow++;
       failuresInRow = 0;
+      String slowClass = "";
+      String slowDetail = "";
+      long threshold = latency.getSlowThresholdMs();
+      if (threshold > 0) {
+        if (trend == null) {
+          trend = new LatencyTrend(latency.getTrendSamples() > 0 ? latency.getTrendSamples() : DEFAULT_TREND_SAMPLES);
+        }
+        trend.add(nowMs, result.latencyMs());
+        LatencyTrend.Projection projection = trend.crossingWithin(threshold, latency.getPredictHorizonMs());
+        if (result.latencyMs() > threshold) {
+          slowClass = SLOW;
+          slowDetail = result.latencyMs() + " ms, over " + threshold + " ms";
+        } else if (projection != null) {
+          slowClass = SLOW_TREND;
+          slowDetail = projection.describe(threshold);
+        }
+      }
+      if (!slowClass.isEmpty()) {
+        slowInRow++;
+        successesInRow = 0;
+        if (state != VoteState.VOTE_SLOW && slowInRow >= failureThreshold) {
+          state = VoteState.VOTE_SLOW;
+          failureClass = slowClass;
+          detail = slowDetail;
+          return true;
+        }
+        return false;
+      }
+      slowInRow = 0;
+      successesInRow++;
       if (state != VoteState.VOTE_UP && successesInRow >= recoveryThreshold) {
         state = VoteState.VOTE_UP;
         failureClass = "";
@@ -37,6 +82,7 @@ final class Debounce {
     }
     failuresInRow++;
     successesInRow = 0;
+    slowInRow = 0;
     if (state != VoteState.VOTE_DOWN && failuresInRow >= failureThreshold) {
       state = VoteState.VOTE_DOWN;
       failureClass = result.failureClass();
@@ -58,6 +104,7 @@ final class Debounce {
     state = VoteState.VOTE_UNSPECIFIED;
     failuresInRow = 0;
     successesInRow = 0;
+    slowInRow = 0;
     failureClass = "";
     detail = "";
     return true;

@@ -5,10 +5,10 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.TargetSpec;
-import dev.quorumwatch.proto.VoteState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -106,13 +106,15 @@ public final class ProbeScheduler implements AutoCloseable {
         if (!r.ok()) {
           probeFailures.mark();
         }
-        if (s.view.record(r, s.spec.getFailureThreshold(), s.spec.getRecoveryThreshold(), System.currentTimeMillis())) {
+        if (s.view.record(r, s.spec.getFailureThreshold(), s.spec.getRecoveryThreshold(), System.currentTimeMillis(),
+            s.spec.getLatency())) {
           changed = s.view.observation();
         }
       }
       if (changed != null) {
         log.info("local view changed target={} state={} class={} detail=\"{}\"", changed.getTargetId(),
-            changed.getState() == VoteState.VOTE_DOWN ? "down" : "up", changed.getFailureClass(), changed.getDetail());
+            changed.getState().name().replace("VOTE_", "").toLowerCase(Locale.ROOT), changed.getFailureClass(),
+            changed.getDetail());
         onViewChange.accept(changed);
       }
     });

@@ -282,6 +282,13 @@ class MonitorsParserTest {
     assertThat(spec.getTargets(2).getDns().getRecordType()).isEqualTo("AAAA");
     assertThat(spec.getTargets(2).getDns().getResolver()).isEqualTo("127.0.0.1:53");
     assertThat(spec.getTargets(2).getDns().getExpectList()).containsExactly("2001:db8::1");
+    MonitorsSpec slow = MonitorsParser.parse("monitors.yaml", OTHER_PROBES.replace("  - id: redis\n",
+        "  - id: redis\n    timeout: 800ms\n    slow_threshold: 300ms\n    predict_horizon: 30s\n"));
+    assertThat(slow.getTargets(0).getLatency().getSlowThresholdMs()).isEqualTo(300);
+    assertThat(slow.getTargets(0).getLatency().getPredictHorizonMs()).isEqualTo(30_000);
+    assertThat(slow.getTargets(0).getLatency().getTrendSamples()).isEqualTo(30);
+    assertError(OTHER_PROBES.replace("  - id: redis\n", "  - id: redis\n    timeout: 800ms\n    slow_threshold: 2s\n"),
+        "monitors.yaml: targets[0].slow_threshold: expected at most the timeout (800ms), got 2s");
     assertError(OTHER_PROBES.replace("type: aaaa", "type: MX"),
         "monitors.yaml: targets[2].dns.type: expected A, AAAA or CNAME, got 'MX'");
   }
