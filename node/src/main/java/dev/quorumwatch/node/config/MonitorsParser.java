@@ -86,7 +86,8 @@ public final class MonitorsParser {
 
   private static TargetSpec parseTarget(YamlTree t) throws ConfigException {
     t.onlyKeys(Set.of("id", "http", "tcp", "grpc", "dns", "interval", "timeout", "failure_threshold", "recovery_threshold",
-        "labels", "warnings", "repair", "slow_threshold", "predict_horizon", "trend_samples"));
+        "labels", "warnings", "repair", "slow_threshold", "predict_horizon", "trend_samples", "max_interval",
+        "rate_limited_is_down"));
     TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
     int probes = (t.has("http") ? 1 : 0) + (t.has("tcp") ? 1 : 0) + (t.has("grpc") ? 1 : 0) + (t.has("dns") ? 1 : 0);
     if (probes != 1) {
@@ -143,6 +144,12 @@ public final class MonitorsParser {
     for (Map.Entry<String, String> label : new TreeMap<>(t.stringMap("labels")).entrySet()) {
       target.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
     }
+    long maxIntervalMs = t.durationOrZeroMs("max_interval", 0);
+    if (maxIntervalMs != 0 && maxIntervalMs < intervalMs) {
+      throw t.child("max_interval").error("expected at least the interval (" + Durations.format(intervalMs) + "), got "
+          + Durations.format(maxIntervalMs));
+    }
+    target.setMaxIntervalMs(maxIntervalMs).setRateLimitedIsDown(t.bool("rate_limited_is_down", false));
     if (t.has("slow_threshold")) {
       long slow = t.durationMs("slow_threshold", 0);
       if (slow > timeoutMs) {

@@ -2,6 +2,7 @@ package dev.quorumwatch.node.probe;
 
 import dev.quorumwatch.proto.LatencySpec;
 import dev.quorumwatch.proto.Observation;
+import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.VoteState;
 
 /**
@@ -25,6 +26,19 @@ final class Debounce {
 
   Debounce(String targetId) {
     this.targetId = targetId;
+  }
+
+  /**
+   * Records a result by the target's rules; returns true when the view changed. A rate-limited
+   * answer counts for nothing (the service answered; it asked us to slow down) unless the
+   * target says it is down.
+   */
+  boolean recordFor(TargetSpec spec, ProbeResult result, long nowMs) {
+    if (FailureClass.RATE_LIMITED.equals(result.failureClass()) && !spec.getRateLimitedIsDown()) {
+      lastResultMs = nowMs;
+      return false;
+    }
+    return record(result, spec.getFailureThreshold(), spec.getRecoveryThreshold(), nowMs, spec.getLatency());
   }
 
   /** Returns true when the view changed and must be reported (no latency rule). */

@@ -91,6 +91,7 @@ final class HttpProber implements Prober {
     int status;
     boolean keepAlive;
     String location;
+    String retryAfter;
     ByteArrayOutputStream body;
 
     Exchange(CompletableFuture<ProbeResult> result, HttpProbe spec, Route route, long startNs, long timeoutMs,
@@ -257,9 +258,11 @@ final class HttpProber implements Prober {
       return;
     }
     ProbeResult result;
-    if (!expected(exchange.spec, status)) {
-      result = ProbeResult.failure(status == 429 ? FailureClass.RATE_LIMITED : FailureClass.HTTP_STATUS, "HTTP " + status,
-          exchange.latencyMs());
+    if (status == 429 && !expected(exchange.spec, status)) {
+      result = ProbeResult.rateLimited("HTTP 429", exchange.latencyMs(), RetryAfter.parseMs(exchange.retryAfter,
+          System.currentTimeMillis()));
+    } else if (!expected(exchange.spec, status)) {
+      result = ProbeResult.failure(FailureClass.HTTP_STATUS, "HTTP " + status, exchange.latencyMs());
     } else {
       String mismatch = exchange.body == null ? null
           : BodyCheck.mismatch(exchange.spec, exchange.body.toString(StandardCharsets.UTF_8));
@@ -326,6 +329,7 @@ final class HttpProber implements Prober {
         exchange.status = response.status().code();
         exchange.keepAlive = HttpUtil.isKeepAlive(response);
         exchange.location = response.headers().get(HttpHeaderNames.LOCATION);
+        exchange.retryAfter = response.headers().get(HttpHeaderNames.RETRY_AFTER);
       }
       if (msg instanceof HttpContent content && exchange.body != null
           && exchange.body.size() < BodyCheck.BODY_MAX_BYTES) {

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProbeScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
+  static final long DEFAULT_MAX_INTERVAL_MS = 60_000;
 
   private final String nodeId;
   private final ScheduledExecutorService timer;
@@ -41,10 +42,17 @@ public final class ProbeScheduler implements AutoCloseable {
     ScheduledFuture<?> task;
     boolean inFlight;
     long nextDueMs;
+    long intervalMs;
 
     Scheduled(TargetSpec spec, Debounce view) {
       this.spec = spec;
       this.view = view;
+      this.intervalMs = spec.getIntervalMs();
+    }
+
+    long maxIntervalMs() {
+      return spec.getMaxIntervalMs() > 0 ? spec.getMaxIntervalMs()
+          : Math.max(spec.getIntervalMs(), DEFAULT_MAX_INTERVAL_MS);
     }
   }
 
@@ -76,7 +84,7 @@ public final class ProbeScheduler implements AutoCloseable {
         Scheduled s = new Scheduled(t, new Debounce(t.getId()));
         long phaseMs = Math.floorMod((nodeId + "/" + t.getId()).hashCode(), (int) t.getIntervalMs());
         s.nextDueMs = System.currentTimeMillis() + phaseMs;
-        s.task = timer.scheduleAtFixedRate(() -> launch(s), phaseMs, t.getIntervalMs(), TimeUnit.MILLISECONDS);
+        s.task = timer.schedule(() -> launch(s), phaseMs, TimeUnit.MILLISECONDS);
         scheduled.put(t.getId(), s);
       }
     }
@@ -84,11 +92,15 @@ public final class ProbeScheduler implements AutoCloseable {
 
   private void launch(Scheduled s) {
     long nowMs = System.currentTimeMillis();
-    scheduleLagMs.update(Math.max(0, nowMs - s.nextDueMs));
-    s.nextDueMs += s.spec.getIntervalMs();
     synchronized (this) {
-      if (s.inFlight || scheduled.get(s.spec.getId()) != s) {
-        return; // the previous probe still runs (it will time out), or the target was removed
+      if (scheduled.get(s.spec.getId()) != s) {
+        return; // the target was removed or changed
+      }
+      scheduleLagMs.update(Math.max(0, nowMs - s.nextDueMs));
+      s.nextDueMs += s.intervalMs;
+      s.task = timer.schedule(() -> launch(s), Math.max(0, s.nextDueMs - nowMs), TimeUnit.MILLISECONDS);
+      if (s.inFlight) {
+        return; // the previous probe still runs (it will time out)
       }
       s.inFlight = true;
     }
@@ -106,8 +118,8 @@ public final class ProbeScheduler implements AutoCloseable {
         if (!r.ok()) {
           probeFailures.mark();
         }
-        if (s.view.record(r, s.spec.getFailureThreshold(), s.spec.getRecoveryThreshold(), System.currentTimeMillis(),
-            s.spec.getLatency())) {
+        adaptInterval(s, r);
+        if (s.view.recordFor(s.spec, r, System.currentTimeMillis())) {
           changed = s.view.observation();
         }
       }
@@ -118,6 +130,38 @@ public final class ProbeScheduler implements AutoCloseable {
         onViewChange.accept(changed);
       }
     });
+  }
+
+  /**
+   * Backs off while the target rate-limits us (double the interval, or what Retry-After
+   * asks, up to the maximum; the next probe moves out at once) and comes back gradually
+   * (halving towards the configured interval on each other answer).
+   */
+  private void adaptInterval(Scheduled s, ProbeResult r) {
+    long base = s.spec.getIntervalMs();
+    if (FailureClass.RATE_LIMITED.equals(r.failureClass())) {
+      long next = Math.min(s.maxIntervalMs(), Math.max(s.intervalMs * 2, r.retryAfterMs()));
+      if (next != s.intervalMs) {
+        s.intervalMs = next;
+        s.task.cancel(false);
+        long nowMs = System.currentTimeMillis();
+        s.nextDueMs = nowMs + next;
+        s.task = timer.schedule(() -> launch(s), next, TimeUnit.MILLISECONDS);
+        log.info("probe interval backed off target={} interval_ms={} retry_after_ms={}", s.spec.getId(), next,
+            r.retryAfterMs());
+      }
+    } else if (s.intervalMs > base) {
+      s.intervalMs = Math.max(base, s.intervalMs / 2);
+      if (s.intervalMs == base) {
+        log.info("probe interval restored target={} interval_ms={}", s.spec.getId(), base);
+      }
+    }
+  }
+
+  /** The interval a target is probed at now (longer than configured while it rate-limits us). */
+  public synchronized long currentIntervalMs(String targetId) {
+    Scheduled s = scheduled.get(targetId);
+    return s == null ? 0 : s.intervalMs;
   }
 
   /**
