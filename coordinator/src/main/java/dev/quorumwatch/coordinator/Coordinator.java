@@ -39,6 +39,7 @@ import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Verdict;
 import dev.quorumwatch.proto.VoteRecord;
 import dev.quorumwatch.proto.VoteState;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,6 +64,8 @@ public final class Coordinator {
   public static final String ALERT_TARGET_DOWN = "TargetDown";
   public static final String ALERT_TARGET_REGIONAL = "TargetRegional";
   public static final String ALERT_TARGET_DEGRADED = "TargetDegraded";
+  public static final String ALERT_TARGET_CERT_EXPIRING = "TargetCertExpiring";
+  static final long CERT_SWEEP_MS = 60_000;
   public static final String ALERT_NODE_DOWN = "MonitorNodeDown";
   public static final String ALERT_QUORUM_AT_RISK = "MonitorQuorumAtRisk";
   public static final String ALERT_SERVICE_FAILOVER = "ServiceFailover";
@@ -135,6 +138,7 @@ public final class Coordinator {
     if (problem != null) {
       return ApplyOutcome.rejected(problem); // a rejected command changes nothing, not even the clock
     }
+    long previousClockMs = clockMs;
     clockMs = Math.max(clockMs, command.getAtMs());
     incidentsOpenedInEntry = 0;
     groups.beginEntry();
@@ -198,7 +202,8 @@ public final class Coordinator {
       default -> throw new IllegalStateException("checked by problem(): " + command.getKindCase());
     }
     SortedSet<String> fresh = membership.freshNodes(clockMs);
-    if (evaluateAll || !fresh.equals(freshAtLastEvaluation)) {
+    boolean freshChanged = !fresh.equals(freshAtLastEvaluation);
+    if (evaluateAll || freshChanged) {
       for (TargetTrack track : tracks.values()) {
         evaluate(index, track, events);
       }
@@ -208,6 +213,11 @@ public final class Coordinator {
       }
     }
     freshAtLastEvaluation = fresh;
+    // Certificates near expiry: whenever votes change, and once per minute of state time.
+    boolean certSweep = evaluateAll || freshChanged || previousClockMs / CERT_SWEEP_MS != clockMs / CERT_SWEEP_MS;
+    for (TargetTrack track : certSweep ? tracks.values() : touchedTracks(touched)) {
+      checkCertificate(index, track, events);
+    }
     for (RepairLadders.Change change : repairs.exhaustDue(clockMs, id -> targetSpecs.containsKey(id)
         ? targetSpecs.get(id).getRepair() : null)) {
       announceRepair(index, change, events);
@@ -344,7 +354,7 @@ public final class Coordinator {
       VoteRecord previous = track.votesByNode.get(nodeId);
       boolean sameState = previous != null && previous.getState() == o.getState();
       if (sameState && !previous.getWithdrawn() && previous.getFailureClass().equals(o.getFailureClass())
-          && previous.getDetail().equals(o.getDetail())) {
+          && previous.getDetail().equals(o.getDetail()) && previous.getCertNotAfterMs() == o.getCertNotAfterMs()) {
         continue;
       }
       track.votesByNode.put(nodeId, VoteRecord.newBuilder()
@@ -353,6 +363,7 @@ public final class Coordinator {
           .setFailureClass(o.getFailureClass())
           .setDetail(o.getDetail())
           .setSinceMs(sameState ? previous.getSinceMs() : clockMs)
+          .setCertNotAfterMs(o.getCertNotAfterMs())
           .build());
       if (!sameState || previous.getWithdrawn()) {
         track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setNodeId(nodeId).setVote(o.getState())
@@ -388,6 +399,10 @@ public final class Coordinator {
         if (!track.warningIncidentId.isEmpty()) {
           resolveIncident(track.warningIncidentId, events);
           track.warningIncidentId = "";
+        }
+        if (!track.certIncidentId.isEmpty()) {
+          resolveIncident(track.certIncidentId, events);
+          track.certIncidentId = "";
         }
         tracks.remove(track.targetId);
         warningCandidates.remove(track.targetId);
@@ -497,6 +512,57 @@ public final class Coordinator {
         .setIncidentId(track.openIncidentId)
         .setMessage("down " + down + ", up " + up + ", slow " + slow + ", quorum " + quorum)
         .build());
+  }
+
+  private List<TargetTrack> touchedTracks(Set<String> touched) {
+    List<TargetTrack> out = new ArrayList<>();
+    for (String id : new TreeSet<>(touched)) {
+      TargetTrack track = tracks.get(id);
+      if (track != null) {
+        out.add(track);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * TargetCertExpiring is open while a quorum of fresh votes saw a certificate that expires
+   * within the target's warning window; it resolves when that is no longer so (renewed).
+   */
+  private void checkCertificate(long index, TargetTrack track, List<Event> events) {
+    TargetSpec spec = targetSpecs.get(track.targetId);
+    long window = spec == null ? 0 : spec.getHttp().getCertExpiryWarningMs();
+    List<RegionEvidence> expiring = new ArrayList<>();
+    long soonest = Long.MAX_VALUE;
+    if (window > 0) {
+      for (VoteRecord vote : track.votesByNode.values()) {
+        long notAfter = vote.getCertNotAfterMs();
+        if (notAfter > 0 && !vote.getWithdrawn() && membership.isFresh(vote.getNodeId(), clockMs)
+            && notAfter - clockMs < window) {
+          soonest = Math.min(soonest, notAfter);
+          expiring.add(RegionEvidence.newBuilder().setRegion(membership.regionOf(vote.getNodeId()))
+              .setNodeId(vote.getNodeId()).setFailureClass("cert_expiring").setDetail("expires " + Instant.ofEpochMilli(notAfter))
+              .setSinceMs(vote.getSinceMs()).build());
+        }
+      }
+    }
+    boolean warn = expiring.size() >= membership.quorum();
+    if (warn && track.certIncidentId.isEmpty()) {
+      long days = (soonest - clockMs) / 86_400_000L;
+      Incident.Builder draft = Incident.newBuilder()
+          .setTargetId(track.targetId)
+          .setAlertname(ALERT_TARGET_CERT_EXPIRING)
+          .setSeverity(SEVERITY_WARNING)
+          .addAllRegions(regionsOf(expiring))
+          .addAllEvidence(expiring)
+          .addAllLabels(spec.getLabelsList())
+          .setSummary(track.targetId + ": TLS certificate expires " + Instant.ofEpochMilli(soonest)
+              + (soonest <= clockMs ? " (expired)" : " (in " + days + " days)"));
+      track.certIncidentId = openIncident(index, draft, events).getId();
+    } else if (!warn && !track.certIncidentId.isEmpty()) {
+      resolveIncident(track.certIncidentId, events);
+      track.certIncidentId = "";
+    }
   }
 
   /** Opens TargetRegional / TargetDegraded for targets that stayed so for their regional_for. */

@@ -36,6 +36,7 @@ public final class StateCodec {
           .setVerdictSinceMs(t.verdictSinceMs)
           .setOpenIncidentId(t.openIncidentId)
           .setWarningIncidentId(t.warningIncidentId)
+          .setCertIncidentId(t.certIncidentId)
           .addAllHistory(t.history)
           .setMonitoredSinceMs(t.uptime.monitoredSinceMs())
           .addAllDown(t.uptime.intervals())
@@ -59,6 +60,7 @@ public final class StateCodec {
       t.verdictSinceMs = r.getVerdictSinceMs();
       t.openIncidentId = r.getOpenIncidentId();
       t.warningIncidentId = r.getWarningIncidentId();
+      t.certIncidentId = r.getCertIncidentId();
       t.history.addAll(r.getHistoryList());
       t.uptime.restore(r.getMonitoredSinceMs(), r.getDownList());
       r.getVotesList().forEach(v -> t.votesByNode.put(v.getNodeId(), v));

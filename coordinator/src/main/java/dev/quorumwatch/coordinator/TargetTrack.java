@@ -16,6 +16,7 @@ final class TargetTrack {
   long verdictSinceMs;
   String openIncidentId = "";
   String warningIncidentId = "";
+  String certIncidentId = "";
   final ArrayDeque<HistoryEntry> history = new ArrayDeque<>();
 
   TargetTrack(String targetId) {

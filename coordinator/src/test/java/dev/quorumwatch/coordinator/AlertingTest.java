@@ -289,6 +289,36 @@ class AlertingTest {
   }
 
   @Test
+  void aCertificateNearExpiryWarnsOnceAQuorumSeesItAndResolvesWhenRenewed() {
+    long day = 86_400_000L;
+    Cluster k = new Cluster(spec(1, r -> r, m -> m.setTargets(0, m.getTargets(0).toBuilder()
+        .setHttp(m.getTargets(0).getHttp().toBuilder().setCertExpiryWarningMs(14 * day)))));
+    k.allSee(all(1, VoteState.VOTE_UP));
+    long notAfter = k.now + 15 * day;
+    for (String node : NODES) {
+      k.apply(certReport(k.now, node, notAfter));
+    }
+    assertThat(k.sent).as("15 days left, window 14").isEmpty();
+    k.now += day + 61_000; // time alone brings it into the window: the per-minute sweep sees it
+    k.allSee(Map.of());
+    assertThat(k.sent).singleElement().satisfies(n -> {
+      assertThat(n.getAlerts(0).getAlertname()).isEqualTo("TargetCertExpiring");
+      assertThat(n.getAlerts(0).getSummary()).startsWith("t0: TLS certificate expires ").endsWith("(in 13 days)");
+    });
+    for (String node : NODES) {
+      k.apply(certReport(k.now, node, k.now + 90 * day));
+    }
+    assertThat(k.sent).hasSize(2);
+    assertThat(k.sent.get(1).getStatus()).as("renewed").isEqualTo("resolved");
+  }
+
+  private static Command certReport(long at, String node, long notAfterMs) {
+    return Command.newBuilder().setAtMs(at).setReportView(ReportView.newBuilder().setNodeId(node).setRegion(node)
+        .addObservations(Observation.newBuilder().setTargetId("t0").setState(VoteState.VOTE_UP)
+            .setCertNotAfterMs(notAfterMs))).build();
+  }
+
+  @Test
   void aRegionalWarningCanBeSwitchedOffPerTarget() {
     MonitorsSpec spec = spec(1, r -> r, m -> m);
     spec = spec.toBuilder().setTargets(0, spec.getTargets(0).toBuilder().setWarnings(WarningSpec.newBuilder()

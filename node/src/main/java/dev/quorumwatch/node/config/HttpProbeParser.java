@@ -28,7 +28,7 @@ final class HttpProbeParser {
 
   static HttpProbe parse(YamlTree http) throws ConfigException {
     http.onlyKeys(Set.of("url", "method", "headers", "body", "expect_status", "expect_body", "redirects", "tls",
-        "connection"));
+        "connection", "cert_expiry_warning"));
     HttpProbe.Builder probe = HttpProbe.newBuilder().setUrl(MonitorsParser.httpUrl(http, "url"));
     String method = http.string("method", "GET").toUpperCase(Locale.ROOT);
     if (!METHODS.contains(method)) {
@@ -96,6 +96,12 @@ final class HttpProbeParser {
       throw http.child("connection").error("expected keep_alive or fresh, got '" + connection + "'");
     }
     probe.setFreshConnection(connection.equals("fresh"));
+    if (http.has("cert_expiry_warning")) {
+      if (!probe.getUrl().startsWith("https://")) {
+        throw http.child("cert_expiry_warning").error("applies to https:// URLs only");
+      }
+      probe.setCertExpiryWarningMs(http.durationMs("cert_expiry_warning", 0));
+    }
     return probe.build();
   }
 }

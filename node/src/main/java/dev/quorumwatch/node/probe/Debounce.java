@@ -19,6 +19,7 @@ final class Debounce {
   private int failuresInRow;
   private int successesInRow;
   private int slowInRow;
+  private long certNotAfterMs;
   private LatencyTrend trend;
   private String failureClass = "";
   private String detail = "";
@@ -34,11 +35,17 @@ final class Debounce {
    * target says it is down.
    */
   boolean recordFor(TargetSpec spec, ProbeResult result, long nowMs) {
+    // A new certificate is news whatever the vote: the cluster judges its expiry.
+    boolean certificateChanged = result.certNotAfterMs() != 0 && result.certNotAfterMs() != certNotAfterMs;
+    if (certificateChanged) {
+      certNotAfterMs = result.certNotAfterMs();
+    }
     if (FailureClass.RATE_LIMITED.equals(result.failureClass()) && !spec.getRateLimitedIsDown()) {
       lastResultMs = nowMs;
-      return false;
+      return certificateChanged && state != VoteState.VOTE_UNSPECIFIED;
     }
-    return record(result, spec.getFailureThreshold(), spec.getRecoveryThreshold(), nowMs, spec.getLatency());
+    boolean changed = record(result, spec.getFailureThreshold(), spec.getRecoveryThreshold(), nowMs, spec.getLatency());
+    return changed || (certificateChanged && state != VoteState.VOTE_UNSPECIFIED);
   }
 
   /** Returns true when the view changed and must be reported (no latency rule). */
@@ -134,6 +141,7 @@ final class Debounce {
         .setState(state)
         .setFailureClass(failureClass)
         .setDetail(detail)
+        .setCertNotAfterMs(state == VoteState.VOTE_UNSPECIFIED ? 0 : certNotAfterMs)
         .build();
   }
 }

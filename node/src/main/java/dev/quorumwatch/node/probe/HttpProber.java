@@ -22,16 +22,20 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * HTTP(S) probes: method, headers and body as configured; up when the status is expected
@@ -44,6 +48,7 @@ final class HttpProber implements Prober {
   static final int IDLE_PER_ORIGIN_MAX = 64;
   private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("qw.exchange");
   private static final AttributeKey<Route> ROUTE = AttributeKey.valueOf("qw.route");
+  private static final AttributeKey<Long> CERT_NOT_AFTER = AttributeKey.valueOf("qw.cert_not_after");
 
   private final Bootstrap template;
   private final Bootstrap plain;
@@ -127,7 +132,13 @@ final class HttpProber implements Prober {
       protected void initChannel(Channel ch) throws Exception {
         if (key != null) {
           Route route = ch.attr(ROUTE).get();
-          ch.pipeline().addLast(tls.context(key).newHandler(ch.alloc(), route.serverName(), route.url().port()));
+          SslHandler ssl = tls.context(key).newHandler(ch.alloc(), route.serverName(), route.url().port());
+          ssl.handshakeFuture().addListener(done -> {
+            if (done.isSuccess()) {
+              ch.attr(CERT_NOT_AFTER).set(notAfter(ssl));
+            }
+          });
+          ch.pipeline().addLast(ssl);
         }
         ch.pipeline().addLast(new HttpClientCodec(), new ResponseHandler());
       }
@@ -271,9 +282,23 @@ final class HttpProber implements Prober {
     }
     // Pooled before the result is told, so the next probe finds it (all on this channel's event loop,
     // where the timeout also runs: a probe already timed out closed the channel instead).
+    Long notAfter = ch.attr(CERT_NOT_AFTER).get();
+    if (notAfter != null) {
+      result = result.withCertificateExpiry(notAfter);
+    }
     boolean inTime = !exchange.result.isDone();
     release(ch, inTime && reusable);
     exchange.result.complete(result);
+  }
+
+  /** The leaf certificate's expiry; 0 when the session has none we can read. */
+  private static long notAfter(SslHandler ssl) {
+    try {
+      Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+      return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf.getNotAfter().getTime() : 0;
+    } catch (SSLPeerUnverifiedException e) {
+      return 0;
+    }
   }
 
   static boolean expected(HttpProbe spec, int status) {
