@@ -1,10 +1,12 @@
 package dev.quorumwatch.node.probe;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.TargetSpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class ProbeScheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
   static final long DEFAULT_MAX_INTERVAL_MS = 60_000;
+  /** Far above what one node's sockets and CPU sustain at once; a burst beyond waits instead of failing. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 2048;
 
   private final String nodeId;
   private final ScheduledExecutorService timer;
@@ -35,6 +39,9 @@ public final class ProbeScheduler implements AutoCloseable {
   private final Meter probeFailures;
   private final Histogram scheduleLagMs;
   private final Map<String, Scheduled> scheduled = new HashMap<>();
+  private final ArrayDeque<Scheduled> waiting = new ArrayDeque<>();
+  private final int maxInFlight;
+  private int inFlight;
 
   private final class Scheduled {
     final TargetSpec spec;
@@ -58,6 +65,14 @@ public final class ProbeScheduler implements AutoCloseable {
 
   public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
       Consumer<Observation> onViewChange, MetricRegistry metrics) {
+    this(nodeId, timer, probers, onViewChange, metrics, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  /** {@code maxInFlight} bounds the probes running at once; more wait their turn, oldest first. */
+  public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
+      Consumer<Observation> onViewChange, MetricRegistry metrics, int maxInFlight) {
+    this.maxInFlight = maxInFlight;
+    metrics.register("quorumwatch.probes.waiting", (Gauge<Integer>) this::waitingCount);
     this.nodeId = nodeId;
     this.timer = timer;
     this.probers = probers;
@@ -100,28 +115,44 @@ public final class ProbeScheduler implements AutoCloseable {
       s.nextDueMs += s.intervalMs;
       s.task = timer.schedule(() -> launch(s), Math.max(0, s.nextDueMs - nowMs), TimeUnit.MILLISECONDS);
       if (s.inFlight) {
-        return; // the previous probe still runs (it will time out)
+        return; // the previous probe still runs (it will time out), or waits for a slot
       }
       s.inFlight = true;
+      if (inFlight >= maxInFlight) {
+        waiting.addLast(s); // started as soon as a probe in flight ends
+        return;
+      }
+      inFlight++;
     }
+    start(s);
+  }
+
+  private void start(Scheduled s) {
     probers.apply(s.spec).probe(s.spec).whenComplete((result, error) -> {
       ProbeResult r = error != null
           ? ProbeResult.failure(FailureClass.of(error), FailureClass.describe(error), 0)
           : result;
       Observation changed = null;
+      Scheduled next;
       synchronized (this) {
         s.inFlight = false;
-        if (scheduled.get(s.spec.getId()) != s) {
-          return;
+        next = nextWaiting();
+        if (next == null) {
+          inFlight--;
         }
-        probes.mark();
-        if (!r.ok()) {
-          probeFailures.mark();
+        if (scheduled.get(s.spec.getId()) == s) {
+          probes.mark();
+          if (!r.ok()) {
+            probeFailures.mark();
+          }
+          adaptInterval(s, r);
+          if (s.view.recordFor(s.spec, r, System.currentTimeMillis())) {
+            changed = s.view.observation();
+          }
         }
-        adaptInterval(s, r);
-        if (s.view.recordFor(s.spec, r, System.currentTimeMillis())) {
-          changed = s.view.observation();
-        }
+      }
+      if (next != null) {
+        start(next); // takes over this probe's slot
       }
       if (changed != null) {
         log.info("local view changed target={} state={} class={} detail=\"{}\"", changed.getTargetId(),
@@ -130,6 +161,18 @@ public final class ProbeScheduler implements AutoCloseable {
         onViewChange.accept(changed);
       }
     });
+  }
+
+  /** The longest-waiting probe of a target still configured; null when none waits. */
+  private Scheduled nextWaiting() {
+    Scheduled next;
+    while ((next = waiting.pollFirst()) != null) {
+      if (scheduled.get(next.spec.getId()) == next) {
+        return next;
+      }
+      next.inFlight = false;
+    }
+    return null;
   }
 
   /**
@@ -156,6 +199,10 @@ public final class ProbeScheduler implements AutoCloseable {
         log.info("probe interval restored target={} interval_ms={}", s.spec.getId(), base);
       }
     }
+  }
+
+  synchronized int waitingCount() {
+    return waiting.size();
   }
 
   /** The interval a target is probed at now (longer than configured while it rate-limits us). */
