@@ -137,11 +137,28 @@ public final class WebhookDispatcher {
       return new Work(List.copyOf(c.pendingNotifications()), receivers, maxAge > 0 ? maxAge : DEFAULT_MAX_AGE_MS);
     });
     Set<String> pendingIds = new HashSet<>();
-    Map<String, Notification> headByReceiver = new LinkedHashMap<>();
+    Set<String> groupsAwaitingCommit = new HashSet<>();
     for (Notification n : work.pending()) {
       pendingIds.add(n.getId());
-      if (!awaitingCommit.contains(n.getId())) {
-        headByReceiver.putIfAbsent(n.getReceiverId(), n);
+      if (awaitingCommit.contains(n.getId())) {
+        groupsAwaitingCommit.add(n.getReceiverId() + "/" + n.getGroupId());
+      }
+    }
+    // A receiver's next notification waits while an earlier one of the same group is
+    // delivered but not yet committed as such: if this leader died now, the next would resend
+    // only what it cannot know arrived, never an old firing after a newer resolved.
+    Map<String, Notification> headByReceiver = new LinkedHashMap<>();
+    Set<String> waitingReceivers = new HashSet<>();
+    for (Notification n : work.pending()) {
+      String receiverId = n.getReceiverId();
+      if (awaitingCommit.contains(n.getId()) || headByReceiver.containsKey(receiverId)
+          || waitingReceivers.contains(receiverId)) {
+        continue;
+      }
+      if (groupsAwaitingCommit.contains(receiverId + "/" + n.getGroupId())) {
+        waitingReceivers.add(receiverId);
+      } else {
+        headByReceiver.put(receiverId, n);
       }
     }
     awaitingCommit.retainAll(pendingIds);

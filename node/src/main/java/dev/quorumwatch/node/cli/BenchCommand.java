@@ -5,6 +5,7 @@ import dev.quorumwatch.node.bench.CapacityBench;
 import dev.quorumwatch.node.bench.DetectBench;
 import dev.quorumwatch.node.bench.LeaderKillBench;
 import dev.quorumwatch.node.bench.OutageBenchOptions;
+import dev.quorumwatch.node.bench.ProbeBench;
 import dev.quorumwatch.node.chaos.ChaosRun;
 import dev.quorumwatch.node.config.Durations;
 import java.io.PrintStream;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
     description = "Measure QuorumWatch on real node processes on loopback, with simulated targets and a timestamping"
         + " webhook sink. Everything it starts, it stops. Progress goes to stderr, figures to stdout.",
     subcommands = {BenchCommand.Detect.class, BenchCommand.LeaderKill.class, BenchCommand.Capacity.class,
-        BenchCommand.Chaos.class})
+        BenchCommand.Chaos.class, BenchCommand.Probes.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -155,6 +156,33 @@ final class BenchCommand implements Runnable {
             + durationMs + "ms --nodes " + common.nodes);
         return 1;
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "probes", mixinStandardHelpOptions = true,
+      description = "The probe engine alone, in this process, against a loopback HTTP server: probes/s with a fixed"
+          + " number in flight, and per CPU-second, beside the JDK's HttpClient doing the same requests.")
+  static final class Probes implements Callable<Integer> {
+    @Option(names = "--targets", defaultValue = "1000", description = "Distinct URLs probed in turn (default: ${DEFAULT-VALUE}).")
+    int targets;
+
+    @Option(names = "--in-flight", defaultValue = "256", description = "Probes kept in flight (default: ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Option(names = "--duration", defaultValue = "5s", converter = DurationConverter.class,
+        description = "Length of each round (default: ${DEFAULT-VALUE}).")
+    long durationMs;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Rounds of each engine; figures are medians (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--json", description = "Print one JSON document instead of the table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      print(ProbeBench.run(new ProbeBench.Options(targets, inFlight, durationMs, rounds), progress()), json);
       return 0;
     }
   }

@@ -52,6 +52,15 @@ class BenchSmokeTest {
     assertThat(run.path("snapshot_bytes").asLong()).isPositive();
   }
 
+  @Test
+  void probesComparesTheEngineWithItsBaseline() throws Exception {
+    JsonNode doc = bench("bench", "probes", "--targets", "20", "--in-flight", "8", "--duration", "500ms", "--rounds",
+        "1", "--json");
+    assertThat(doc.path("probes_per_s").asDouble()).isPositive();
+    assertThat(doc.path("baseline_requests_per_s").asDouble()).isPositive();
+    assertThat(doc.path("failed_probes").asLong()).isZero();
+  }
+
   private static void assertNothingLeftRunning() {
     assertThat(ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().orElse("").contains("quorumwatch-bench-"))
