@@ -18,7 +18,9 @@ import dev.quorumwatch.node.raft.LeadershipWatcher;
 import dev.quorumwatch.node.raft.RaftNode;
 import dev.quorumwatch.node.raft.Ticker;
 import dev.quorumwatch.node.repair.RepairExecutor;
+import dev.quorumwatch.node.probe.ProbeStats;
 import dev.quorumwatch.node.report.Reporter;
+import dev.quorumwatch.node.report.StatusReport;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.TargetSpec;
@@ -28,10 +30,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,6 +71,7 @@ public final class MonitorNode implements AutoCloseable {
   private final ApiServer api;
   private final HttpEndpoints http;
   private final List<AutoCloseable> started = new ArrayList<>();
+  static final long STATUS_REPORT_EVERY_MS = 60_000;
 
   public MonitorNode(NodeConfig config) throws IOException {
     this.config = config;
@@ -172,6 +177,18 @@ public final class MonitorNode implements AutoCloseable {
     return verdict.replace("VERDICT_", "");
   }
 
+  /** The minute's compact status report (see {@link StatusReport}). */
+  private void logStatusReport() {
+    try {
+      Map<String, ProbeStats> stats = probes.drainStats();
+      List<String> lines = state.read(c -> StatusReport.lines(config.nodeId(), c.targetRows(), stats, c::repair,
+          (int) c.incidents().stream().filter(i -> i.getOpen()).count()));
+      lines.forEach(log::info);
+    } catch (RuntimeException e) {
+      log.warn("status report failed node={} error=\"{}\"", config.nodeId(), e.toString());
+    }
+  }
+
   private List<TargetSpec> targets() {
     return state.read(c -> List.copyOf(c.monitors().getTargetsList()));
   }
@@ -190,6 +207,9 @@ public final class MonitorNode implements AutoCloseable {
     started.add(api);
     http.start();
     started.add(http);
+    ScheduledFuture<?> statusReports = timers.scheduleAtFixedRate(this::logStatusReport, STATUS_REPORT_EVERY_MS,
+        STATUS_REPORT_EVERY_MS, TimeUnit.MILLISECONDS);
+    started.add(() -> statusReports.cancel(false));
     log.info("node started id={} region={} raft={} api={} http={} data_dir={} version={}", config.nodeId(),
         config.region(), config.raftListen(), config.apiListen(), config.httpListen(), config.dataDir(),
         Version.current());

@@ -21,7 +21,8 @@ public final class ChaosRun {
   public record Options(long seed, long durationMs, int nodes, int targets, boolean keep) {}
 
   /** The outcome: violations (empty when every promise held), and what happened. */
-  public record Result(long seed, List<String> violations, List<String> events, int deliveries, int leaderChanges) {}
+  public record Result(long seed, List<String> violations, List<String> events, int deliveries, int leaderChanges,
+      int duplicates, long longestLeaderlessMs) {}
 
   private record Undo(long atMs, String kind, Runnable action) {}
 
@@ -52,10 +53,27 @@ public final class ChaosRun {
         undo.poll().action().run();
       }
       List<String> violations = c.healDrainAndCheck(120_000);
+      int arrivals = c.sink().arrivals().size();
+      int duplicates = arrivals - (int) c.sink().arrivals().stream().map(a -> a.idempotencyKey() + "|" + a.incidentId())
+          .distinct().count();
+      long leaderless = longestLeaderlessMs(c.log().leaderSamples());
       progress.printf("chaos seed %d: %d events, %d deliveries, %d leader changes, %d violations%n", o.seed(),
-          c.log().events().size(), c.sink().arrivals().size(), c.leaderChanges(), violations.size());
-      return new Result(o.seed(), violations, c.log().events(), c.sink().arrivals().size(), c.leaderChanges());
+          c.log().events().size(), arrivals, c.leaderChanges(), violations.size());
+      return new Result(o.seed(), violations, c.log().events(), arrivals, c.leaderChanges(), duplicates, leaderless);
     }
+  }
+
+  /**
+   * The longest time between two samples that saw an agreed leader: an upper bound on the
+   * longest stretch without one (samples every 200 ms; a sampler slowed by a paused node
+   * stretches it further).
+   */
+  static long longestLeaderlessMs(List<long[]> samples) {
+    long longest = 0;
+    for (int i = 1; i < samples.size(); i++) {
+      longest = Math.max(longest, samples.get(i)[0] - samples.get(i - 1)[0]);
+    }
+    return longest;
   }
 
   private static void inject(FaultyCluster c, Random random, long now, PriorityQueue<Undo> undo, Set<String> active)

@@ -50,6 +50,7 @@ public final class ProbeScheduler implements AutoCloseable {
     boolean inFlight;
     long nextDueMs;
     long intervalMs;
+    final ProbeStats.Window window = new ProbeStats.Window();
 
     Scheduled(TargetSpec spec, Debounce view) {
       this.spec = spec;
@@ -142,6 +143,7 @@ public final class ProbeScheduler implements AutoCloseable {
         }
         if (scheduled.get(s.spec.getId()) == s) {
           probes.mark();
+          s.window.add(r);
           if (!r.ok()) {
             probeFailures.mark();
           }
@@ -199,6 +201,13 @@ public final class ProbeScheduler implements AutoCloseable {
         log.info("probe interval restored target={} interval_ms={}", s.spec.getId(), base);
       }
     }
+  }
+
+  /** Each target's probes since the last call (for the per-minute status report). */
+  public synchronized Map<String, ProbeStats> drainStats() {
+    Map<String, ProbeStats> out = new HashMap<>();
+    scheduled.forEach((id, s) -> out.put(id, s.window.drain()));
+    return out;
   }
 
   synchronized int waitingCount() {
