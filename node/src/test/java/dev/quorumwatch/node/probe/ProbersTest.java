@@ -8,6 +8,9 @@ import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.TcpProbe;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.net.ServerSocket;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +78,21 @@ class ProbersTest {
         .get(5, TimeUnit.SECONDS);
     assertThat(r.ok()).as(r.detail()).isTrue();
     assertThat(userAgent.get()).isEqualTo("quorumwatch/test (node=n1; region=r1)");
+  }
+
+  @Test
+  void aProbeOfAServerThatNeverAnswersEndsAtItsTimeout() throws Exception {
+    http.probe(httpTarget("/ok", 204).toBuilder().setTimeoutMs(3000).build()).get(5, TimeUnit.SECONDS); // warm up
+    List<Long> elapsed = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      long start = System.nanoTime();
+      ProbeResult hung = http.probe(httpTarget("/hang", 200).toBuilder().setTimeoutMs(500).build())
+          .get(5, TimeUnit.SECONDS);
+      elapsed.add((System.nanoTime() - start) / 1_000_000);
+      assertThat(hung.failureClass()).isEqualTo("timeout");
+    }
+    Collections.sort(elapsed);
+    assertThat(elapsed.get(2)).as("median of %s", elapsed).isBetween(450L, 550L);
   }
 
   @Test
