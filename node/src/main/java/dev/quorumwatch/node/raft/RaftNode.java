@@ -122,15 +122,20 @@ public final class RaftNode implements CommandSink, AutoCloseable {
 
   /**
    * Commits a command through the leader. After a write gives up (its retries ran out while
-   * there was no leader) or gets no answer within {@link #WRITE_ANSWER_TIMEOUT_MS}, the
-   * client is replaced: its ordered stream does not recover from a write that gave up, and
+   * there was no leader) or gets no answer within {@link #WRITE_ANSWER_TIMEOUT_MS} (or the
+   * caller's own, shorter limit), the client is replaced: its ordered stream does not recover from a write that gave up, and
    * everything this node writes afterwards (heartbeats included) would fail or wait forever.
    */
   @Override
   public CompletableFuture<CommandReply> submit(Command command) {
+    return submit(command, WRITE_ANSWER_TIMEOUT_MS);
+  }
+
+  @Override
+  public CompletableFuture<CommandReply> submit(Command command, long answerTimeoutMs) {
     RaftClient used = client;
     return used.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())))
-        .orTimeout(WRITE_ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .orTimeout(answerTimeoutMs, TimeUnit.MILLISECONDS)
         .whenComplete((reply, error) -> {
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
           if (cause instanceof TimeoutException || cause instanceof RaftRetryFailureException) {

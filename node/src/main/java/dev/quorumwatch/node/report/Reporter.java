@@ -44,6 +44,7 @@ public final class Reporter implements AutoCloseable {
   private long failingSinceMs;
   private long lastFailureLoggedMs;
   private ScheduledFuture<?> heartbeats;
+  private volatile long writeTimeoutMs = 2_000;
 
   /**
    * @param fullView everything the node thinks, for a full report
@@ -61,6 +62,9 @@ public final class Reporter implements AutoCloseable {
   }
 
   public void start(long heartbeatIntervalMs) {
+    // A report still unanswered after two heartbeats is resent with the full view on a fresh
+    // client rather than waited for: waiting longer would let this node go stale.
+    writeTimeoutMs = 2 * heartbeatIntervalMs;
     heartbeats = timer.scheduleAtFixedRate(this::heartbeat, 0, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
   }
 
@@ -111,7 +115,7 @@ public final class Reporter implements AutoCloseable {
     batchSizes.update(report.getObservationsCount());
     CompletableFuture<CommandReply> write;
     try {
-      write = sink.submit(Command.newBuilder().setReportView(report).build());
+      write = sink.submit(Command.newBuilder().setReportView(report).build(), writeTimeoutMs);
     } catch (RuntimeException e) {
       write = CompletableFuture.failedFuture(e); // a client being replaced: the heartbeat must go on
     }
