@@ -71,10 +71,11 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .setStateMachine(stateMachine)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
-    this.client = newClient();
+    this.client = newClient(null);
   }
 
-  private RaftClient newClient() {
+  /** {@code leader}: where the client's first request goes; null lets it find out. */
+  private RaftClient newClient(RaftPeerId leader) {
     RaftProperties clientProps = new RaftProperties();
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
     // A write commits in ~10 ms; one that waits on a frozen leader (a GC pause, a hung
@@ -83,7 +84,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     return RaftClient.newBuilder()
         .setProperties(clientProps)
         .setRaftGroup(group)
-        .setLeaderId(null)
+        .setLeaderId(leader)
         // Bounded: a caller that gets no answer in ~5 s resends its own way (the reporter
         // with a full view at the next heartbeat), rather than queueing behind a dead leader.
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
@@ -150,7 +151,9 @@ public final class RaftNode implements CommandSink, AutoCloseable {
       if (client != stuck) {
         return; // another write already replaced it
       }
-      client = newClient();
+      // Straight to the leader this node's own server follows, when it knows one: a fresh
+      // client would otherwise start at the first peer, possibly the one that just died.
+      client = newClient(info().map(DivisionInfo::getLeaderId).orElse(null));
     }
     log.warn("raft client replaced node={} reason=\"{}\"", selfId, why);
     try {
