@@ -119,11 +119,13 @@ class AlertRoutingTest {
     long downAt = System.currentTimeMillis();
     bulk.setUp(false);
     // The leader dies while the groups wait: the next leader sends each group exactly once.
-    Thread.sleep(FLOOR_MS - 1000);
+    await().atMost(Duration.ofMillis(FLOOR_MS + 2000)).until(() -> cluster.client(cluster.anyRunning())
+        .listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList().stream()
+        .filter(t -> t.getId().startsWith("bulk-")).allMatch(t -> t.getVerdict() == Verdict.VERDICT_DOWN));
     int leader = cluster.awaitLeader(10_000);
     cluster.kill(leader);
     await().atMost(Duration.ofMillis(GROUP_WAIT_MS + FLOOR_MS + 8000)).until(() -> grouped.received().size() >= 2);
-    Thread.sleep(3000);
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> grouped.received().size() == 2);
     List<Received> firing = grouped.received();
     assertThat(firing).hasSize(2);
     for (Received r : firing) {
@@ -140,7 +142,7 @@ class AlertRoutingTest {
     cluster.start(leader);
     bulk.setUp(true);
     await().atMost(Duration.ofSeconds(30)).until(() -> grouped.received().size() >= 4);
-    Thread.sleep(2000);
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> grouped.received().size() == 4);
     List<Received> resolved = grouped.received().subList(2, grouped.received().size());
     assertThat(resolved).hasSize(2).allSatisfy(r -> {
       assertThat(r.status()).isEqualTo("resolved");
@@ -175,8 +177,8 @@ class AlertRoutingTest {
     assertThat(ack.exitCode()).as(ack.stderr()).isZero();
     assertThat(ack.stdout()).contains(incident + " acknowledged by alice");
     int afterAck = pager.received().size();
-    Thread.sleep(10_000);
-    assertThat(pager.received().size()).as("at most one reminder already on its way, then none").isLessThanOrEqualTo(afterAck + 1);
+    await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11))
+        .until(() -> pager.received().size() <= afterAck + 1); // at most one reminder already on its way, then none
     int settled = pager.received().size();
 
     solo.setUp(true);
@@ -219,8 +221,8 @@ class AlertRoutingTest {
     int warningsBefore = warnings.alerts().size();
     solo.setDownOnlyFor(Set.of("eu-west"));
     await().atMost(Duration.ofMillis(3000 + FLOOR_MS + 2000)).until(() -> warnings.alerts().size() > warningsBefore);
-    Thread.sleep(4000);
-    assertThat(alertsSince(warnings, warningsBefore)).containsExactly("TargetRegional solo firing");
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5))
+        .until(() -> alertsSince(warnings, warningsBefore).equals(List.of("TargetRegional solo firing")));
     solo.setDownOnlyFor(Set.of());
     await().atMost(Duration.ofMillis(FLOOR_MS + 2000)).until(() -> alertsSince(warnings, warningsBefore)
         .contains("TargetRegional solo resolved"));

@@ -9,6 +9,8 @@ import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.VoteState;
 import java.net.InetSocketAddress;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -58,15 +60,12 @@ class LatencyTrendTest {
   void aRealServerSlowingDownIsCalledSlowBeforeItCrossesTheThreshold() throws Exception {
     AtomicLong delayMs = new AtomicLong(20);
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    server.createContext("/", ex -> {
-      try {
-        Thread.sleep(delayMs.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor();
+    server.createContext("/", ex -> answers.schedule(() -> { // the server's latency: answer later, off the handler
       ex.sendResponseHeaders(200, -1);
       ex.close();
-    });
+      return null;
+    }, delayMs.get(), TimeUnit.MILLISECONDS));
     server.start();
     ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test");
     try {
@@ -83,13 +82,13 @@ class LatencyTrendTest {
           slowAtDelay = delayMs.get();
         }
         delayMs.addAndGet(10); // the server slows down by 10 ms per probe
-        Thread.sleep(50);
       }
       assertThat(view.observation().getFailureClass()).isEqualTo(Debounce.SLOW_TREND);
       assertThat(slowAtDelay).as("warned at %d ms, before 400 ms", slowAtDelay).isBetween(0L, 399L);
     } finally {
       engine.close();
       server.stop(0);
+      answers.shutdownNow();
     }
   }
 

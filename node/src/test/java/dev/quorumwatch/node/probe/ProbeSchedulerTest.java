@@ -15,12 +15,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ProbeSchedulerTest {
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  final ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor();
   final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test");
   HttpServer server;
   ProbeScheduler scheduler;
@@ -31,6 +33,7 @@ class ProbeSchedulerTest {
     engine.close();
     timer.shutdownNow();
     server.stop(0);
+    answers.shutdownNow();
   }
 
   @Test
@@ -43,14 +46,13 @@ class ProbeSchedulerTest {
     server.createContext("/", ex -> {
       mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
       probed.add(ex.getRequestURI().getQuery());
-      try {
-        Thread.sleep(600); // much of the interval: without the bound, most targets would be in flight at once
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      running.decrementAndGet();
-      ex.sendResponseHeaders(200, -1);
-      ex.close();
+      // Answered 600 ms later, much of the interval: without the bound, most targets would be in flight at once.
+      answers.schedule(() -> {
+        running.decrementAndGet();
+        ex.sendResponseHeaders(200, -1);
+        ex.close();
+        return null;
+      }, 600, TimeUnit.MILLISECONDS);
     });
     server.start();
     scheduler = new ProbeScheduler("n1", timer, engine::proberFor, v -> { }, new MetricRegistry(), 2);
