@@ -546,7 +546,8 @@ public final class Coordinator {
         }
       }
     }
-    boolean warn = expiring.size() >= membership.quorum();
+    // No settings yet means quorum 0: nothing is known about the cluster, so nothing warns.
+    boolean warn = membership.quorum() > 0 && expiring.size() >= membership.quorum();
     if (warn && track.certIncidentId.isEmpty()) {
       long days = (soonest - clockMs) / 86_400_000L;
       Incident.Builder draft = Incident.newBuilder()

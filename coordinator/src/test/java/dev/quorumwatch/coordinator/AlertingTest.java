@@ -312,6 +312,21 @@ class AlertingTest {
     assertThat(k.sent.get(1).getStatus()).as("renewed").isEqualTo("resolved");
   }
 
+  @Test
+  void monitorsAppliedBeforeTheClusterSettingsWarnAboutNothing() {
+    // A leader whose settings write was lost: no members, quorum 0. Nothing is known about
+    // the cluster, so no warning may open (it once opened a TargetCertExpiring on apply).
+    long day = 86_400_000L;
+    Coordinator c = new Coordinator();
+    long now = ZonedDateTime.parse("2026-11-23T10:00:00Z").toInstant().toEpochMilli();
+    MonitorsSpec spec = spec(1, r -> r, m -> m.setTargets(0, m.getTargets(0).toBuilder()
+        .setHttp(m.getTargets(0).getHttp().toBuilder().setCertExpiryWarningMs(14 * day))));
+    c.apply(1, Commands.apply(now, spec));
+    c.apply(2, Commands.tick(now + 61_000));
+    assertThat(c.pendingNotifications()).isEmpty();
+    assertThat(c.incidents()).isEmpty();
+  }
+
   private static Command certReport(long at, String node, long notAfterMs) {
     return Command.newBuilder().setAtMs(at).setReportView(ReportView.newBuilder().setNodeId(node).setRegion(node)
         .addObservations(Observation.newBuilder().setTargetId("t0").setState(VoteState.VOTE_UP)

@@ -2,6 +2,7 @@ package dev.quorumwatch.node;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.alert.Backoff;
 import dev.quorumwatch.node.alert.WebhookDispatcher;
@@ -92,13 +93,14 @@ public final class MonitorNode implements AutoCloseable {
         System::getenv, "http://" + config.httpListen() + "/", metrics);
     this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(), repairThread);
     this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
-    this.settings = new ClusterSettingsPublisher(config, state, raft);
+    this.settings = new ClusterSettingsPublisher(config, () -> state.read(Coordinator::clusterSettings),
+        () -> state.read(c -> c.monitorsIndex() == 0), raft, timers, config.heartbeatIntervalMs());
     this.leadership = new LeadershipWatcher(raft, timers, new LeadershipWatcher.LeaderDuty() {
       @Override
       public void startLeading() {
         log.info("leading node={} term={}: starting ticker, webhook dispatcher and repair executor", config.nodeId(),
             raft.term());
-        settings.publish();
+        settings.start();
         ticker.start();
         dispatcher.start();
         repairs.start();
@@ -107,6 +109,7 @@ public final class MonitorNode implements AutoCloseable {
       @Override
       public void stopLeading() {
         log.info("not leading node={}: stopping ticker, webhook dispatcher and repair executor", config.nodeId());
+        settings.stop();
         ticker.stop();
         dispatcher.stop();
         repairs.stop();

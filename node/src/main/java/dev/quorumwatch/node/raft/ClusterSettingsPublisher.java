@@ -1,35 +1,70 @@
 package dev.quorumwatch.node.raft;
 
-import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.config.ConfigException;
 import dev.quorumwatch.node.config.MonitorsParser;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.proto.ApplyMonitors;
 import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.Member;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.SetCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leader-only, once per term: makes the replicated cluster settings equal to this node's
- * configuration, and applies {@code monitors_file} when no monitors file was ever applied.
+ * Leader-only: makes the replicated cluster settings equal to this node's configuration, and
+ * applies {@code monitors_file} when no monitors file was ever applied. It reconciles every
+ * interval until both hold rather than trying once per term: a write lost to a client being
+ * replaced right after an election would otherwise leave the cluster without members (and so
+ * without verdicts) until the next leader change.
  */
 public final class ClusterSettingsPublisher {
   private static final Logger log = LoggerFactory.getLogger(ClusterSettingsPublisher.class);
 
   private final NodeConfig config;
-  private final MonitorStateMachine state;
+  private final Supplier<SetCluster> replicatedSettings;
+  private final BooleanSupplier neverConfigured;
   private final CommandSink sink;
+  private final ScheduledExecutorService timer;
+  private final long intervalMs;
+  private ScheduledFuture<?> task;
+  private boolean inFlight;
+  private volatile boolean settingsFailureLogged;
+  private volatile boolean monitorsFileDone;
 
-  public ClusterSettingsPublisher(NodeConfig config, MonitorStateMachine state, CommandSink sink) {
+  public ClusterSettingsPublisher(NodeConfig config, Supplier<SetCluster> replicatedSettings,
+      BooleanSupplier neverConfigured, CommandSink sink, ScheduledExecutorService timer, long intervalMs) {
     this.config = config;
-    this.state = state;
+    this.replicatedSettings = replicatedSettings;
+    this.neverConfigured = neverConfigured;
     this.sink = sink;
+    this.timer = timer;
+    this.intervalMs = intervalMs;
+  }
+
+  public synchronized void start() {
+    stop();
+    settingsFailureLogged = false;
+    monitorsFileDone = false;
+    task = timer.scheduleWithFixedDelay(this::reconcile, 0, intervalMs, TimeUnit.MILLISECONDS);
+  }
+
+  public synchronized void stop() {
+    if (task != null) {
+      task.cancel(false);
+      task = null;
+    }
   }
 
   public SetCluster desired() {
@@ -43,21 +78,46 @@ public final class ClusterSettingsPublisher {
     return s.build();
   }
 
-  public void publish() {
+  private void reconcile() {
+    synchronized (this) {
+      if (inFlight || task == null) {
+        return;
+      }
+    }
     SetCluster desired = desired();
-    if (!desired.equals(state.read(c -> c.clusterSettings()))) {
-      sink.submit(Command.newBuilder().setSetCluster(desired).build()).whenComplete((reply, error) -> {
-        if (error != null || !reply.getAccepted()) {
-          log.warn("cluster settings not committed error=\"{}\"", error != null ? error.getMessage() : reply.getError());
-        } else {
+    if (!desired.equals(replicatedSettings.get())) {
+      submit(Command.newBuilder().setSetCluster(desired).build(), error -> {
+        if (error == null) {
           log.info("cluster settings committed members={} quorum={}", desired.getMembersCount(), desired.getQuorum());
+        } else if (!settingsFailureLogged) {
+          settingsFailureLogged = true; // retried every interval; one line says it is failing
+          log.warn("cluster settings not committed, retrying every {} ms error=\"{}\"", intervalMs, error);
         }
       });
+      return; // the monitors file is judged against the settings it was written for
     }
-    boolean neverConfigured = state.read(c -> c.monitorsIndex() == 0);
-    if (neverConfigured && config.monitorsFile().isPresent()) {
+    if (!monitorsFileDone && neverConfigured.getAsBoolean() && config.monitorsFile().isPresent()) {
       applyMonitorsFile(config.monitorsFile().get());
     }
+  }
+
+  /** {@code done} gets null once committed, or the reason it was not. */
+  private void submit(Command command, Consumer<String> done) {
+    synchronized (this) {
+      inFlight = true;
+    }
+    CompletableFuture<CommandReply> write;
+    try {
+      write = sink.submit(command);
+    } catch (RuntimeException e) {
+      write = CompletableFuture.failedFuture(e);
+    }
+    write.whenComplete((reply, error) -> {
+      synchronized (this) {
+        inFlight = false;
+      }
+      done.accept(error != null ? error.getMessage() : reply.getAccepted() ? null : reply.getError());
+    });
   }
 
   private void applyMonitorsFile(Path file) {
@@ -65,20 +125,23 @@ public final class ClusterSettingsPublisher {
     try {
       spec = MonitorsParser.parse(file.toString(), Files.readString(file));
     } catch (IOException e) {
+      monitorsFileDone = true; // a broken file stays broken until the operator fixes it and restarts or applies
       log.error("monitors_file not applied file={} error=\"{}\"", file, e.getMessage());
       return;
     } catch (ConfigException e) {
+      monitorsFileDone = true;
       log.error("monitors_file not applied: {}", e.getMessage());
       return;
     }
     Command command = Command.newBuilder()
         .setApplyMonitors(ApplyMonitors.newBuilder().setSpec(spec).setSource(file.toString()))
         .build();
-    sink.submit(command).whenComplete((reply, error) -> {
-      if (error != null || !reply.getAccepted()) {
-        log.error("monitors_file not applied file={} error=\"{}\"", file, error != null ? error.getMessage() : reply.getError());
-      } else {
+    submit(command, error -> {
+      if (error == null) {
+        monitorsFileDone = true;
         log.info("monitors_file applied file={} targets={}", file, spec.getTargetsCount());
+      } else {
+        log.warn("monitors_file not applied yet, retrying file={} error=\"{}\"", file, error);
       }
     });
   }
