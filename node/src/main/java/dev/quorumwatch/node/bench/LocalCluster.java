@@ -187,6 +187,11 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** SIGTERM without waiting: the node starts stopping the way an operator stops it. */
+  public void terminate(int i) throws IOException, InterruptedException {
+    signal(i, "TERM");
+  }
+
   /** SIGTERM and wait: the node stops the way an operator stops it. */
   public void stop(int i) throws InterruptedException {
     Process p = processes[i];

@@ -4,6 +4,7 @@ import dev.quorumwatch.node.bench.BenchReport;
 import dev.quorumwatch.node.bench.CapacityBench;
 import dev.quorumwatch.node.bench.DetectBench;
 import dev.quorumwatch.node.bench.LeaderKillBench;
+import dev.quorumwatch.node.bench.LeaderStopBench;
 import dev.quorumwatch.node.bench.OutageBenchOptions;
 import dev.quorumwatch.node.bench.ProbeBench;
 import dev.quorumwatch.node.chaos.ChaosRun;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure QuorumWatch on real node processes on loopback, with simulated targets and a timestamping"
         + " webhook sink. Everything it starts, it stops. Progress goes to stderr, figures to stdout.",
-    subcommands = {BenchCommand.Detect.class, BenchCommand.LeaderKill.class, BenchCommand.Capacity.class,
+    subcommands = {BenchCommand.Detect.class, BenchCommand.LeaderKill.class, BenchCommand.LeaderStop.class,
+        BenchCommand.Capacity.class,
         BenchCommand.Chaos.class, BenchCommand.Probes.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec
@@ -115,6 +117,23 @@ final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       print(LeaderKillBench.run(timing.options(common, incidents), progress()), common.json);
+      return 0;
+    }
+  }
+
+  @Command(name = "leader-stop", mixinStandardHelpOptions = true,
+      description = "Stop the leader, alternately with SIGTERM (it hands leadership over first) and SIGKILL (the"
+          + " baseline), and measure how long the others take to agree on a new leader.")
+  static final class LeaderStop implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Stops of each kind (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Override
+    public Integer call() throws Exception {
+      print(LeaderStopBench.run(common.nodes, rounds, common.keep, progress()), common.json);
       return 0;
     }
   }
