@@ -66,6 +66,7 @@ public final class LocalCluster implements AutoCloseable {
   private final int[] httpPorts;
   private final Process[] processes;
   private final Map<String, String> environment = new HashMap<>();
+  private final List<String> nodeArguments = new ArrayList<>();
   private final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   /** Kills the nodes if this JVM exits without close() (Ctrl-C on a bench): nothing is left running. */
@@ -117,6 +118,12 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Sets an environment variable for node {@code i} only, from its next start. */
+  /** Extra arguments for every node's {@code node} command (for example {@code --log-format json}). */
+  public LocalCluster withNodeArguments(String... arguments) {
+    nodeArguments.addAll(List.of(arguments));
+    return this;
+  }
+
   public LocalCluster withNodeEnvironment(int i, String name, String value) {
     nodeEnvironment.computeIfAbsent(i, k -> new HashMap<>()).put(name, value);
     return this;
@@ -271,6 +278,7 @@ public final class LocalCluster implements AutoCloseable {
     command.addAll(NODE_JVM_OPTIONS);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "node",
         "--config", configFile(i).toString()));
+    command.addAll(nodeArguments);
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(NODE_ENVIRONMENT);
     pb.environment().putAll(environment);

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -36,8 +37,12 @@ final class DemoCommand implements Callable<Integer> {
       description = "Print the targets table every SECONDS (default: ${DEFAULT-VALUE}; 0 = never).")
   int statusEverySeconds;
 
+  @Mixin
+  LogOptions logging;
+
   @Override
   public Integer call() throws Exception {
+    logging.apply();
     Path dir = Files.createTempDirectory("quorumwatch-demo-");
     DemoTarget target = new DemoTarget(FreePorts.next());
     ConsoleWebhookSink sink = new ConsoleWebhookSink(FreePorts.next(), System.out);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "node", mixinStandardHelpOptions = true,
@@ -17,8 +18,12 @@ final class NodeCommand implements Callable<Integer> {
       description = "Node configuration (node.yaml): identity, listen addresses, data_dir, cluster peers.")
   Path config;
 
+  @Mixin
+  LogOptions logging;
+
   @Override
   public Integer call() throws Exception {
+    logging.apply();
     NodeConfig nodeConfig;
     try {
       nodeConfig = NodeConfigLoader.load(config);

@@ -2,14 +2,21 @@ package dev.quorumwatch.node.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quorumwatch.node.bench.LeaderStopBench;
 import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.TestClusters;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** SIGTERM on the leader hands leadership over before the node stops. */
+/**
+ * SIGTERM on the leader hands leadership over before the node stops. The nodes log JSON
+ * here, so the same run checks that every line of a node's log is a JSON object.
+ */
 class GracefulStopTest {
+  static final ObjectMapper JSON = new ObjectMapper();
   LocalCluster cluster;
 
   @AfterEach
@@ -19,7 +26,7 @@ class GracefulStopTest {
 
   @Test
   void aStoppingLeaderHandsOverSoTheOthersAreNeverLongWithoutOne() throws Exception {
-    cluster = TestClusters.create("graceful-stop", 3);
+    cluster = TestClusters.create("graceful-stop", 3).withNodeArguments("--log-format", "json");
     cluster.startAll();
     cluster.awaitAllFresh(30_000);
     for (int round = 0; round < 2; round++) {
@@ -36,6 +43,15 @@ class GracefulStopTest {
       assertThat(gapMs).as("time without an agreed leader").isLessThan(2_000);
       cluster.start(leader);
       cluster.awaitAllFresh(30_000);
+    }
+    for (int i = 0; i < 3; i++) {
+      List<String> lines = cluster.log(i).lines().toList();
+      assertThat(lines).as("log lines of " + cluster.id(i)).isNotEmpty().allSatisfy(line -> {
+        JsonNode event = JSON.readTree(line);
+        assertThat(event.path("level").asText()).isIn("INFO", "WARN", "ERROR");
+        assertThat(event.path("formattedMessage").asText()).isNotEmpty();
+      });
+      assertThat(lines).as("java.util.logging lines from Ratis's gRPC stay out").noneMatch(l -> l.contains("Epoll"));
     }
   }
 }
