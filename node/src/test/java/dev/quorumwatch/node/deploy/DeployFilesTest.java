@@ -1,0 +1,84 @@
+package dev.quorumwatch.node.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.quorumwatch.node.config.MonitorsParser;
+import dev.quorumwatch.node.config.NodeConfig;
+import dev.quorumwatch.node.config.NodeConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deployment files ship configs our own parsers must accept and settings operators rely
+ * on (probes, spread, non-root); no Kubernetes or Docker daemon is needed to check those.
+ */
+class DeployFilesTest {
+  static final Path DEPLOY = Path.of("..", "deploy");
+  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  static Map<String, JsonNode> kubernetesObjects() throws Exception {
+    Map<String, JsonNode> byKind = new HashMap<>();
+    try (var files = Files.list(DEPLOY.resolve("kubernetes"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        YAMLParser parser = new YAMLFactory().createParser(f.toFile());
+        for (JsonNode doc : YAML.readValues(parser, JsonNode.class).readAll()) {
+          byKind.put(doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText(), doc);
+        }
+      }
+    }
+    return byKind;
+  }
+
+  @Test
+  void everyPodsNodeConfigAndTheMonitorsFileParse() throws Exception {
+    Map<String, JsonNode> k8s = kubernetesObjects();
+    JsonNode data = k8s.get("ConfigMap/quorumwatch-config").path("data");
+    int replicas = k8s.get("StatefulSet/quorumwatch").path("spec").path("replicas").asInt();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < replicas; i++) {
+      String name = "quorumwatch-" + i;
+      NodeConfig config = NodeConfigLoader.parse(Path.of("/etc/quorumwatch", name + ".yaml"), data.path(name + ".yaml").asText());
+      assertThat(config.nodeId()).isEqualTo(name);
+      assertThat(config.peers()).hasSize(replicas);
+      assertThat(config.dataDir().toString()).startsWith("/var/lib/quorumwatch");
+      ids.add(config.nodeId());
+    }
+    assertThat(ids).doesNotHaveDuplicates();
+    assertThat(MonitorsParser.parse("monitors.yaml", data.path("monitors.yaml").asText()).getTargetsCount()).isPositive();
+  }
+
+  @Test
+  void theStatefulSetSpreadsOnePodPerZoneProbesHealthAndRunsAsNonRoot() throws Exception {
+    Map<String, JsonNode> k8s = kubernetesObjects();
+    JsonNode spec = k8s.get("StatefulSet/quorumwatch").path("spec");
+    assertThat(spec.path("serviceName").asText()).isEqualTo("quorumwatch-peers");
+    assertThat(k8s.get("Service/quorumwatch-peers").path("spec").path("clusterIP").asText()).isEqualTo("None");
+    assertThat(k8s.get("Service/quorumwatch-peers").path("spec").path("publishNotReadyAddresses").asBoolean()).isTrue();
+    JsonNode pod = spec.path("template").path("spec");
+    assertThat(pod.path("topologySpreadConstraints").get(0).path("topologyKey").asText())
+        .isEqualTo("topology.kubernetes.io/zone");
+    assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+    JsonNode container = pod.path("containers").get(0);
+    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/healthz");
+    assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/readyz");
+    assertThat(spec.path("volumeClaimTemplates").get(0).path("metadata").path("name").asText()).isEqualTo("data");
+  }
+
+  @Test
+  void theSystemdUnitIsHardenedAndTheImageRunsAsNonRoot() throws Exception {
+    String unit = Files.readString(DEPLOY.resolve("systemd/quorumwatch.service"));
+    assertThat(unit).contains("User=quorumwatch", "ProtectSystem=strict", "NoNewPrivileges=yes", "Restart=on-failure",
+        "KillSignal=SIGTERM", "StateDirectory=quorumwatch");
+    String dockerfile = Files.readString(DEPLOY.resolve("docker/Dockerfile"));
+    assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre", "USER 10001:10001");
+  }
+}
