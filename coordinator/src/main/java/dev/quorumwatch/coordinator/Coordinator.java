@@ -83,6 +83,7 @@ public final class Coordinator {
   long clockMs;
   MonitorsSpec monitors = MonitorsSpec.getDefaultInstance();
   long monitorsIndex;
+  String restoredBackupId = "";
   final Map<String, TargetSpec> targetSpecs = new LinkedHashMap<>();
   final Map<String, ReceiverSpec> receivers = new LinkedHashMap<>();
   final TreeMap<String, TargetTrack> tracks = new TreeMap<>();
@@ -270,6 +271,7 @@ public final class Coordinator {
         yield i.isEmpty() ? "no incident " + command.getAcknowledge().getIncidentId()
             : !i.get().getOpen() ? "incident " + i.get().getId() + " is already resolved" : null;
       }
+      case RESTORE_STATE -> "a restore replaces the whole state: the state machine applies it with StateRestore";
       default -> "unknown command " + command.getKindCase();
     };
   }
@@ -803,6 +805,11 @@ public final class Coordinator {
   }
 
   /** Log index of the monitors file in force; 0 when none was ever applied. */
+  /** The backup this state was seeded from; empty if none. */
+  public String restoredBackupId() {
+    return restoredBackupId;
+  }
+
   public long monitorsIndex() {
     return monitorsIndex;
   }

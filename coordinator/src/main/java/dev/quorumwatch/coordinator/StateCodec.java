@@ -28,7 +28,8 @@ public final class StateCodec {
         .addAllMonitorIncidents(c.monitorIncidents.values())
         .addAllDigests(c.digests.marks())
         .addAllServices(c.failover.all())
-        .addAllRepairs(c.repairs.all());
+        .addAllRepairs(c.repairs.all())
+        .setRestoredBackupId(c.restoredBackupId);
     for (TargetTrack t : c.tracks.values()) {
       s.addTargets(TargetRecord.newBuilder()
           .setTargetId(t.targetId)
@@ -50,6 +51,7 @@ public final class StateCodec {
     c.clockMs = s.getClockMs();
     c.monitors = s.getMonitors();
     c.monitorsIndex = s.getMonitorsIndex();
+    c.restoredBackupId = s.getRestoredBackupId();
     for (TargetSpec t : s.getMonitors().getTargetsList()) {
       c.targetSpecs.put(t.getId(), t);
     }

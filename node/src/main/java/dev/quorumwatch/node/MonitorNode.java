@@ -3,6 +3,7 @@ package dev.quorumwatch.node;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.coordinator.Coordinator;
+import dev.quorumwatch.node.backup.RestoreSeed;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.alert.Backoff;
 import dev.quorumwatch.node.alert.WebhookDispatcher;
@@ -70,6 +71,7 @@ public final class MonitorNode implements AutoCloseable {
   private final Ticker ticker;
   private final ClusterSettingsPublisher settings;
   private final LeadershipWatcher leadership;
+  private final RestoreSeed restoreSeed;
   private final ApiServer api;
   private final HttpEndpoints http;
   private final List<AutoCloseable> started = new ArrayList<>();
@@ -95,6 +97,7 @@ public final class MonitorNode implements AutoCloseable {
         System::getenv, "http://" + config.httpListen() + "/", metrics);
     this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(), repairThread);
     this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
+    this.restoreSeed = new RestoreSeed(config.dataDir(), raft, () -> state.read(Coordinator::restoredBackupId), timers);
     this.settings = new ClusterSettingsPublisher(config, () -> state.read(Coordinator::clusterSettings),
         () -> state.read(c -> c.monitorsIndex() == 0), raft, timers, config.heartbeatIntervalMs());
     this.leadership = new LeadershipWatcher(raft, timers, new LeadershipWatcher.LeaderDuty() {
@@ -201,6 +204,8 @@ public final class MonitorNode implements AutoCloseable {
   public void start() throws IOException {
     raft.start();
     started.add(raft);
+    restoreSeed.start(config.heartbeatIntervalMs());
+    started.add(restoreSeed);
     started.add(probeEngine);
     probes.reconcile(targets());
     started.add(probes);

@@ -3,6 +3,7 @@ package dev.quorumwatch.coordinator.ratis;
 import dev.quorumwatch.coordinator.ApplyOutcome;
 import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.coordinator.StateCodec;
+import dev.quorumwatch.coordinator.StateRestore;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.Event;
@@ -184,7 +185,13 @@ public final class MonitorStateMachine extends BaseStateMachine {
       appliedBytes.add(data.size());
       Command command = Command.parseFrom(data.toByteArray());
       synchronized (lock) {
-        outcome = coordinator.apply(index, command);
+        if (command.hasRestoreState()) {
+          StateRestore.Restored restored = StateRestore.apply(coordinator, command);
+          coordinator = restored.state();
+          outcome = restored.outcome();
+        } else {
+          outcome = coordinator.apply(index, command);
+        }
         updateLastAppliedTermIndex(entry.getTerm(), index);
         lock.notifyAll();
       }

@@ -39,6 +39,11 @@ import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.ApplyResponse;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
+import dev.quorumwatch.node.Version;
+import dev.quorumwatch.node.backup.BackupFiles;
+import dev.quorumwatch.proto.StateSnapshot;
+import dev.quorumwatch.proto.BackupRequest;
+import dev.quorumwatch.proto.BackupFile;
 import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.ListIncidentsRequest;
@@ -281,6 +286,36 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     }
     response.onNext(explained);
     response.onCompleted();
+  }
+
+  @Override
+  public void backup(BackupRequest request, StreamObserver<BackupFile> response) {
+    long readIndex;
+    try {
+      readIndex = raft.readIndex().get(WRITE_TIMEOUT_S, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      response.onError(Status.CANCELLED.asRuntimeException());
+      return;
+    } catch (ExecutionException | TimeoutException e) {
+      response.onError(Status.UNAVAILABLE.withDescription("the leader did not confirm a read point (no leader or no"
+          + " quorum?): " + e.getMessage()).asRuntimeException());
+      return;
+    }
+    // Everything committed before the call is in this replica once it has applied readIndex.
+    CommandReply point = CommandReply.newBuilder().setLogIndex(readIndex).build();
+    answerAfter(point, c -> {
+      StateSnapshot snapshot = StateCodec.snapshot(c);
+      return BackupFile.newBuilder()
+          .setFormat(BackupFiles.FORMAT)
+          .setBackupId(BackupFiles.idOf(snapshot))
+          .setClusterId(config.clusterId())
+          .setLogIndex(state.appliedIndex())
+          .setTakenAtMs(System.currentTimeMillis())
+          .setVersion(Version.current())
+          .setState(snapshot)
+          .build();
+    }, response);
   }
 
   @Override

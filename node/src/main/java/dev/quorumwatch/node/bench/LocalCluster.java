@@ -271,8 +271,13 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** Writes node i's node.yaml (start does too): for tools that need it before the node runs. */
+  public Path writeConfig(int i) throws IOException {
+    return Files.writeString(configFile(i), config(i));
+  }
+
   public void start(int i) throws IOException {
-    Files.writeString(configFile(i), config(i));
+    writeConfig(i);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(NODE_JVM_OPTIONS);

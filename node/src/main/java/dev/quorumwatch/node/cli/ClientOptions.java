@@ -27,7 +27,8 @@ final class ClientOptions {
     if (colon <= 0) {
       throw new CliException("--server: expected HOST:PORT, got '" + server + "'");
     }
-    return NettyChannelBuilder.forTarget(server).usePlaintext().build();
+    // Backups come back in one message; the state machine caps them well below this.
+    return NettyChannelBuilder.forTarget(server).usePlaintext().maxInboundMessageSize(16 << 20).build();
   }
 
   /** Calls the API once with a deadline and turns gRPC errors into one-line messages. */

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         + " and alert only when a quorum of regions agrees.",
     subcommands = {NodeCommand.class, DemoCommand.class, ApplyCommand.class, StatusCommand.class,
         TargetsCommand.class, IncidentsCommand.class, WatchCommand.class, SilenceCommand.class, AckCommand.class,
-        DeliveriesCommand.class, ExplainCommand.class, ServicesCommand.class, FailoverCommand.class, BenchCommand.class})
+        DeliveriesCommand.class, ExplainCommand.class, ServicesCommand.class, FailoverCommand.class, BackupCommand.class,
+        RestoreCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

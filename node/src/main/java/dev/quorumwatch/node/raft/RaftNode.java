@@ -182,6 +182,23 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   }
 
   /**
+   * The leader's applied index at a point in time it confirmed with a majority (a
+   * linearizable read through the leader): a replica that has applied this far holds every
+   * command committed before the call.
+   */
+  public CompletableFuture<Long> readIndex() {
+    return client.async().sendReadOnly(Message.valueOf("read-index"))
+        .orTimeout(WRITE_ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .thenApply(reply -> {
+          if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException() != null ? reply.getException()
+                : new IOException("read not served"));
+          }
+          return Long.parseLong(reply.getMessage().getContent().toStringUtf8());
+        });
+  }
+
+  /**
    * Completes true only if this node is the leader and a majority still follows it (a
    * linearizable read served by this node itself).
    */

@@ -1,0 +1,79 @@
+package dev.quorumwatch.node.backup;
+
+import dev.quorumwatch.proto.BackupFile;
+import dev.quorumwatch.proto.StateSnapshot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Backup files: what they hold, how they are written (atomically) and checked when read. */
+public final class BackupFiles {
+  public static final String FORMAT = "quorumwatch-backup/1";
+  /**
+   * A restore travels as one Raft entry; Ratis sends entries in batches of at most 4 MB by
+   * default, so a state above this is refused with a message rather than left to fail inside
+   * Ratis.
+   */
+  public static final int MAX_STATE_BYTES = 3_500_000;
+
+  private BackupFiles() {}
+
+  /** First 16 hex digits of SHA-256 over the serialized state: same state, same id. */
+  public static String idOf(StateSnapshot state) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(state.toByteArray());
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+
+  public static void write(Path file, BackupFile backup) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path partial = Files.createTempFile(dir, file.getFileName().toString(), ".partial");
+    try {
+      Files.write(partial, backup.toByteArray());
+      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(partial);
+    }
+  }
+
+  /** Reads and checks a backup; the exception names the file and what is wrong with it. */
+  public static BackupFile read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(file + ": no such file");
+    }
+    BackupFile backup;
+    try {
+      backup = BackupFile.parseFrom(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new IOException(file + ": not a QuorumWatch backup (" + e.getMessage() + ")");
+    }
+    if (!FORMAT.equals(backup.getFormat())) {
+      throw new IOException(file + ": format: expected " + FORMAT + ", got \"" + backup.getFormat() + "\"");
+    }
+    if (!idOf(backup.getState()).equals(backup.getBackupId())) {
+      throw new IOException(file + ": backup_id " + backup.getBackupId() + " does not match its state (damaged file?)");
+    }
+    int size = backup.getState().getSerializedSize();
+    if (size > MAX_STATE_BYTES) {
+      throw new IOException(file + ": state is " + size + " bytes; a restore takes at most " + MAX_STATE_BYTES);
+    }
+    return backup;
+  }
+
+  /** One line for operators: what a backup holds. */
+  public static String describe(BackupFile b) {
+    StateSnapshot s = b.getState();
+    return "backup " + b.getBackupId() + " of cluster " + b.getClusterId() + " at log index " + b.getLogIndex() + ": "
+        + s.getMonitors().getTargetsCount() + " targets, " + s.getMonitors().getServicesCount() + " services, "
+        + s.getIncidentsCount() + " incidents, " + s.getSilencesCount() + " silences, " + s.getOutboxCount()
+        + " undelivered notifications, " + s.getSerializedSize() + " bytes";
+  }
+}
