@@ -79,8 +79,13 @@ public final class MonitorNode implements AutoCloseable {
   static final long LEADERSHIP_HANDOVER_TIMEOUT_MS = 5_000;
 
   public MonitorNode(NodeConfig config) throws IOException {
+    this(config, false);
+  }
+
+  /** {@code join}: the first start of a node that `members add` adds to a running cluster. */
+  public MonitorNode(NodeConfig config, boolean join) throws IOException {
     this.config = config;
-    this.raft = new RaftNode(config, state);
+    this.raft = new RaftNode(config, state, join);
     String userAgent = "quorumwatch/" + Version.current() + " (node=" + config.nodeId() + "; region=" + config.region() + ")";
     this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent);
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, this::withdrawOutdated, timers,
@@ -98,7 +103,7 @@ public final class MonitorNode implements AutoCloseable {
     this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(), repairThread);
     this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
     this.restoreSeed = new RestoreSeed(config.dataDir(), raft, () -> state.read(Coordinator::restoredBackupId), timers);
-    this.settings = new ClusterSettingsPublisher(config, () -> state.read(Coordinator::clusterSettings),
+    this.settings = new ClusterSettingsPublisher(config, raft::raftMembers, () -> state.read(Coordinator::clusterSettings),
         () -> state.read(c -> c.monitorsIndex() == 0), raft, timers, config.heartbeatIntervalMs());
     this.leadership = new LeadershipWatcher(raft, timers, new LeadershipWatcher.LeaderDuty() {
       @Override

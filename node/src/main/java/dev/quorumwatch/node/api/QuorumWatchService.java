@@ -39,6 +39,14 @@ import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.ApplyResponse;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
+import java.io.IOException;
+import dev.quorumwatch.node.raft.ClusterSettings;
+import dev.quorumwatch.node.raft.RaftMember;
+import dev.quorumwatch.proto.SetCluster;
+import dev.quorumwatch.proto.MembersResponse;
+import dev.quorumwatch.proto.ListMembersRequest;
+import dev.quorumwatch.proto.RemoveMemberRequest;
+import dev.quorumwatch.proto.AddMemberRequest;
 import dev.quorumwatch.node.Version;
 import dev.quorumwatch.node.backup.BackupFiles;
 import dev.quorumwatch.proto.StateSnapshot;
@@ -77,12 +85,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The client API. Reads answer from this node's replica; writes go through Raft. */
 public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBase {
   static final long WRITE_TIMEOUT_S = 15;
   static final int EXPLAIN_INCIDENTS = 10;
 
+  private static final Logger log = LoggerFactory.getLogger(QuorumWatchService.class);
   private final NodeConfig config;
   private final MonitorStateMachine state;
   private final RaftNode raft;
@@ -230,7 +241,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     String leader = raft.leaderId().orElse("");
     ListDeliveriesResponse.Builder out = ListDeliveriesResponse.newBuilder()
         .setAttemptsKnown(leading)
-        .setLeaderApi(config.peer(leader).map(p -> p.api().toString()).orElse(""));
+        .setLeaderApi(apiOf(leader));
     state.read(c -> {
       out.setClockMs(c.clockMs()).addAllFailed(c.failedNotifications());
       for (Notification n : c.pendingNotifications()) {
@@ -318,31 +329,143 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     }, response);
   }
 
+  /** A member's client API address from the replicated settings, else from node.yaml. */
+  private String apiOf(String memberId) {
+    return state.read(c -> c.clusterSettings().getMembersList().stream().filter(m -> m.getId().equals(memberId))
+        .map(Member::getApi).findFirst())
+        .or(() -> config.peer(memberId).map(p -> p.api().toString()))
+        .orElse("");
+  }
+
+  /** One row per replicated member; {@code raftAddresses} adds peer addresses where known. */
+  private static List<MemberStatus> memberStatuses(Coordinator c, String leader, Map<String, String> raftAddresses) {
+    List<MemberStatus> out = new ArrayList<>();
+    for (Member m : c.clusterSettings().getMembersList()) {
+      NodeRecord node = c.membership().node(m.getId()).orElse(NodeRecord.getDefaultInstance());
+      out.add(MemberStatus.newBuilder()
+          .setId(m.getId())
+          .setRegion(m.getRegion())
+          .setApi(m.getApi())
+          .setRaft(raftAddresses.getOrDefault(m.getId(), ""))
+          .setRole(leader.isEmpty() ? "UNKNOWN" : leader.equals(m.getId()) ? "LEADER" : "FOLLOWER")
+          .setFresh(c.membership().isFresh(m.getId(), c.clockMs()))
+          .setLastHeartbeatMs(node.getLastHeartbeatMs())
+          .build());
+    }
+    return out;
+  }
+
+  @Override
+  public void listMembers(ListMembersRequest request, StreamObserver<MembersResponse> response) {
+    Map<String, String> raftAddresses = new HashMap<>();
+    raft.raftMembers().ifPresent(ms -> ms.forEach(m -> raftAddresses.put(m.id(), m.raft())));
+    String leader = raft.leaderId().orElse("");
+    response.onNext(state.read(c -> MembersResponse.newBuilder()
+        .addAllMembers(memberStatuses(c, leader, raftAddresses))
+        .setQuorum(c.membership().quorum())
+        .build()));
+    response.onCompleted();
+  }
+
+  @Override
+  public void addMember(AddMemberRequest request, StreamObserver<MembersResponse> response) {
+    String problem = MemberRequests.problem(request);
+    if (problem != null) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+      return;
+    }
+    Optional<List<RaftMember>> current = raft.raftMembers();
+    if (current.isEmpty()) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("a membership change is under way; try again when it"
+          + " is done").asRuntimeException());
+      return;
+    }
+    RaftMember added = new RaftMember(request.getId(), request.getRaft());
+    Optional<RaftMember> existing = current.get().stream().filter(m -> m.id().equals(added.id())).findFirst();
+    if (existing.isPresent() && !existing.get().raft().equals(added.raft())) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("member " + added.id() + " exists with raft address "
+          + existing.get().raft() + "; remove it first to move it").asRuntimeException());
+      return;
+    }
+    List<RaftMember> next = new ArrayList<>(current.get());
+    if (existing.isEmpty()) {
+      next.add(added);
+      if (!changeMembers(next, "add " + added.id(), response)) {
+        return;
+      }
+    }
+    Member member = Member.newBuilder().setId(added.id())
+        .setRegion(request.getRegion().isEmpty() ? added.id() : request.getRegion()).setApi(request.getApi()).build();
+    commitMembers(next, Optional.of(member), response);
+  }
+
+  @Override
+  public void removeMember(RemoveMemberRequest request, StreamObserver<MembersResponse> response) {
+    Optional<List<RaftMember>> current = raft.raftMembers();
+    if (current.isEmpty()) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("a membership change is under way; try again when it"
+          + " is done").asRuntimeException());
+      return;
+    }
+    List<RaftMember> next = current.get().stream().filter(m -> !m.id().equals(request.getId())).toList();
+    if (next.size() == current.get().size()) {
+      response.onError(Status.NOT_FOUND.withDescription("id: no member " + request.getId() + " (members: "
+          + current.get().stream().map(RaftMember::id).toList() + ")").asRuntimeException());
+      return;
+    }
+    if (next.isEmpty()) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription("id: " + request.getId()
+          + " is the last member; a cluster needs one").asRuntimeException());
+      return;
+    }
+    if (!changeMembers(next, "remove " + request.getId(), response)) {
+      return;
+    }
+    commitMembers(next, Optional.empty(), response);
+  }
+
+  private boolean changeMembers(List<RaftMember> next, String what, StreamObserver<?> response) {
+    try {
+      raft.changeMembers(next);
+      log.info("raft configuration changed node={} change=\"{}\" members={}", config.nodeId(), what,
+          next.stream().map(RaftMember::id).toList());
+      return true;
+    } catch (IOException e) {
+      response.onError(Status.FAILED_PRECONDITION.withDescription(what + ": the Raft configuration change did not"
+          + " complete (is the new node running, with peers that list itself?): " + e.getMessage()).asRuntimeException());
+      return false;
+    }
+  }
+
+  /** Commits the settings for the new configuration and answers with the members after it. */
+  private void commitMembers(List<RaftMember> members, Optional<Member> update, StreamObserver<MembersResponse> response) {
+    SetCluster settings = ClusterSettings.of(config, members, state.read(Coordinator::clusterSettings), update);
+    CommandReply reply = commit(Command.newBuilder().setSetCluster(settings).build(), "cluster settings: ", response);
+    if (reply == null) {
+      return;
+    }
+    Map<String, String> raftAddresses = new HashMap<>();
+    members.forEach(m -> raftAddresses.put(m.id(), m.raft()));
+    String leader = raft.leaderId().orElse("");
+    answerAfter(reply, c -> MembersResponse.newBuilder().addAllMembers(memberStatuses(c, leader, raftAddresses))
+        .setQuorum(c.membership().quorum()).build(), response);
+  }
+
   @Override
   public void getStatus(StatusRequest request, StreamObserver<StatusResponse> response) {
     String leader = raft.leaderId().orElse("");
     StatusResponse.Builder status = StatusResponse.newBuilder()
         .setClusterId(config.clusterId())
         .setLeaderId(leader)
-        .setLeaderApi(config.peer(leader).map(p -> p.api().toString()).orElse(""))
+        .setLeaderApi(apiOf(leader))
         .setTerm(raft.term())
-        .setAnsweredBy(config.nodeId())
-        .setQuorum(config.quorum());
+        .setAnsweredBy(config.nodeId());
     state.read(c -> {
       status.setAppliedIndex(state.appliedIndex())
           .setClockMs(c.clockMs())
           .setStateDigest(StateCodec.digest(c))
           .setPendingNotifications(c.pendingNotifications().size());
-      for (NodeConfig.Peer p : config.peers()) {
-        NodeRecord node = c.membership().node(p.id()).orElse(NodeRecord.getDefaultInstance());
-        status.addMembers(MemberStatus.newBuilder()
-            .setId(p.id())
-            .setRegion(node.getRegion().isEmpty() ? p.region() : node.getRegion())
-            .setApi(p.api().toString())
-            .setRole(leader.isEmpty() ? "UNKNOWN" : leader.equals(p.id()) ? "LEADER" : "FOLLOWER")
-            .setFresh(c.membership().isFresh(p.id(), c.clockMs()))
-            .setLastHeartbeatMs(node.getLastHeartbeatMs()));
-      }
+      status.setQuorum(c.membership().quorum()).addAllMembers(memberStatuses(c, leader, Map.of()));
       return null;
     });
     response.onNext(status.build());

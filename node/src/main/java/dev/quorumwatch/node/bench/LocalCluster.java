@@ -67,6 +67,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Process[] processes;
   private final Map<String, String> environment = new HashMap<>();
   private final List<String> nodeArguments = new ArrayList<>();
+  private int bootstrapMembers;
   private final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   /** Kills the nodes if this JVM exits without close() (Ctrl-C on a bench): nothing is left running. */
@@ -87,6 +88,7 @@ public final class LocalCluster implements AutoCloseable {
     this.dir = dir.toAbsolutePath();
     this.deleteOnClose = deleteOnClose;
     this.size = size;
+    this.bootstrapMembers = size;
     this.clusterId = clusterId;
     this.raftPorts = new int[size];
     this.apiPorts = new int[size];
@@ -118,6 +120,15 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** Sets an environment variable for node {@code i} only, from its next start. */
+  /**
+   * Only the first {@code members} nodes form the cluster; the others are started later and
+   * added with {@code members add}, the way an operator grows a cluster.
+   */
+  public LocalCluster withBootstrapMembers(int members) {
+    bootstrapMembers = members;
+    return this;
+  }
+
   /** Extra arguments for every node's {@code node} command (for example {@code --log-format json}). */
   public LocalCluster withNodeArguments(String... arguments) {
     nodeArguments.addAll(List.of(arguments));
@@ -147,7 +158,9 @@ public final class LocalCluster implements AutoCloseable {
 
   private String config(int i) {
     StringBuilder peers = new StringBuilder();
-    for (int p = 0; p < size; p++) {
+    // Nodes beyond the bootstrap members join later: each lists the members before it and itself.
+    int listed = i < bootstrapMembers ? bootstrapMembers : i + 1;
+    for (int p = 0; p < listed; p++) {
       peers.append("    - {id: ").append(id(p)).append(", raft: 127.0.0.1:").append(advertisedRaftPorts[p])
           .append(", api: 127.0.0.1:").append(apiPorts[p]).append("}\n");
     }
@@ -257,6 +270,11 @@ public final class LocalCluster implements AutoCloseable {
     return Files.readString(logFile(i));
   }
 
+  /** Where node i's peers reach it (through a proxy when one was advertised). */
+  public String raftAddress(int i) {
+    return "127.0.0.1:" + advertisedRaftPorts[i];
+  }
+
   public String api(int i) {
     return "127.0.0.1:" + apiPorts[i];
   }
@@ -284,6 +302,9 @@ public final class LocalCluster implements AutoCloseable {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "node",
         "--config", configFile(i).toString()));
     command.addAll(nodeArguments);
+    if (i >= bootstrapMembers) {
+      command.add("--join");
+    }
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(NODE_ENVIRONMENT);
     pb.environment().putAll(environment);

@@ -21,6 +21,7 @@ final class ClientOptions {
   String token;
 
   static final long DEADLINE_S = 20;
+  static final long LONG_DEADLINE_S = 90;
 
   ManagedChannel channel() {
     int colon = server.lastIndexOf(':');
@@ -33,9 +34,18 @@ final class ClientOptions {
 
   /** Calls the API once with a deadline and turns gRPC errors into one-line messages. */
   <T> T call(Function<QuorumWatchGrpc.QuorumWatchBlockingStub, T> rpc) {
+    return call(rpc, DEADLINE_S);
+  }
+
+  /** For calls that wait on the cluster (a new member catching up): a longer deadline. */
+  <T> T callLong(Function<QuorumWatchGrpc.QuorumWatchBlockingStub, T> rpc) {
+    return call(rpc, LONG_DEADLINE_S);
+  }
+
+  private <T> T call(Function<QuorumWatchGrpc.QuorumWatchBlockingStub, T> rpc, long deadlineS) {
     ManagedChannel channel = channel();
     try {
-      return rpc.apply(stub(channel).withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS));
+      return rpc.apply(stub(channel).withDeadlineAfter(deadlineS, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
       throw new CliException(describe(e));
     } finally {

@@ -16,6 +16,7 @@ import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.ListIncidentsResponse;
 import dev.quorumwatch.proto.ListTargetsResponse;
 import dev.quorumwatch.proto.MemberStatus;
+import dev.quorumwatch.proto.MembersResponse;
 import dev.quorumwatch.proto.RegionVote;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.TargetStatus;
@@ -49,15 +50,29 @@ final class Json {
     doc.put("pending_notifications", s.getPendingNotifications());
     ArrayNode members = doc.putArray("members");
     for (MemberStatus m : s.getMembersList()) {
-      ObjectNode member = members.addObject();
-      member.put("id", m.getId());
-      member.put("region", m.getRegion());
-      member.put("api", m.getApi());
-      member.put("role", m.getRole());
-      member.put("fresh", m.getFresh());
-      member.put("last_heartbeat", timeOrNull(m.getLastHeartbeatMs()));
+      member(members.addObject(), m);
     }
     return doc;
+  }
+
+  static ObjectNode members(MembersResponse r) {
+    ObjectNode doc = MAPPER.createObjectNode();
+    doc.put("quorum", r.getQuorum());
+    ArrayNode members = doc.putArray("members");
+    for (MemberStatus m : r.getMembersList()) {
+      member(members.addObject(), m).put("raft", m.getRaft().isEmpty() ? null : m.getRaft());
+    }
+    return doc;
+  }
+
+  private static ObjectNode member(ObjectNode member, MemberStatus m) {
+    member.put("id", m.getId());
+    member.put("region", m.getRegion());
+    member.put("api", m.getApi());
+    member.put("role", m.getRole());
+    member.put("fresh", m.getFresh());
+    member.put("last_heartbeat", timeOrNull(m.getLastHeartbeatMs()));
+    return member;
   }
 
   static ObjectNode targets(ListTargetsResponse r) {

@@ -18,6 +18,10 @@ final class NodeCommand implements Callable<Integer> {
       description = "Node configuration (node.yaml): identity, listen addresses, data_dir, cluster peers.")
   Path config;
 
+  @Option(names = "--join", description = "First start of a node being added to a running cluster (empty data_dir):"
+      + " it waits to be added with 'quorumwatch members add' instead of campaigning. Ignored once it has data.")
+  boolean join;
+
   @Mixin
   LogOptions logging;
 
@@ -31,7 +35,7 @@ final class NodeCommand implements Callable<Integer> {
       System.err.println("quorumwatch: " + e.getMessage());
       return 2;
     }
-    MonitorNode node = new MonitorNode(nodeConfig);
+    MonitorNode node = new MonitorNode(nodeConfig, join);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       node.close();

@@ -15,6 +15,7 @@ public record NodeConfig(
     String clusterId,
     List<Peer> peers,
     int quorum,
+    boolean majorityQuorum,
     long heartbeatIntervalMs,
     long staleAfterMs,
     Optional<Path> monitorsFile,
@@ -26,6 +27,11 @@ public record NodeConfig(
 
   public Peer self() {
     return peers.stream().filter(p -> p.id().equals(nodeId)).findFirst().orElseThrow();
+  }
+
+  /** The quorum for a cluster of {@code members}: a majority of them, or the configured number (at most all). */
+  public int quorumFor(int members) {
+    return majorityQuorum ? members / 2 + 1 : Math.min(quorum, members);
   }
 
   public Optional<Peer> peer(String id) {

@@ -74,7 +74,8 @@ public final class NodeConfigLoader {
     // Repair steps of type `command` run a program on this machine: off unless the node's owner says so.
     boolean allowRepairCommands = root.has("repair")
         && root.object("repair").onlyKeys(Set.of("allow_commands")).bool("allow_commands", false);
-    return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum,
+    boolean majority = !cluster.has("quorum") || cluster.child("quorum").isText();
+    return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
         heartbeatMs, staleAfterMs, monitors, allowRepairCommands);
   }
 

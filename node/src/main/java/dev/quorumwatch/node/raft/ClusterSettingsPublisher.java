@@ -6,12 +6,13 @@ import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.proto.ApplyMonitors;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
-import dev.quorumwatch.proto.Member;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.SetCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leader-only: makes the replicated cluster settings equal to this node's configuration, and
+ * Leader-only: makes the replicated cluster settings match the Raft configuration (see
+ * {@link ClusterSettings}) and this node's quorum and stale_after, and
  * applies {@code monitors_file} when no monitors file was ever applied. It reconciles every
  * interval until both hold rather than trying once per term: a write lost to a client being
  * replaced right after an election would otherwise leave the cluster without members (and so
@@ -34,6 +36,7 @@ public final class ClusterSettingsPublisher {
 
   private final NodeConfig config;
   private final Supplier<SetCluster> replicatedSettings;
+  private final Supplier<Optional<List<RaftMember>>> raftMembers;
   private final BooleanSupplier neverConfigured;
   private final CommandSink sink;
   private final ScheduledExecutorService timer;
@@ -43,9 +46,12 @@ public final class ClusterSettingsPublisher {
   private volatile boolean settingsFailureLogged;
   private volatile boolean monitorsFileDone;
 
-  public ClusterSettingsPublisher(NodeConfig config, Supplier<SetCluster> replicatedSettings,
-      BooleanSupplier neverConfigured, CommandSink sink, ScheduledExecutorService timer, long intervalMs) {
+  /** {@code raftMembers}: the Raft configuration's voting members, empty while it changes. */
+  public ClusterSettingsPublisher(NodeConfig config, Supplier<Optional<List<RaftMember>>> raftMembers,
+      Supplier<SetCluster> replicatedSettings, BooleanSupplier neverConfigured, CommandSink sink,
+      ScheduledExecutorService timer, long intervalMs) {
     this.config = config;
+    this.raftMembers = raftMembers;
     this.replicatedSettings = replicatedSettings;
     this.neverConfigured = neverConfigured;
     this.sink = sink;
@@ -67,25 +73,19 @@ public final class ClusterSettingsPublisher {
     }
   }
 
-  public SetCluster desired() {
-    SetCluster.Builder s = SetCluster.newBuilder()
-        .setClusterId(config.clusterId())
-        .setQuorum(config.quorum())
-        .setStaleAfterMs(config.staleAfterMs());
-    for (NodeConfig.Peer p : config.peers()) {
-      s.addMembers(Member.newBuilder().setId(p.id()).setRegion(p.region()).setApi(p.api().toString()));
-    }
-    return s.build();
-  }
-
   private void reconcile() {
     synchronized (this) {
       if (inFlight || task == null) {
         return;
       }
     }
-    SetCluster desired = desired();
-    if (!desired.equals(replicatedSettings.get())) {
+    Optional<List<RaftMember>> raftMembers = this.raftMembers.get();
+    if (raftMembers.isEmpty()) {
+      return; // a membership change is under way: judge the settings once it is done
+    }
+    SetCluster replicated = replicatedSettings.get();
+    SetCluster desired = ClusterSettings.of(config, raftMembers.get(), replicated, Optional.empty());
+    if (!desired.equals(replicated)) {
       submit(Command.newBuilder().setSetCluster(desired).build(), error -> {
         if (error == null) {
           log.info("cluster settings committed members={} quorum={}", desired.getMembersCount(), desired.getQuorum());

@@ -1,23 +1,30 @@
 package dev.quorumwatch.node.raft;
 
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
+import dev.quorumwatch.node.backup.RestoreSeed;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -32,8 +39,11 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -54,6 +64,13 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   static final long CLIENT_REQUEST_TIMEOUT_MS = 1_000;
   /** Well past the client's own retry budget (~5 s without a leader). */
   static final long WRITE_ANSWER_TIMEOUT_MS = 15_000;
+  /** Bounded: a caller that gets no answer in ~5 s resends its own way (the reporter with a
+   * full view at the next heartbeat), rather than queueing behind a dead leader. */
+  static final RetryPolicy WRITE_RETRIES =
+      RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
+  /** A new member first catches up on the log (or a snapshot) before the change commits. */
+  static final long MEMBERSHIP_CHANGE_TIMEOUT_MS = 60_000;
+  static final long RETIRED_CLIENT_CLOSE_MS = 10_000;
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
 
   private final NodeConfig config;
@@ -61,39 +78,52 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   private final RaftPeerId selfId;
   private final RaftServer server;
   private volatile RaftClient client;
+  private final Set<RaftClient> retiring = new HashSet<>();
   private final ClientId leadershipClientId = ClientId.randomId();
   private final AtomicLong leadershipCallIds = new AtomicLong();
 
-  public RaftNode(NodeConfig config, MonitorStateMachine stateMachine) throws IOException {
+  /**
+   * {@code join}: this node is being added to a running cluster. On its first start it knows
+   * no members, so it never campaigns: a node that asked for votes before being added would be
+   * told by the members (which do not list it) to shut down. It waits for the leader instead.
+   */
+  public RaftNode(NodeConfig config, MonitorStateMachine stateMachine, boolean join) throws IOException {
     this.config = config;
     this.group = groupOf(config);
     this.selfId = RaftPeerId.valueOf(config.nodeId());
     RaftProperties props = serverProperties(config);
     this.server = RaftServer.newBuilder()
         .setServerId(selfId)
-        .setGroup(group)
+        .setGroup(join && isEmpty(config.dataDir()) ? RaftGroup.valueOf(group.getGroupId()) : group)
         .setProperties(props)
         .setStateMachine(stateMachine)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
-    this.client = newClient(null);
+    this.client = newClient(null, CLIENT_REQUEST_TIMEOUT_MS, WRITE_RETRIES);
   }
 
   /** {@code leader}: where the client's first request goes; null lets it find out. */
-  private RaftClient newClient(RaftPeerId leader) {
+  private RaftClient newClient(RaftPeerId leader, long requestTimeoutMs, RetryPolicy retries) {
     RaftProperties clientProps = new RaftProperties();
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
     // A write commits in ~10 ms; one that waits on a frozen leader (a GC pause, a hung
     // machine) should move on to the next server after a second, not the default three.
-    RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(CLIENT_REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(requestTimeoutMs, TimeUnit.MILLISECONDS));
     return RaftClient.newBuilder()
         .setProperties(clientProps)
-        .setRaftGroup(group)
+        .setRaftGroup(currentGroup())
         .setLeaderId(leader)
-        // Bounded: a caller that gets no answer in ~5 s resends its own way (the reporter
-        // with a full view at the next heartbeat), rather than queueing behind a dead leader.
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+        .setRetryPolicy(retries)
         .build();
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return true;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.allMatch(p -> p.getFileName().toString().equals(RestoreSeed.FILE_NAME));
+    }
   }
 
   public static RaftGroup groupOf(NodeConfig config) {
@@ -119,6 +149,9 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     // election timeout, and refuses once that lapses.
     RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, true);
+    // A member being added must show progress within this; the default (~1 s) fails the
+    // change while the new node's JVM is still warming up.
+    RaftServerConfigKeys.setStagingTimeout(props, TimeDuration.valueOf(15, TimeUnit.SECONDS));
     return props;
   }
 
@@ -139,16 +172,39 @@ public final class RaftNode implements CommandSink, AutoCloseable {
 
   @Override
   public CompletableFuture<CommandReply> submit(Command command, long answerTimeoutMs) {
+    return send(command, answerTimeoutMs, true);
+  }
+
+  /**
+   * {@code retryClosed}: a client whose ordered stream was closed (an earlier request in it
+   * gave up) fails the requests queued behind that one; the server holds those back behind the
+   * failed one, so they were not applied, and one resend on the fresh client is safe.
+   */
+  private CompletableFuture<CommandReply> send(Command command, long answerTimeoutMs, boolean retryClosed) {
     RaftClient used = client;
-    return used.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())))
+    CompletableFuture<RaftClientReply> sent;
+    try {
+      sent = used.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())));
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent
         .orTimeout(answerTimeoutMs, TimeUnit.MILLISECONDS)
-        .whenComplete((reply, error) -> {
+        .handle((reply, error) -> {
+          if (error == null) {
+            return CompletableFuture.completedFuture(decodeReply(reply));
+          }
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-          if (cause instanceof TimeoutException || cause instanceof RaftRetryFailureException) {
+          if (cause instanceof TimeoutException || cause instanceof RaftRetryFailureException
+              || cause instanceof AlreadyClosedException) {
             replaceClient(used, cause.getClass().getSimpleName());
           }
+          if (retryClosed && cause instanceof AlreadyClosedException) {
+            return send(command, answerTimeoutMs, false);
+          }
+          return CompletableFuture.<CommandReply>failedFuture(error);
         })
-        .thenApply(RaftNode::decodeReply);
+        .thenCompose(f -> f);
   }
 
   private void replaceClient(RaftClient stuck, String why) {
@@ -158,11 +214,25 @@ public final class RaftNode implements CommandSink, AutoCloseable {
       }
       // Straight to the leader this node's own server follows, when it knows one: a fresh
       // client would otherwise start at the first peer, possibly the one that just died.
-      client = newClient(info().map(DivisionInfo::getLeaderId).orElse(null));
+      client = newClient(info().map(DivisionInfo::getLeaderId).orElse(null), CLIENT_REQUEST_TIMEOUT_MS, WRITE_RETRIES);
     }
     log.warn("raft client replaced node={} reason=\"{}\"", selfId, why);
+    // Closed later, not now: other writes in flight on it (an operator's apply) may be
+    // healthy and about to commit; closing would fail them although only one writer was stuck.
+    synchronized (retiring) {
+      retiring.add(stuck);
+    }
+    CompletableFuture.delayedExecutor(RETIRED_CLIENT_CLOSE_MS, TimeUnit.MILLISECONDS).execute(() -> retire(stuck));
+  }
+
+  private void retire(RaftClient old) {
+    synchronized (retiring) {
+      if (!retiring.remove(old)) {
+        return; // closed with the node
+      }
+    }
     try {
-      stuck.close(); // fails what still waits in it; each writer retries its own way
+      old.close(); // fails what still waits in it; each writer retries its own way
     } catch (IOException e) {
       log.warn("closing the replaced raft client failed node={} error=\"{}\"", selfId, e.getMessage());
     }
@@ -283,6 +353,56 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     return ordered;
   }
 
+  /** The group as its current configuration has it (members may have changed since node.yaml). */
+  private RaftGroup currentGroup() {
+    if (server == null) {
+      return group;
+    }
+    try {
+      Collection<RaftPeer> peers = server.getDivision(group.getGroupId()).getRaftConf().getAllPeers();
+      return peers.isEmpty() ? group : RaftGroup.valueOf(group.getGroupId(), peers);
+    } catch (IOException | IllegalStateException e) {
+      return group; // not started yet
+    }
+  }
+
+  /** The Raft configuration's voting members; empty while a configuration change is under way. */
+  public Optional<List<RaftMember>> raftMembers() {
+    try {
+      RaftConfiguration conf = server.getDivision(group.getGroupId()).getRaftConf();
+      if (!conf.getPreviousPeers().isEmpty()) {
+        return Optional.empty();
+      }
+      List<RaftMember> members = new ArrayList<>();
+      for (RaftPeer p : conf.getCurrentPeers()) {
+        members.add(new RaftMember(p.getId().toString(), p.getAddress()));
+      }
+      members.sort(Comparator.comparing(RaftMember::id));
+      return Optional.of(members);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Makes {@code members} the Raft configuration (blocking). Ratis catches a new member up
+   * before it counts toward the majority, so the new node must already run, with its own
+   * peers listing itself. Fails with the reason when the change is refused or times out.
+   */
+  public void changeMembers(List<RaftMember> members) throws IOException {
+    // No client address: Ratis would send client requests there instead of the peer address.
+    List<RaftPeer> peers = members.stream()
+        .map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.raft()).build())
+        .toList();
+    try (RaftClient admin = newClient(info().map(DivisionInfo::getLeaderId).orElse(null), MEMBERSHIP_CHANGE_TIMEOUT_MS,
+        RetryPolicies.retryUpToMaximumCountWithFixedSleep(20, TimeDuration.valueOf(1, TimeUnit.SECONDS)))) {
+      RaftClientReply reply = admin.admin().setConfiguration(peers);
+      if (!reply.isSuccess()) {
+        throw new IOException(reply.getException() != null ? reply.getException().getMessage() : "not successful");
+      }
+    }
+  }
+
   public boolean isLeaderReady() {
     return info().map(i -> i.isLeader() && i.isLeaderReady()).orElse(false);
   }
@@ -305,6 +425,14 @@ public final class RaftNode implements CommandSink, AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    List<RaftClient> old;
+    synchronized (retiring) {
+      old = List.copyOf(retiring);
+      retiring.clear();
+    }
+    for (RaftClient c : old) {
+      c.close();
+    }
     try {
       client.close();
     } finally {

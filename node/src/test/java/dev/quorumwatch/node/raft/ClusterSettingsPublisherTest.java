@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,7 +42,9 @@ class ClusterSettingsPublisherTest {
   }
 
   ClusterSettingsPublisher publisher(NodeConfig config, CommandSink sink) {
-    return new ClusterSettingsPublisher(config, () -> {
+    List<RaftMember> raftMembers = config.peers().stream()
+        .map(p -> new RaftMember(p.id(), p.raft().toString())).toList();
+    return new ClusterSettingsPublisher(config, () -> Optional.of(raftMembers), () -> {
       synchronized (state) {
         return state.clusterSettings();
       }
