@@ -1,9 +1,10 @@
 package dev.quorumwatch.node;
 
+import com.codahale.metrics.CachedGauge;
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.coordinator.Coordinator;
-import dev.quorumwatch.node.backup.RestoreSeed;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.alert.Backoff;
 import dev.quorumwatch.node.alert.WebhookDispatcher;
@@ -11,29 +12,36 @@ import dev.quorumwatch.node.alert.WebhookSender;
 import dev.quorumwatch.node.api.ApiServer;
 import dev.quorumwatch.node.api.EventHub;
 import dev.quorumwatch.node.api.QuorumWatchService;
+import dev.quorumwatch.node.backup.RestoreSeed;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.http.HttpEndpoints;
+import dev.quorumwatch.node.metrics.DirectorySize;
+import dev.quorumwatch.node.metrics.TargetMetrics;
 import dev.quorumwatch.node.probe.ProbeEngine;
 import dev.quorumwatch.node.probe.ProbeScheduler;
+import dev.quorumwatch.node.probe.ProbeStats;
 import dev.quorumwatch.node.raft.ClusterSettingsPublisher;
 import dev.quorumwatch.node.raft.LeadershipWatcher;
 import dev.quorumwatch.node.raft.RaftNode;
 import dev.quorumwatch.node.raft.Ticker;
 import dev.quorumwatch.node.repair.RepairExecutor;
-import dev.quorumwatch.node.probe.ProbeStats;
 import dev.quorumwatch.node.report.Reporter;
 import dev.quorumwatch.node.report.StatusReport;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.TargetSpec;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,9 +50,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.ratis.protocol.RaftPeerId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.stream.Collectors;
 
 /**
  * One monitor node: the composition root that wires probes, reporter, Raft member,
@@ -56,6 +62,10 @@ public final class MonitorNode implements AutoCloseable {
 
   private final NodeConfig config;
   private final MetricRegistry metrics = new MetricRegistry();
+  /** Exports {@link #metrics} and holds the labelled series ({@link TargetMetrics}, JVM). */
+  private final PrometheusRegistry prometheus = new PrometheusRegistry();
+  private final Counter leaderChanges = metrics.counter("quorumwatch.raft.leader_changes");
+  private final TargetMetrics targetMetrics;
   private final MonitorStateMachine state = new MonitorStateMachine(System::currentTimeMillis);
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemonThreads("qw-timer"));
   private final ScheduledExecutorService dispatcherThread = Executors.newSingleThreadScheduledExecutor(daemonThreads("qw-dispatch"));
@@ -85,13 +95,14 @@ public final class MonitorNode implements AutoCloseable {
   /** {@code join}: the first start of a node that `members add` adds to a running cluster. */
   public MonitorNode(NodeConfig config, boolean join) throws IOException {
     this.config = config;
-    this.raft = new RaftNode(config, state, join);
+    this.targetMetrics = new TargetMetrics(prometheus, state::read);
+    this.raft = new RaftNode(config, state, join, metrics);
     String userAgent = "quorumwatch/" + Version.current() + " (node=" + config.nodeId() + "; region=" + config.region() + ")";
     this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent);
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, this::withdrawOutdated, timers,
         metrics);
     this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine::proberFor,
-        reporter::onViewChange, metrics);
+        reporter::onViewChange, metrics, targetMetrics::recordProbe);
     HttpClient webhookClient = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
         .version(HttpClient.Version.HTTP_1_1)
@@ -126,7 +137,8 @@ public final class MonitorNode implements AutoCloseable {
       }
     });
     this.api = new ApiServer(config.apiListen(), new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts));
-    this.http = new HttpEndpoints(config.httpListen(), raft, state, metrics, io);
+    registerRaftGauges();
+    this.http = new HttpEndpoints(config.httpListen(), raft, state, metrics, prometheus, io);
     for (Command.KindCase kind : Command.KindCase.values()) {
       if (kind != Command.KindCase.KIND_NOT_SET) {
         metrics.register("quorumwatch.raft.applied." + kind.name().toLowerCase(Locale.ROOT),
@@ -142,6 +154,7 @@ public final class MonitorNode implements AutoCloseable {
 
       @Override
       public void onLeaderChanged(RaftPeerId leaderId) {
+        leaderChanges.inc();
         reporter.onLeaderChanged();
         leadership.nudge();
       }
@@ -162,7 +175,9 @@ public final class MonitorNode implements AutoCloseable {
       switch (e.getKind()) {
         case "monitors_applied" -> {
           log.info("monitors applied {}", e.getMessage());
-          probes.reconcile(targets());
+          List<TargetSpec> targets = targets();
+          probes.reconcile(targets);
+          targetMetrics.retain(targets.stream().map(TargetSpec::getId).collect(Collectors.toSet()));
           outboxMayHaveChanged = true;
         }
         case "verdict" -> log.info("verdict changed node={} target={} from={} to={} incident={} votes=\"{}\"", config.nodeId(),
@@ -265,6 +280,18 @@ public final class MonitorNode implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     log.info("node stopped id={}", config.nodeId());
+  }
+
+  private void registerRaftGauges() {
+    metrics.register("quorumwatch.raft.term", (Gauge<Long>) raft::term);
+    metrics.register("quorumwatch.raft.leader", (Gauge<Integer>) () -> raft.isLeaderReady() ? 1 : 0);
+    metrics.register("quorumwatch.raft.applied_index", (Gauge<Long>) state::appliedIndex);
+    metrics.register("quorumwatch.raft.log_bytes", new CachedGauge<Long>(10, TimeUnit.SECONDS) {
+      @Override
+      protected Long loadValue() {
+        return DirectorySize.of(config.dataDir());
+      }
+    });
   }
 
   /**

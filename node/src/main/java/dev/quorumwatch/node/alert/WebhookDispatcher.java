@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.alert;
 
 import com.codahale.metrics.Meter;
+import com.codahale.metrics.Timer;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.probe.FailureClass;
@@ -55,6 +56,7 @@ public final class WebhookDispatcher {
   private final Meter delivered;
   private final Meter failedAttempts;
   private final Meter givenUp;
+  private final Timer postLatency;
   /** The head of each receiver's queue as last tried, for `deliveries` (read from any thread). */
   private final Map<String, Attempt> attemptsByNotification = new ConcurrentHashMap<>();
   private final AtomicBoolean passQueued = new AtomicBoolean();
@@ -93,6 +95,7 @@ public final class WebhookDispatcher {
     this.delivered = metrics.meter("quorumwatch.deliveries.ok");
     this.failedAttempts = metrics.meter("quorumwatch.deliveries.failed_attempts");
     this.givenUp = metrics.meter("quorumwatch.deliveries.given_up");
+    this.postLatency = metrics.timer("quorumwatch.deliveries.latency_seconds");
   }
 
   public void start() {
@@ -184,6 +187,12 @@ public final class WebhookDispatcher {
     }
   }
 
+  /** The POST's duration, answered or not, as {@code quorumwatch.deliveries.latency_seconds}. */
+  private CompletableFuture<Integer> timed(CompletableFuture<Integer> post) {
+    Timer.Context timing = postLatency.time();
+    return post.whenComplete((status, error) -> timing.stop());
+  }
+
   private void send(Lane lane, Notification n, ReceiverSpec receiver) {
     lane.inFlight = true;
     long sentInGeneration = generation;
@@ -200,7 +209,7 @@ public final class WebhookDispatcher {
     }
     raft.confirmLeadership()
         .thenCompose(leading -> leading
-            ? sender.post(receiver.getWebhook().getUrl(), body, headers)
+            ? timed(sender.post(receiver.getWebhook().getUrl(), body, headers))
             : CompletableFuture.completedFuture(-1))
         .whenCompleteAsync((status, error) -> {
           if (generation != sentInGeneration) {

@@ -9,6 +9,7 @@ import dev.quorumwatch.node.config.HostPort;
 import dev.quorumwatch.node.raft.RaftNode;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,13 +24,16 @@ public final class HttpEndpoints implements AutoCloseable {
   private final HttpServer server;
   private final RaftNode raft;
   private final MonitorStateMachine state;
-  private final PrometheusRegistry prometheus = new PrometheusRegistry();
+  private final PrometheusRegistry prometheus;
 
+  /** {@code prometheus}: what /metrics exposes; the Dropwizard registry and JVM metrics are added to it. */
   public HttpEndpoints(HostPort listen, RaftNode raft, MonitorStateMachine state, MetricRegistry metrics,
-      ExecutorService executor) throws IOException {
+      PrometheusRegistry prometheus, ExecutorService executor) throws IOException {
     this.raft = raft;
     this.state = state;
+    this.prometheus = prometheus;
     DropwizardExports.builder().dropwizardRegistry(metrics).register(prometheus);
+    JvmMetrics.builder().register(prometheus);
     server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 64);
     server.setExecutor(executor);
     server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));

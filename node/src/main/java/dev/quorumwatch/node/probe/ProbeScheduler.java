@@ -35,6 +35,7 @@ public final class ProbeScheduler implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Function<TargetSpec, Prober> probers;
   private final Consumer<Observation> onViewChange;
+  private final ResultListener onResult;
   private final Meter probes;
   private final Meter probeFailures;
   private final Histogram scheduleLagMs;
@@ -64,15 +65,26 @@ public final class ProbeScheduler implements AutoCloseable {
     }
   }
 
+  /** Every probe's outcome, for per-target metrics: target id, ok, failure class, latency. */
+  public interface ResultListener {
+    void onResult(String targetId, boolean ok, String failureClass, long latencyMs);
+  }
+
   public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
       Consumer<Observation> onViewChange, MetricRegistry metrics) {
-    this(nodeId, timer, probers, onViewChange, metrics, DEFAULT_MAX_IN_FLIGHT);
+    this(nodeId, timer, probers, onViewChange, metrics, (t, ok, c, l) -> { }, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
+      Consumer<Observation> onViewChange, MetricRegistry metrics, ResultListener onResult) {
+    this(nodeId, timer, probers, onViewChange, metrics, onResult, DEFAULT_MAX_IN_FLIGHT);
   }
 
   /** {@code maxInFlight} bounds the probes running at once; more wait their turn, oldest first. */
   public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
-      Consumer<Observation> onViewChange, MetricRegistry metrics, int maxInFlight) {
+      Consumer<Observation> onViewChange, MetricRegistry metrics, ResultListener onResult, int maxInFlight) {
     this.maxInFlight = maxInFlight;
+    this.onResult = onResult;
     metrics.register("quorumwatch.probes.waiting", (Gauge<Integer>) this::waitingCount);
     this.nodeId = nodeId;
     this.timer = timer;
@@ -143,6 +155,7 @@ public final class ProbeScheduler implements AutoCloseable {
         }
         if (scheduled.get(s.spec.getId()) == s) {
           probes.mark();
+          onResult.onResult(s.spec.getId(), r.ok(), r.failureClass(), r.latencyMs());
           s.window.add(r);
           if (!r.ok()) {
             probeFailures.mark();

@@ -3,6 +3,7 @@ package dev.quorumwatch.node.raft;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.proto.Member;
 import dev.quorumwatch.proto.SetCluster;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +23,13 @@ public final class ClusterSettings {
         .setClusterId(config.clusterId())
         .setQuorum(config.quorumFor(raftMembers.size()))
         .setStaleAfterMs(config.staleAfterMs());
-    for (RaftMember m : raftMembers) {
+    // node.yaml's order first (status lists members the way the operator wrote them), then the rest by id.
+    List<String> configured = config.peers().stream().map(NodeConfig.Peer::id).toList();
+    List<RaftMember> ordered = raftMembers.stream()
+        .sorted(Comparator.comparingInt((RaftMember m) -> configured.contains(m.id()) ? configured.indexOf(m.id())
+            : Integer.MAX_VALUE).thenComparing(RaftMember::id))
+        .toList();
+    for (RaftMember m : ordered) {
       s.addMembers(update.filter(u -> u.getId().equals(m.id()))
           .or(() -> replicated.getMembersList().stream().filter(r -> r.getId().equals(m.id())).findFirst())
           .or(() -> config.peer(m.id()).map(p -> Member.newBuilder().setId(p.id()).setRegion(p.region())

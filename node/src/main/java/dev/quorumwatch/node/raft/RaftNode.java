@@ -1,6 +1,8 @@
 package dev.quorumwatch.node.raft;
 
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import dev.quorumwatch.node.backup.RestoreSeed;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.proto.Command;
@@ -78,6 +80,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   private final RaftPeerId selfId;
   private final RaftServer server;
   private volatile RaftClient client;
+  private final Timer commitLatency;
   private final Set<RaftClient> retiring = new HashSet<>();
   private final ClientId leadershipClientId = ClientId.randomId();
   private final AtomicLong leadershipCallIds = new AtomicLong();
@@ -87,7 +90,9 @@ public final class RaftNode implements CommandSink, AutoCloseable {
    * no members, so it never campaigns: a node that asked for votes before being added would be
    * told by the members (which do not list it) to shut down. It waits for the leader instead.
    */
-  public RaftNode(NodeConfig config, MonitorStateMachine stateMachine, boolean join) throws IOException {
+  public RaftNode(NodeConfig config, MonitorStateMachine stateMachine, boolean join, MetricRegistry metrics)
+      throws IOException {
+    this.commitLatency = metrics.timer("quorumwatch.raft.commit_latency_seconds");
     this.config = config;
     this.group = groupOf(config);
     this.selfId = RaftPeerId.valueOf(config.nodeId());
@@ -182,6 +187,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
    */
   private CompletableFuture<CommandReply> send(Command command, long answerTimeoutMs, boolean retryClosed) {
     RaftClient used = client;
+    Timer.Context timing = commitLatency.time();
     CompletableFuture<RaftClientReply> sent;
     try {
       sent = used.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())));
@@ -192,6 +198,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .orTimeout(answerTimeoutMs, TimeUnit.MILLISECONDS)
         .handle((reply, error) -> {
           if (error == null) {
+            timing.stop(); // submitted to applied and answered: what a write costs this node
             return CompletableFuture.completedFuture(decodeReply(reply));
           }
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

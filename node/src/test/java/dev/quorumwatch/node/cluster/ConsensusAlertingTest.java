@@ -94,7 +94,7 @@ class ConsensusAlertingTest {
 
   @Test
   @Order(2)
-  void anOutageSeenByAllRegionsPagesOncePerReceiverWithinBudgetAndResolvesOnce() {
+  void anOutageSeenByAllRegionsPagesOncePerReceiverWithinBudgetAndResolvesOnce() throws Exception {
     List<Long> detectMs = new ArrayList<>();
     List<Long> resolveMs = new ArrayList<>();
     for (int incident = 0; incident < 3; incident++) {
@@ -114,6 +114,12 @@ class ConsensusAlertingTest {
       assertThat(firing.body().path("alerts").path(0).path("labels").path("cluster").asText()).isEqualTo("test");
       assertThat(firing.regions().split(",").length).isGreaterThanOrEqualTo(2);
       assertSignedWithTheReceiverSecret(firing);
+      if (incident == 0) {
+        String metrics = get(HttpClient.newHttpClient(), "http://127.0.0.1:" + cluster.httpPort(1) + "/metrics").body();
+        assertThat(sample(metrics, "quorumwatch_target_verdict", "target=\"api\"", "verdict=\"down\"")).isEqualTo(1.0);
+        assertThat(sample(metrics, "quorumwatch_incidents_open", "alertname=\"TargetDown\"", "severity=\"critical\""))
+            .isEqualTo(1.0);
+      }
 
       long upAt = System.currentTimeMillis();
       target.setUp(true);
@@ -245,6 +251,22 @@ class ConsensusAlertingTest {
       assertThat(ready.body()).startsWith("ready: leader ");
       String metrics = get(http, base + "/metrics").body();
       assertThat(metrics).containsPattern("(?m)^quorumwatch_probes_total \\d+");
+      assertThat(sample(metrics, "quorumwatch_probe_results_total", "target=\"api\"", "result=\"ok\"")).isPositive();
+      assertThat(sample(metrics, "quorumwatch_probe_results_total", "target=\"api\"", "result=\"http_status\""))
+          .as("the outages earlier in this class").isPositive();
+      assertThat(sample(metrics, "quorumwatch_probe_latency_seconds_count", "target=\"api\"")).isPositive();
+      assertThat(sample(metrics, "quorumwatch_target_verdict", "target=\"api\"", "verdict=\"up\"")).isEqualTo(1.0);
+      assertThat(sample(metrics, "quorumwatch_target_verdict", "target=\"api\"", "verdict=\"down\"")).isZero();
+      assertThat(sample(metrics, "quorumwatch_raft_commit_latency_seconds_count")).isPositive();
+      assertThat(sample(metrics, "quorumwatch_raft_log_bytes")).isPositive();
+      assertThat(sample(metrics, "quorumwatch_raft_term")).isPositive();
+      assertThat(sample(metrics, "quorumwatch_raft_leader_changes_total")).isPositive();
+      assertThat(sample(metrics, "quorumwatch_reporter_batch_size_count")).isPositive();
+      assertThat(sample(metrics, "jvm_memory_used_bytes", "area=\"heap\"")).isPositive();
+      if (i == cluster.awaitLeader(10_000)) {
+        assertThat(sample(metrics, "quorumwatch_deliveries_ok_total")).isPositive();
+        assertThat(sample(metrics, "quorumwatch_deliveries_latency_seconds_count")).isPositive();
+      }
       assertThat(get(http, base + "/").body()).contains("api").contains("UP");
     }
     ManagedChannel channel = NettyChannelBuilder.forTarget(cluster.api(0))
@@ -303,6 +325,17 @@ class ConsensusAlertingTest {
   private Verdict verdict() {
     return cluster.client(cluster.anyRunning()).listTargets(ListTargetsRequest.getDefaultInstance())
         .getTargets(0).getVerdict();
+  }
+
+  /** The value of the one sample of {@code name} carrying every given label; fails when there is none. */
+  static double sample(String exposition, String name, String... labels) {
+    List<String> lines = exposition.lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
+        .toList();
+    assertThat(lines).as("%s%s in /metrics", name, java.util.Arrays.toString(labels)).hasSize(1);
+    String line = lines.get(0);
+    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
   }
 
   private void awaitVerdict(Verdict expected, Duration within) {
