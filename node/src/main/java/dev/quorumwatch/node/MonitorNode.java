@@ -16,6 +16,7 @@ import dev.quorumwatch.node.backup.RestoreSeed;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.http.HttpEndpoints;
 import dev.quorumwatch.node.metrics.DirectorySize;
+import dev.quorumwatch.node.metrics.LatencyHistory;
 import dev.quorumwatch.node.metrics.TargetMetrics;
 import dev.quorumwatch.node.probe.ProbeEngine;
 import dev.quorumwatch.node.probe.ProbeScheduler;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,6 +68,8 @@ public final class MonitorNode implements AutoCloseable {
   private final PrometheusRegistry prometheus = new PrometheusRegistry();
   private final Counter leaderChanges = metrics.counter("quorumwatch.raft.leader_changes");
   private final TargetMetrics targetMetrics;
+  /** The status page's sparklines: the last minute or so at a 1 s interval. */
+  private final LatencyHistory latencyHistory = new LatencyHistory(60);
   private final MonitorStateMachine state = new MonitorStateMachine(System::currentTimeMillis);
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemonThreads("qw-timer"));
   private final ScheduledExecutorService dispatcherThread = Executors.newSingleThreadScheduledExecutor(daemonThreads("qw-dispatch"));
@@ -87,6 +91,7 @@ public final class MonitorNode implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>();
   static final long STATUS_REPORT_EVERY_MS = 60_000;
   static final long LEADERSHIP_HANDOVER_TIMEOUT_MS = 5_000;
+  static final int STATUS_PAGE_RECENT_INCIDENTS = 20;
 
   public MonitorNode(NodeConfig config) throws IOException {
     this(config, false);
@@ -102,7 +107,10 @@ public final class MonitorNode implements AutoCloseable {
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, this::withdrawOutdated, timers,
         metrics);
     this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine::proberFor,
-        reporter::onViewChange, metrics, targetMetrics::recordProbe);
+        reporter::onViewChange, metrics, (target, ok, failureClass, latencyMs) -> {
+          targetMetrics.recordProbe(target, ok, failureClass, latencyMs);
+          latencyHistory.record(target, ok, latencyMs);
+        });
     HttpClient webhookClient = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
         .version(HttpClient.Version.HTTP_1_1)
@@ -136,9 +144,11 @@ public final class MonitorNode implements AutoCloseable {
         repairs.stop();
       }
     });
-    this.api = new ApiServer(config.apiListen(), new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts));
+    QuorumWatchService service = new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts);
+    this.api = new ApiServer(config.apiListen(), service);
     registerRaftGauges();
-    this.http = new HttpEndpoints(config.httpListen(), raft, state, metrics, prometheus, io);
+    this.http = new HttpEndpoints(config.httpListen(), raft, metrics, prometheus,
+        () -> service.statusPage(latencyHistory.snapshot(), STATUS_PAGE_RECENT_INCIDENTS), io);
     for (Command.KindCase kind : Command.KindCase.values()) {
       if (kind != Command.KindCase.KIND_NOT_SET) {
         metrics.register("quorumwatch.raft.applied." + kind.name().toLowerCase(Locale.ROOT),
@@ -177,7 +187,9 @@ public final class MonitorNode implements AutoCloseable {
           log.info("monitors applied {}", e.getMessage());
           List<TargetSpec> targets = targets();
           probes.reconcile(targets);
-          targetMetrics.retain(targets.stream().map(TargetSpec::getId).collect(Collectors.toSet()));
+          Set<String> ids = targets.stream().map(TargetSpec::getId).collect(Collectors.toSet());
+          targetMetrics.retain(ids);
+          latencyHistory.retain(ids);
           outboxMayHaveChanged = true;
         }
         case "verdict" -> log.info("verdict changed node={} target={} from={} to={} incident={} votes=\"{}\"", config.nodeId(),

@@ -39,6 +39,8 @@ import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.ApplyResponse;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
+import dev.quorumwatch.proto.LatencySamples;
+import dev.quorumwatch.proto.StatusPage;
 import java.io.IOException;
 import dev.quorumwatch.node.raft.ClusterSettings;
 import dev.quorumwatch.node.raft.RaftMember;
@@ -74,6 +76,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -453,6 +456,12 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void getStatus(StatusRequest request, StreamObserver<StatusResponse> response) {
+    response.onNext(status());
+    response.onCompleted();
+  }
+
+  /** The cluster as this node sees it (the status page shows the same). */
+  public StatusResponse status() {
     String leader = raft.leaderId().orElse("");
     StatusResponse.Builder status = StatusResponse.newBuilder()
         .setClusterId(config.clusterId())
@@ -468,13 +477,17 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
       status.setQuorum(c.membership().quorum()).addAllMembers(memberStatuses(c, leader, Map.of()));
       return null;
     });
-    response.onNext(status.build());
-    response.onCompleted();
+    return status.build();
   }
 
   @Override
   public void listTargets(ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
-    ListTargetsResponse out = state.read(c -> {
+    response.onNext(targets());
+    response.onCompleted();
+  }
+
+  public ListTargetsResponse targets() {
+    return state.read(c -> {
       List<Member> members = c.clusterSettings().getMembersList();
       ListTargetsResponse.Builder targets = ListTargetsResponse.newBuilder();
       for (TargetRow row : c.targetRows()) {
@@ -484,8 +497,6 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
       }
       return targets.build();
     });
-    response.onNext(out);
-    response.onCompleted();
   }
 
   private static TargetStatus targetStatus(TargetRow row, List<Member> members) {
@@ -530,8 +541,29 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
-    response.onNext(ListServicesResponse.newBuilder().addAllServices(state.read(ServiceStates::all)).build());
+    response.onNext(ListServicesResponse.newBuilder().addAllServices(services()).build());
     response.onCompleted();
+  }
+
+  public List<ServiceState> services() {
+    return state.read(ServiceStates::all);
+  }
+
+  /** What the status page shows: open incidents first, then the {@code recentResolved} latest resolved ones. */
+  public StatusPage statusPage(Map<String, List<Long>> latency, int recentResolved) {
+    List<Incident> all = state.read(c -> List.copyOf(c.incidents()));
+    List<Incident> shown = new ArrayList<>(all.stream().filter(Incident::getOpen).toList());
+    List<Incident> resolved = new ArrayList<>(all.stream().filter(i -> !i.getOpen()).toList());
+    Collections.reverse(resolved); // newest first
+    shown.addAll(resolved.subList(0, Math.min(recentResolved, resolved.size())));
+    StatusPage.Builder page = StatusPage.newBuilder()
+        .setStatus(status())
+        .addAllTargets(targets().getTargetsList())
+        .addAllIncidents(shown)
+        .addAllServices(services())
+        .setGeneratedMs(System.currentTimeMillis());
+    latency.forEach((target, samples) -> page.putLatency(target, LatencySamples.newBuilder().addAllMs(samples).build()));
+    return page.build();
   }
 
   @Override

@@ -3,34 +3,38 @@ package dev.quorumwatch.node.http;
 import com.codahale.metrics.MetricRegistry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.quorumwatch.coordinator.TargetRow;
-import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
+import com.google.protobuf.util.JsonFormat;
 import dev.quorumwatch.node.config.HostPort;
 import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.proto.StatusPage;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
 
-/** {@code /healthz}, {@code /readyz}, {@code /metrics} and a plain status page at {@code /}. */
+/** {@code /healthz}, {@code /readyz}, {@code /metrics}, and the status page at {@code /} with its data at {@code /status.json}. */
 public final class HttpEndpoints implements AutoCloseable {
+  private static final JsonFormat.Printer JSON = JsonFormat.printer()
+      .alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
   private final HttpServer server;
   private final RaftNode raft;
-  private final MonitorStateMachine state;
+  private final Supplier<StatusPage> statusPage;
+  private final byte[] page;
   private final PrometheusRegistry prometheus;
 
   /** {@code prometheus}: what /metrics exposes; the Dropwizard registry and JVM metrics are added to it. */
-  public HttpEndpoints(HostPort listen, RaftNode raft, MonitorStateMachine state, MetricRegistry metrics,
-      PrometheusRegistry prometheus, ExecutorService executor) throws IOException {
+  public HttpEndpoints(HostPort listen, RaftNode raft, MetricRegistry metrics, PrometheusRegistry prometheus,
+      Supplier<StatusPage> statusPage, ExecutorService executor) throws IOException {
     this.raft = raft;
-    this.state = state;
+    this.statusPage = statusPage;
     this.prometheus = prometheus;
     DropwizardExports.builder().dropwizardRegistry(metrics).register(prometheus);
     JvmMetrics.builder().register(prometheus);
@@ -39,7 +43,11 @@ public final class HttpEndpoints implements AutoCloseable {
     server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
     server.createContext("/readyz", this::ready);
     server.createContext("/metrics", this::metrics);
+    server.createContext("/status.json", this::statusJson);
     server.createContext("/", this::statusPage);
+    try (InputStream in = HttpEndpoints.class.getResourceAsStream("/status/index.html")) {
+      page = in.readAllBytes();
+    }
   }
 
   public void start() {
@@ -66,20 +74,23 @@ public final class HttpEndpoints implements AutoCloseable {
     respond(ex, 200, writer.getContentType(), out.toString(StandardCharsets.UTF_8));
   }
 
+  /** One self-contained HTML page (no external assets) that renders /status.json and refreshes itself. */
   private void statusPage(HttpExchange ex) throws IOException {
     if (!ex.getRequestURI().getPath().equals("/")) {
       respond(ex, 404, "text/plain", "not found\n");
       return;
     }
-    List<TargetRow> rows = state.read(c -> c.targetRows());
-    StringBuilder page = new StringBuilder("QuorumWatch node ").append(raft.selfId())
-        .append(", leader ").append(raft.leaderId().orElse("(none)")).append(", term ").append(raft.term())
-        .append("\n\n");
-    for (TargetRow row : rows) {
-      page.append(String.format("%-32s %-9s 24h %.3f%%%n", row.spec().getId(),
-          row.verdict().name().replace("VERDICT_", ""), row.uptime24h()));
+    ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    ex.getResponseHeaders().set("Cache-Control", "no-cache");
+    ex.sendResponseHeaders(200, page.length);
+    try (OutputStream os = ex.getResponseBody()) {
+      os.write(page);
     }
-    respond(ex, 200, "text/plain; charset=utf-8", page.toString());
+  }
+
+  private void statusJson(HttpExchange ex) throws IOException {
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    respond(ex, 200, "application/json", JSON.print(statusPage.get()));
   }
 
   private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {

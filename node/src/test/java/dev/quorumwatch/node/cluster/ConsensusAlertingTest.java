@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quorumwatch.node.alert.WebhookSigner;
 import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Cli;
+import dev.quorumwatch.node.testing.HeadlessChromium;
 import dev.quorumwatch.node.testing.Monitors;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.TestClusters;
@@ -35,6 +36,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -267,7 +269,10 @@ class ConsensusAlertingTest {
         assertThat(sample(metrics, "quorumwatch_deliveries_ok_total")).isPositive();
         assertThat(sample(metrics, "quorumwatch_deliveries_latency_seconds_count")).isPositive();
       }
-      assertThat(get(http, base + "/").body()).contains("api").contains("UP");
+      assertThat(get(http, base + "/").body()).startsWith("<!doctype html>").doesNotContain("src=\"http");
+      JsonNode page = JSON.readTree(get(http, base + "/status.json").body());
+      assertThat(page.path("targets").path(0).path("id").asText()).isEqualTo("api");
+      assertThat(page.path("targets").path(0).path("verdict").asText()).isEqualTo("VERDICT_UP");
     }
     ManagedChannel channel = NettyChannelBuilder.forTarget(cluster.api(0))
         .usePlaintext().build();
@@ -325,6 +330,25 @@ class ConsensusAlertingTest {
   private Verdict verdict() {
     return cluster.client(cluster.anyRunning()).listTargets(ListTargetsRequest.getDefaultInstance())
         .getTargets(0).getVerdict();
+  }
+
+  @Test
+  @Order(8)
+  void theStatusPageShowsAnOutageWithEachRegionsVoteAndItsIncident() throws Exception {
+    target.setUp(false);
+    awaitVerdict(Verdict.VERDICT_DOWN, Duration.ofSeconds(10));
+    String url = "http://127.0.0.1:" + cluster.httpPort(2) + "/";
+    String dom = HeadlessChromium.dumpDom(url);
+    assertThat(dom).contains("data-loaded=\"true\"");
+    assertThat(dom).contains("<tr data-target=\"api\" data-verdict=\"down\">");
+    assertThat(dom).containsPattern("data-region=\"[a-z-]+\" data-vote=\"down\"");
+    assertThat(dom.split("data-vote=\"down\"", -1).length - 1).as("regions voting down").isGreaterThanOrEqualTo(2);
+    assertThat(dom).containsPattern("data-incident=\"[^\"]+\" data-state=\"open\" data-alertname=\"TargetDown\"");
+    assertThat(dom.split("data-member=", -1).length - 1).isEqualTo(3);
+    assertThat(dom).contains("cluster test").contains("<svg class=\"spark\"");
+    HeadlessChromium.screenshot(url, Path.of("target", "artifacts", "status-page-phone.png"), 412, 1400);
+    target.setUp(true);
+    awaitVerdict(Verdict.VERDICT_UP, Duration.ofSeconds(10));
   }
 
   /** The value of the one sample of {@code name} carrying every given label; fails when there is none. */
