@@ -73,6 +73,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   /** A new member first catches up on the log (or a snapshot) before the change commits. */
   static final long MEMBERSHIP_CHANGE_TIMEOUT_MS = 60_000;
   static final long RETIRED_CLIENT_CLOSE_MS = 10_000;
+  static final long HANDOVER_REACHABLE_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
 
   private final NodeConfig config;
@@ -322,13 +323,15 @@ public final class RaftNode implements CommandSink, AutoCloseable {
       return Optional.empty();
     }
     long deadline = System.currentTimeMillis() + timeoutMs;
-    for (String candidate : mostCaughtUpFirst(candidates)) {
+    for (String candidate : reachableMostCaughtUpFirst(candidates)) {
       long left = deadline - System.currentTimeMillis();
-      if (left <= 0 || candidate.equals(selfId.toString())) {
-        continue;
+      if (left <= 0) {
+        break;
       }
-      try {
-        RaftClientReply reply = client.admin().transferLeadership(RaftPeerId.valueOf(candidate), left);
+      // One attempt per candidate, bounded by what is left: a stop must not hang on a
+      // follower that went away (the shared client would retry for ~10 s).
+      try (RaftClient admin = newClient(selfId, left, RetryPolicies.noRetry())) {
+        RaftClientReply reply = admin.admin().transferLeadership(RaftPeerId.valueOf(candidate), left);
         if (reply.isSuccess()) {
           return Optional.of(candidate);
         }
@@ -342,21 +345,23 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   }
 
   /**
-   * Orders candidates by how far this leader knows their log to match its own, best first:
-   * a transfer waits until its target has caught up, so a node that just restarted (and is
-   * still replaying) would make the hand-over slow.
+   * The candidates this leader heard from within a second (others are gone or cut off), best
+   * caught up first: a transfer waits until its target has caught up, so a node that just
+   * restarted (and is still replaying) would make the hand-over slow.
    */
-  private List<String> mostCaughtUpFirst(List<String> candidates) {
+  private List<String> reachableMostCaughtUpFirst(List<String> candidates) {
     Map<String, Long> matchIndex = new HashMap<>();
     info().ifPresent(i -> {
       List<RaftProtos.ServerRpcProto> followers = i.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
       long[] matches = i.getFollowerMatchIndices();
       for (int f = 0; f < Math.min(followers.size(), matches.length); f++) {
-        matchIndex.put(RaftPeerId.valueOf(followers.get(f).getId().getId()).toString(), matches[f]);
+        if (followers.get(f).getLastRpcElapsedTimeMs() <= HANDOVER_REACHABLE_MS) {
+          matchIndex.put(RaftPeerId.valueOf(followers.get(f).getId().getId()).toString(), matches[f]);
+        }
       }
     });
-    List<String> ordered = new ArrayList<>(candidates);
-    ordered.sort(Comparator.comparingLong((String c) -> matchIndex.getOrDefault(c, -1L)).reversed());
+    List<String> ordered = new ArrayList<>(candidates.stream().filter(matchIndex::containsKey).toList());
+    ordered.sort(Comparator.comparingLong((String c) -> matchIndex.get(c)).reversed());
     return ordered;
   }
 
