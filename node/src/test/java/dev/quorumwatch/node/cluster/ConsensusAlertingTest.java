@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -61,6 +62,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ConsensusAlertingTest {
   static final long DETECTION_BUDGET_MS = 2 * 1000 + 1000;
   static final ObjectMapper JSON = new ObjectMapper();
+  /** Prometheus text format 0.0.4: HELP and TYPE lines, and samples with escaped label values. */
+  static final Pattern EXPOSITION_COMMENT = Pattern.compile(
+      "# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped))");
+  static final Pattern EXPOSITION_SAMPLE = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*"
+      + "(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\"(,[a-zA-Z_][a-zA-Z0-9_]*=\"(\\\\.|[^\"\\\\])*\")*\\})?"
+      + " ([-+]?[0-9.]+([eE][-+]?[0-9]+)?|NaN|[-+]Inf)( -?[0-9]+)?");
 
   LocalCluster cluster;
   TargetServer target;
@@ -252,6 +259,8 @@ class ConsensusAlertingTest {
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(ready.body()).startsWith("ready: leader ");
       String metrics = get(http, base + "/metrics").body();
+      assertThat(metrics.lines()).as("every line of /metrics follows the text exposition format")
+          .allMatch(l -> EXPOSITION_COMMENT.matcher(l).matches() || EXPOSITION_SAMPLE.matcher(l).matches());
       assertThat(metrics).containsPattern("(?m)^quorumwatch_probes_total \\d+");
       assertThat(sample(metrics, "quorumwatch_probe_results_total", "target=\"api\"", "result=\"ok\"")).isPositive();
       assertThat(sample(metrics, "quorumwatch_probe_results_total", "target=\"api\"", "result=\"http_status\""))
