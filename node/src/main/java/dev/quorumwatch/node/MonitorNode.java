@@ -145,7 +145,7 @@ public final class MonitorNode implements AutoCloseable {
       }
     });
     QuorumWatchService service = new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts);
-    this.api = new ApiServer(config.apiListen(), service);
+    this.api = new ApiServer(config.apiListen(), service, config.apiTokens());
     registerRaftGauges();
     this.http = new HttpEndpoints(config.httpListen(), raft, metrics, prometheus,
         () -> service.statusPage(latencyHistory.snapshot(), STATUS_PAGE_RECENT_INCIDENTS), io);
@@ -252,6 +252,10 @@ public final class MonitorNode implements AutoCloseable {
     ScheduledFuture<?> statusReports = timers.scheduleAtFixedRate(this::logStatusReport, STATUS_REPORT_EVERY_MS,
         STATUS_REPORT_EVERY_MS, TimeUnit.MILLISECONDS);
     started.add(() -> statusReports.cancel(false));
+    if (!config.authenticated()) {
+      log.warn("api unauthenticated node={} api={}: anyone who can reach it can change the cluster; configure"
+          + " auth.tokens in node.yaml (docs/security.md)", config.nodeId(), config.apiListen());
+    }
     log.info("node started id={} region={} raft={} api={} http={} data_dir={} version={}", config.nodeId(),
         config.region(), config.raftListen(), config.apiListen(), config.httpListen(), config.dataDir(),
         Version.current());

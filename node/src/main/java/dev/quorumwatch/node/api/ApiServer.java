@@ -1,22 +1,31 @@
 package dev.quorumwatch.node.api;
 
+import dev.quorumwatch.node.auth.ApiToken;
+import dev.quorumwatch.node.auth.TokenAuthInterceptor;
 import dev.quorumwatch.node.config.HostPort;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The gRPC endpoint: the client API, grpc.health.v1 and server reflection (so grpcurl works). */
+/**
+ * The gRPC endpoint: the client API (behind bearer tokens when configured), grpc.health.v1
+ * and server reflection (so grpcurl works); health and reflection stay open for probes and tools.
+ */
 public final class ApiServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
-  public ApiServer(HostPort listen, QuorumWatchService service) {
+  /** {@code tokens}: empty serves every caller; otherwise the client API needs one of them. */
+  public ApiServer(HostPort listen, QuorumWatchService service, List<ApiToken> tokens) {
     this.server = NettyServerBuilder.forAddress(listen.socketAddress())
-        .addService(service)
+        .addService(tokens.isEmpty() ? service.bindService()
+            : ServerInterceptors.intercept(service, new TokenAuthInterceptor(tokens)))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

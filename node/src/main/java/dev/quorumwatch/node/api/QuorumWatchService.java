@@ -38,6 +38,7 @@ import dev.quorumwatch.proto.ApplyMonitors;
 import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.ApplyResponse;
 import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.node.auth.TokenAuthInterceptor;
 import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.LatencySamples;
 import dev.quorumwatch.proto.StatusPage;
@@ -139,6 +140,12 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     response.onCompleted();
   }
 
+  /** Who made a change: the caller's token name when the API checks tokens, else what the caller claims. */
+  private static String who(String claimed) {
+    String token = TokenAuthInterceptor.TOKEN_NAME.get();
+    return token != null ? token : claimed;
+  }
+
   /** Commits a command; on failure answers the call with the reason and returns null. */
   private CommandReply commit(Command command, String errorPrefix, StreamObserver<?> response) {
     CommandReply reply;
@@ -180,7 +187,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   @Override
   public void addSilence(AddSilenceRequest request, StreamObserver<Silence> response) {
     AddSilence.Builder add = AddSilence.newBuilder().setDurationMs(request.getDurationMs())
-        .setComment(request.getComment()).setCreatedBy(request.getCreatedBy());
+        .setComment(request.getComment()).setCreatedBy(who(request.getCreatedBy()));
     if (request.getMatchersCount() == 0) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("matchers: at least one is needed, e.g. service=api")
           .asRuntimeException());
@@ -225,12 +232,13 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void acknowledge(AcknowledgeRequest request, StreamObserver<Incident> response) {
-    if (request.getBy().isBlank()) {
+    String by = who(request.getBy());
+    if (by.isBlank()) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("by: who acknowledges is required").asRuntimeException());
       return;
     }
     CommandReply reply = commit(Command.newBuilder().setAcknowledge(Acknowledge.newBuilder()
-        .setIncidentId(request.getIncidentId()).setBy(request.getBy()).setComment(request.getComment())).build(),
+        .setIncidentId(request.getIncidentId()).setBy(by).setComment(request.getComment())).build(),
         "", response);
     if (reply != null) {
       answerAfter(reply, c -> c.incident(request.getIncidentId()).orElseThrow(), response);
@@ -579,14 +587,15 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void failover(FailoverRequest request, StreamObserver<ServiceState> response) {
-    if (request.getBy().isBlank()) {
+    String by = who(request.getBy());
+    if (by.isBlank()) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("by: who moves the service is required")
           .asRuntimeException());
       return;
     }
     CommandReply reply = commit(Command.newBuilder().setSetActiveEndpoint(SetActiveEndpoint.newBuilder()
         .setServiceId(request.getService()).setEndpoint(request.getTo()).setReason(request.getReason())
-        .setBy(request.getBy())).build(), "", response);
+        .setBy(by)).build(), "", response);
     if (reply != null) {
       answerAfter(reply, c -> ServiceStates.one(c, request.getService()).orElseThrow(), response);
     }

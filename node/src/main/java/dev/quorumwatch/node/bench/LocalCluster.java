@@ -13,7 +13,9 @@ import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +70,8 @@ public final class LocalCluster implements AutoCloseable {
   private final Map<String, String> environment = new HashMap<>();
   private final List<String> nodeArguments = new ArrayList<>();
   private int bootstrapMembers;
+  private String extraNodeYaml = "";
+  private String token;
   private final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   /** Kills the nodes if this JVM exits without close() (Ctrl-C on a bench): nothing is left running. */
@@ -129,6 +133,18 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  /** More top-level keys for every node's node.yaml (for example an {@code auth:} section). */
+  public LocalCluster withNodeYaml(String yaml) {
+    extraNodeYaml = yaml;
+    return this;
+  }
+
+  /** The API token this harness's own calls send (the cluster was configured with auth). */
+  public LocalCluster withToken(String token) {
+    this.token = token;
+    return this;
+  }
+
   /** Extra arguments for every node's {@code node} command (for example {@code --log-format json}). */
   public LocalCluster withNodeArguments(String... arguments) {
     nodeArguments.addAll(List.of(arguments));
@@ -178,7 +194,7 @@ public final class LocalCluster implements AutoCloseable {
           quorum: majority
         %s  peers:
         %s""".formatted(id(i), id(i), id(i), raftPorts[i], apiPorts[i], httpPorts[i], clusterId,
-        extraClusterYaml.isEmpty() ? "" : extraClusterYaml.indent(2), peers);
+        extraClusterYaml.isEmpty() ? "" : extraClusterYaml.indent(2), peers) + extraNodeYaml;
   }
 
   public String id(int i) {
@@ -337,7 +353,13 @@ public final class LocalCluster implements AutoCloseable {
     synchronized (channels) {
       channels.add(channel);
     }
-    return QuorumWatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    QuorumWatchGrpc.QuorumWatchBlockingStub stub = QuorumWatchGrpc.newBlockingStub(channel);
+    if (token != null) {
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   /** The status as one running node sees it, if it answers within 2 s. */

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.config;
 
+import dev.quorumwatch.node.auth.ApiToken;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +20,14 @@ public record NodeConfig(
     long heartbeatIntervalMs,
     long staleAfterMs,
     Optional<Path> monitorsFile,
-    boolean allowRepairCommands) {
+    boolean allowRepairCommands,
+    List<ApiToken> apiTokens) {
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
+
+  /** No tokens configured: the API accepts every caller (the local demo; a warning otherwise). */
+  public boolean authenticated() {
+    return !apiTokens.isEmpty();
+  }
 
   /** A cluster member as every node's configuration lists it. */
   public record Peer(String id, String region, HostPort raft, HostPort api) {}

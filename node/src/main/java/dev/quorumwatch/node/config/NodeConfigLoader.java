@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.config;
 
+import dev.quorumwatch.node.auth.ApiToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads and checks {@code node.yaml}. Relative paths ({@code data_dir}, {@code monitors_file})
@@ -28,8 +30,13 @@ public final class NodeConfigLoader {
   }
 
   public static NodeConfig parse(Path file, String text) throws ConfigException {
+    return parse(file, text, System::getenv);
+  }
+
+  /** {@code env}: where {@code auth.tokens[].env} values come from. */
+  public static NodeConfig parse(Path file, String text, Function<String, String> env) throws ConfigException {
     Path base = file.toAbsolutePath().getParent();
-    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair"));
+    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair", "auth"));
 
     YamlTree node = root.object("node").onlyKeys(Set.of("id", "region", "data_dir", "listen"));
     String id = node.string("id");
@@ -75,8 +82,9 @@ public final class NodeConfigLoader {
     boolean allowRepairCommands = root.has("repair")
         && root.object("repair").onlyKeys(Set.of("allow_commands")).bool("allow_commands", false);
     boolean majority = !cluster.has("quorum") || cluster.child("quorum").isText();
+    List<ApiToken> tokens = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : List.of();
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
-        heartbeatMs, staleAfterMs, monitors, allowRepairCommands);
+        heartbeatMs, staleAfterMs, monitors, allowRepairCommands, tokens);
   }
 
   private static int parseQuorum(YamlTree cluster, int members) throws ConfigException {

@@ -65,4 +65,37 @@ class NodeConfigLoaderTest {
     assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, "node: [1, 2\n"))
         .hasMessageStartingWith("/etc/quorumwatch/node.yaml: not valid YAML");
   }
+
+  @Test
+  void apiTokensAreHashesOrComeFromEnvOrFileAndEveryMistakeNamesItsField(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("ops.token"), "from-a-file\n");
+    String sha = "a".repeat(64);
+    NodeConfig c = NodeConfigLoader.parse(dir.resolve("node.yaml"), CONTRACT_EXAMPLE + """
+        auth:
+          tokens:
+            - {name: alice, role: admin, sha256: "%s"}
+            - {name: ci, role: read, env: QW_CI_TOKEN}
+            - {name: ops, role: admin, file: ops.token}
+        """.formatted(sha), var -> var.equals("QW_CI_TOKEN") ? "from-env" : null);
+    assertThat(c.authenticated()).isTrue();
+    assertThat(c.apiTokens()).extracting(t -> t.name() + ":" + t.role()).containsExactly("alice:ADMIN", "ci:READ", "ops:ADMIN");
+    assertThat(c.apiTokens().get(1).sha256()).isEqualTo(dev.quorumwatch.node.auth.TokenHashes.sha256("from-env"));
+    assertThat(c.apiTokens().get(2).sha256()).isEqualTo(dev.quorumwatch.node.auth.TokenHashes.sha256("from-a-file"));
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).authenticated()).isFalse();
+
+    String[][] mistakes = {
+        {"- {name: a, role: admin, sha256: abc}", "auth.tokens[0].sha256: expected 64 hex digits"},
+        {"- {name: a, role: root, sha256: \"" + sha + "\"}", "auth.tokens[0].role: expected 'read' or 'admin'"},
+        {"- {name: a, role: read, sha256: \"" + sha + "\", env: X}", "auth.tokens[0]: expected exactly one of sha256, env or file"},
+        {"- {name: a, role: read, token: plain}", "auth.tokens[0]"},
+        {"- {name: a, role: read, env: QW_MISSING}", "auth.tokens[0].env: expected environment variable QW_MISSING"},
+        {"- {name: a, role: read, sha256: \"" + sha + "\"}\n    - {name: a, role: admin, sha256: \"" + sha + "\"}",
+            "auth.tokens[1].name: expected a unique token name"},
+    };
+    for (String[] m : mistakes) {
+      assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "auth:\n  tokens:\n    " + m[0] + "\n",
+          var -> null)).as(m[0]).hasMessageContaining(m[1]);
+    }
+  }
 }

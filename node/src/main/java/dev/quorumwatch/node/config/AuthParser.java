@@ -1,0 +1,79 @@
+package dev.quorumwatch.node.config;
+
+import dev.quorumwatch.node.auth.ApiToken;
+import dev.quorumwatch.node.auth.TokenHashes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The {@code auth} section of node.yaml. A token's value never appears in the file: it is
+ * given as its SHA-256 ({@code sha256}), or read at start from an environment variable
+ * ({@code env}) or a file ({@code file}) and kept only as its hash.
+ */
+final class AuthParser {
+  private AuthParser() {}
+
+  static List<ApiToken> parse(YamlTree auth, Path base, Function<String, String> env) throws ConfigException {
+    auth.onlyKeys(Set.of("tokens"));
+    List<ApiToken> tokens = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (YamlTree t : auth.list("tokens")) {
+      t.onlyKeys(Set.of("name", "role", "sha256", "env", "file"));
+      String name = t.string("name");
+      if (!names.add(name)) {
+        throw t.child("name").error("expected a unique token name, got '" + name + "' twice");
+      }
+      ApiToken.Role role = switch (t.string("role").toLowerCase(Locale.ROOT)) {
+        case "read" -> ApiToken.Role.READ;
+        case "admin" -> ApiToken.Role.ADMIN;
+        default -> throw t.child("role").error("expected 'read' or 'admin', got '" + t.string("role") + "'");
+      };
+      int sources = (t.has("sha256") ? 1 : 0) + (t.has("env") ? 1 : 0) + (t.has("file") ? 1 : 0);
+      if (sources != 1) {
+        throw t.error("expected exactly one of sha256, env or file (never the token itself)");
+      }
+      tokens.add(new ApiToken(name, role, hashOf(t, base, env)));
+    }
+    if (tokens.isEmpty()) {
+      throw auth.child("tokens").error("expected at least one token (or leave out the auth section)");
+    }
+    return List.copyOf(tokens);
+  }
+
+  private static byte[] hashOf(YamlTree t, Path base, Function<String, String> env) throws ConfigException {
+    if (t.has("sha256")) {
+      String hex = t.string("sha256").toLowerCase(Locale.ROOT);
+      if (!hex.matches("[0-9a-f]{64}")) {
+        throw t.child("sha256").error("expected 64 hex digits (sha256sum of the token), got " + hex.length() + " characters");
+      }
+      return HexFormat.of().parseHex(hex);
+    }
+    String value;
+    if (t.has("env")) {
+      String var = t.string("env");
+      value = env.apply(var);
+      if (value == null || value.isBlank()) {
+        throw t.child("env").error("expected environment variable " + var + " to hold the token, but it is not set");
+      }
+    } else {
+      Path file = base.resolve(t.string("file")).normalize();
+      try {
+        value = Files.readString(file).strip();
+      } catch (IOException e) {
+        throw t.child("file").error("expected a readable file with the token, but " + file + ": " + e.getMessage());
+      }
+      if (value.isEmpty()) {
+        throw t.child("file").error("expected a token in " + file + ", but the file is empty");
+      }
+    }
+    return TokenHashes.sha256(value.strip());
+  }
+}

@@ -1,0 +1,95 @@
+package dev.quorumwatch.node.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quorumwatch.node.bench.LocalCluster;
+import dev.quorumwatch.node.testing.Cli;
+import dev.quorumwatch.node.testing.TestClusters;
+import dev.quorumwatch.proto.AddSilenceRequest;
+import dev.quorumwatch.proto.QuorumWatchGrpc;
+import dev.quorumwatch.proto.Silence;
+import dev.quorumwatch.proto.StatusRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Bearer tokens on a real cluster: who may read, who may change, and what everyone else gets. */
+class ApiAuthTest {
+  static final String ADMIN = "adm-7f3c9a1e-token";
+  static final String READ = "rd-51b2e8d4-token";
+  LocalCluster cluster;
+  ManagedChannel channel;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    cluster.close();
+  }
+
+  static QuorumWatchGrpc.QuorumWatchBlockingStub stub(ManagedChannel channel, String token) {
+    QuorumWatchGrpc.QuorumWatchBlockingStub stub = QuorumWatchGrpc.newBlockingStub(channel);
+    if (token != null) {
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    return stub.withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void onlyTheRightTokensGetInAndOnlyAdminTokensChangeTheCluster() throws Exception {
+    cluster = TestClusters.create("auth", 3)
+        .withEnvironment("QW_TEST_READ_TOKEN", READ)
+        .withNodeYaml("""
+            auth:
+              tokens:
+                - {name: alice, role: admin, sha256: "%s"}
+                - {name: dashboards, role: read, env: QW_TEST_READ_TOKEN}
+            """.formatted(HexFormat.of().formatHex(TokenHashes.sha256(ADMIN))))
+        .withToken(ADMIN);
+    cluster.startAll();
+    cluster.awaitLeader(30_000);
+    channel = NettyChannelBuilder.forTarget(cluster.api(1)).usePlaintext().build();
+    AddSilenceRequest silence = AddSilenceRequest.newBuilder().addMatchers("service=api").setDurationMs(60_000)
+        .setComment("test").setCreatedBy("someone-else").build();
+
+    assertThatThrownBy(() -> stub(channel, null).getStatus(StatusRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+          assertThat(e.getStatus().getDescription()).contains("QUORUMWATCH_TOKEN");
+        });
+    assertThatThrownBy(() -> stub(channel, "not-a-token").getStatus(StatusRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    assertThat(stub(channel, READ).getStatus(StatusRequest.getDefaultInstance()).getMembersCount()).isEqualTo(3);
+    assertThatThrownBy(() -> stub(channel, READ).addSilence(silence))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+          assertThat(e.getStatus().getDescription()).contains("'dashboards' has role read", "AddSilence");
+        });
+    Silence added = stub(channel, ADMIN).addSilence(silence);
+    assertThat(added.getCreatedBy()).as("recorded as the token's name, not what the caller claims").isEqualTo("alice");
+    assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
+        .as("health stays open for load balancers").isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+    Cli.Result anonymous = Cli.run("status", "--server", cluster.api(0));
+    assertThat(anonymous.exitCode()).isNotZero();
+    assertThat(anonymous.stderr()).contains("QUORUMWATCH_TOKEN");
+    Cli.Result reader = Cli.run("status", "--server", cluster.api(0), "--token", READ);
+    assertThat(reader.exitCode()).as(reader.stderr()).isZero();
+    assertThat(cluster.log(0)).doesNotContain(READ).doesNotContain(ADMIN);
+  }
+}
