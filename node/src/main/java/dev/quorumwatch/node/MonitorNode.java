@@ -145,7 +145,7 @@ public final class MonitorNode implements AutoCloseable {
       }
     });
     QuorumWatchService service = new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts);
-    this.api = new ApiServer(config.apiListen(), service, config.apiTokens());
+    this.api = new ApiServer(config.apiListen(), service, config.auth());
     registerRaftGauges();
     this.http = new HttpEndpoints(config.httpListen(), raft, metrics, prometheus,
         () -> service.statusPage(latencyHistory.snapshot(), STATUS_PAGE_RECENT_INCIDENTS), io);

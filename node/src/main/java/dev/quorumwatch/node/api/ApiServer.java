@@ -1,7 +1,8 @@
 package dev.quorumwatch.node.api;
 
-import dev.quorumwatch.node.auth.ApiToken;
+import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.auth.TokenAuthInterceptor;
+import dev.quorumwatch.node.auth.TokenBuckets;
 import dev.quorumwatch.node.config.HostPort;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -10,7 +11,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +21,12 @@ public final class ApiServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
-  /** {@code tokens}: empty serves every caller; otherwise the client API needs one of them. */
-  public ApiServer(HostPort listen, QuorumWatchService service, List<ApiToken> tokens) {
+  /** No tokens in {@code auth}: every caller is served; otherwise the client API needs one of them. */
+  public ApiServer(HostPort listen, QuorumWatchService service, ApiAuth auth) {
     this.server = NettyServerBuilder.forAddress(listen.socketAddress())
-        .addService(tokens.isEmpty() ? service.bindService()
-            : ServerInterceptors.intercept(service, new TokenAuthInterceptor(tokens)))
+        .addService(auth.tokens().isEmpty() ? service.bindService()
+            : ServerInterceptors.intercept(service, new TokenAuthInterceptor(auth.tokens(),
+                new TokenBuckets(auth.perSecond(), auth.burst(), System::nanoTime))))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build();

@@ -1,5 +1,9 @@
 package dev.quorumwatch.node.auth;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -7,6 +11,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +20,8 @@ import java.util.Set;
 
 /**
  * Bearer tokens on the client API: no or an unknown token is {@code UNAUTHENTICATED}; a read
- * token on a call that changes the cluster is {@code PERMISSION_DENIED}. The caller's token
+ * token on a call that changes the cluster is {@code PERMISSION_DENIED}; a token over its rate
+ * limit is {@code RESOURCE_EXHAUSTED} with the time to wait. The caller's token
  * name is in {@link #TOKEN_NAME} for the call, so changes can record who made them.
  */
 public final class TokenAuthInterceptor implements ServerInterceptor {
@@ -25,9 +32,11 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
       "AddMember", "RemoveMember", "Backup");
 
   private final List<ApiToken> tokens;
+  private final TokenBuckets limits;
 
-  public TokenAuthInterceptor(List<ApiToken> tokens) {
+  public TokenAuthInterceptor(List<ApiToken> tokens, TokenBuckets limits) {
     this.tokens = List.copyOf(tokens);
+    this.limits = limits;
   }
 
   @Override
@@ -47,6 +56,10 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
       return refuse(call, Status.PERMISSION_DENIED.withDescription("token '" + token.get().name() + "' has role read; "
           + method + " needs an admin token"));
     }
+    long retryInMs = limits.take(token.get().name());
+    if (retryInMs > 0) {
+      return refuse(call, rateLimited(token.get().name(), retryInMs));
+    }
     return Contexts.interceptCall(Context.current().withValue(TOKEN_NAME, token.get().name()), call, headers, next);
   }
 
@@ -63,7 +76,23 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {
-    call.close(status, new Metadata());
+    return refuse(call, status.asRuntimeException());
+  }
+
+  private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, StatusRuntimeException e) {
+    call.close(e.getStatus(), e.getTrailers() != null ? e.getTrailers() : new Metadata());
     return new ServerCall.Listener<>() { };
+  }
+
+  /** RESOURCE_EXHAUSTED with google.rpc.RetryInfo, so clients know when to come back. */
+  private StatusRuntimeException rateLimited(String name, long retryInMs) {
+    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+        .setMessage("token '" + name + "' is over its rate limit (" + (long) limits.perSecond() + " calls/s, bursts of "
+            + (long) limits.burst() + "); retry in " + retryInMs + " ms")
+        .addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(Duration.newBuilder()
+            .setSeconds(retryInMs / 1000).setNanos((int) (retryInMs % 1000) * 1_000_000)).build()))
+        .build();
+    return StatusProto.toStatusRuntimeException(status);
   }
 }

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.config;
 
+import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.auth.ApiToken;
 import dev.quorumwatch.node.auth.TokenHashes;
 import java.io.IOException;
@@ -21,8 +22,8 @@ import java.util.function.Function;
 final class AuthParser {
   private AuthParser() {}
 
-  static List<ApiToken> parse(YamlTree auth, Path base, Function<String, String> env) throws ConfigException {
-    auth.onlyKeys(Set.of("tokens"));
+  static ApiAuth parse(YamlTree auth, Path base, Function<String, String> env) throws ConfigException {
+    auth.onlyKeys(Set.of("tokens", "rate_limit"));
     List<ApiToken> tokens = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (YamlTree t : auth.list("tokens")) {
@@ -45,7 +46,14 @@ final class AuthParser {
     if (tokens.isEmpty()) {
       throw auth.child("tokens").error("expected at least one token (or leave out the auth section)");
     }
-    return List.copyOf(tokens);
+    double perSecond = ApiAuth.DEFAULT_PER_SECOND;
+    double burst = ApiAuth.DEFAULT_BURST;
+    if (auth.has("rate_limit")) {
+      YamlTree limit = auth.object("rate_limit").onlyKeys(Set.of("per_second", "burst"));
+      perSecond = limit.has("per_second") ? limit.child("per_second").asInt(1, 1_000_000) : perSecond;
+      burst = limit.has("burst") ? limit.child("burst").asInt(1, 1_000_000) : burst;
+    }
+    return new ApiAuth(List.copyOf(tokens), perSecond, burst);
   }
 
   private static byte[] hashOf(YamlTree t, Path base, Function<String, String> env) throws ConfigException {

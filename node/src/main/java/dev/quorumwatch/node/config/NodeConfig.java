@@ -1,6 +1,6 @@
 package dev.quorumwatch.node.config;
 
-import dev.quorumwatch.node.auth.ApiToken;
+import dev.quorumwatch.node.auth.ApiAuth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -21,12 +21,12 @@ public record NodeConfig(
     long staleAfterMs,
     Optional<Path> monitorsFile,
     boolean allowRepairCommands,
-    List<ApiToken> apiTokens) {
+    ApiAuth auth) {
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 
   /** No tokens configured: the API accepts every caller (the local demo; a warning otherwise). */
   public boolean authenticated() {
-    return !apiTokens.isEmpty();
+    return !auth.tokens().isEmpty();
   }
 
   /** A cluster member as every node's configuration lists it. */

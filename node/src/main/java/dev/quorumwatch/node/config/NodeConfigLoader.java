@@ -1,6 +1,6 @@
 package dev.quorumwatch.node.config;
 
-import dev.quorumwatch.node.auth.ApiToken;
+import dev.quorumwatch.node.auth.ApiAuth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,9 +82,9 @@ public final class NodeConfigLoader {
     boolean allowRepairCommands = root.has("repair")
         && root.object("repair").onlyKeys(Set.of("allow_commands")).bool("allow_commands", false);
     boolean majority = !cluster.has("quorum") || cluster.child("quorum").isText();
-    List<ApiToken> tokens = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : List.of();
+    ApiAuth auth = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : ApiAuth.NONE;
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
-        heartbeatMs, staleAfterMs, monitors, allowRepairCommands, tokens);
+        heartbeatMs, staleAfterMs, monitors, allowRepairCommands, auth);
   }
 
   private static int parseQuorum(YamlTree cluster, int members) throws ConfigException {

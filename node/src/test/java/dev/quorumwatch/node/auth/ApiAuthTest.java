@@ -3,6 +3,7 @@ package dev.quorumwatch.node.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.rpc.RetryInfo;
 import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.TestClusters;
@@ -18,6 +19,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,7 @@ class ApiAuthTest {
         .withEnvironment("QW_TEST_READ_TOKEN", READ)
         .withNodeYaml("""
             auth:
+              rate_limit: {per_second: 20, burst: 40}
               tokens:
                 - {name: alice, role: admin, sha256: "%s"}
                 - {name: dashboards, role: read, env: QW_TEST_READ_TOKEN}
@@ -84,6 +87,23 @@ class ApiAuthTest {
     assertThat(added.getCreatedBy()).as("recorded as the token's name, not what the caller claims").isEqualTo("alice");
     assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())
         .as("health stays open for load balancers").isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+
+    // A flood from one token hits its limit (with the time to wait); another token is still served.
+    StatusRuntimeException limited = null;
+    for (int i = 0; i < 200 && limited == null; i++) {
+      try {
+        stub(channel, READ).getStatus(StatusRequest.getDefaultInstance());
+      } catch (StatusRuntimeException e) {
+        limited = e;
+      }
+    }
+    assertThat(limited).as("200 calls at once from one token").isNotNull();
+    assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(limited.getStatus().getDescription()).contains("token 'dashboards' is over its rate limit", "retry in");
+    com.google.rpc.Status details = StatusProto.fromThrowable(limited);
+    assertThat(details.getDetailsList()).anySatisfy(d -> assertThat(d.is(RetryInfo.class)).isTrue());
+    assertThat(stub(channel, ADMIN).getStatus(StatusRequest.getDefaultInstance()).getMembersCount())
+        .as("the admin token has its own budget").isEqualTo(3);
 
     Cli.Result anonymous = Cli.run("status", "--server", cluster.api(0));
     assertThat(anonymous.exitCode()).isNotZero();

@@ -79,9 +79,9 @@ class NodeConfigLoaderTest {
             - {name: ops, role: admin, file: ops.token}
         """.formatted(sha), var -> var.equals("QW_CI_TOKEN") ? "from-env" : null);
     assertThat(c.authenticated()).isTrue();
-    assertThat(c.apiTokens()).extracting(t -> t.name() + ":" + t.role()).containsExactly("alice:ADMIN", "ci:READ", "ops:ADMIN");
-    assertThat(c.apiTokens().get(1).sha256()).isEqualTo(dev.quorumwatch.node.auth.TokenHashes.sha256("from-env"));
-    assertThat(c.apiTokens().get(2).sha256()).isEqualTo(dev.quorumwatch.node.auth.TokenHashes.sha256("from-a-file"));
+    assertThat(c.auth().tokens()).extracting(t -> t.name() + ":" + t.role()).containsExactly("alice:ADMIN", "ci:READ", "ops:ADMIN");
+    assertThat(c.auth().tokens().get(1).sha256()).isEqualTo(dev.quorumwatch.node.auth.TokenHashes.sha256("from-env"));
+    assertThat(c.auth().tokens().get(2).sha256()).isEqualTo(dev.quorumwatch.node.auth.TokenHashes.sha256("from-a-file"));
     assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).authenticated()).isFalse();
 
     String[][] mistakes = {
@@ -93,6 +93,9 @@ class NodeConfigLoaderTest {
         {"- {name: a, role: read, sha256: \"" + sha + "\"}\n    - {name: a, role: admin, sha256: \"" + sha + "\"}",
             "auth.tokens[1].name: expected a unique token name"},
     };
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "auth:\n  rate_limit: {per_second: 0}\n"
+        + "  tokens:\n    - {name: a, role: read, sha256: \"" + sha + "\"}\n", var -> null))
+        .hasMessageContaining("auth.rate_limit.per_second");
     for (String[] m : mistakes) {
       assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "auth:\n  tokens:\n    " + m[0] + "\n",
           var -> null)).as(m[0]).hasMessageContaining(m[1]);
