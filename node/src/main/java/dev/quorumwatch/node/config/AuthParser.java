@@ -4,6 +4,8 @@ import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.auth.ApiToken;
 import dev.quorumwatch.node.auth.TokenHashes;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +24,41 @@ import java.util.function.Function;
 final class AuthParser {
   private AuthParser() {}
 
+  /**
+   * Without an {@code auth} section the API needs no token only while it listens on loopback:
+   * an API reachable from other machines needs tokens, or {@code auth.insecure: true} said out
+   * loud.
+   */
+  static ApiAuth absent(YamlTree root, HostPort api) throws ConfigException {
+    if (!isLoopback(api.host())) {
+      throw root.error("expected an auth section: the API listens on " + api + ", beyond this machine; add"
+          + " auth.tokens (docs/security.md), or auth: {insecure: true} to accept anyone who can reach it");
+    }
+    return ApiAuth.NONE;
+  }
+
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
+      return false; // a name: not resolved here, so not assumed to be local
+    }
+    try {
+      return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   static ApiAuth parse(YamlTree auth, Path base, Function<String, String> env) throws ConfigException {
-    auth.onlyKeys(Set.of("tokens", "rate_limit"));
+    auth.onlyKeys(Set.of("tokens", "rate_limit", "insecure"));
+    if (auth.has("insecure") && auth.bool("insecure", false)) {
+      if (auth.has("tokens")) {
+        throw auth.child("insecure").error("expected either tokens or insecure: true, not both");
+      }
+      return ApiAuth.NONE;
+    }
     List<ApiToken> tokens = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (YamlTree t : auth.list("tokens")) {

@@ -82,7 +82,7 @@ public final class NodeConfigLoader {
     boolean allowRepairCommands = root.has("repair")
         && root.object("repair").onlyKeys(Set.of("allow_commands")).bool("allow_commands", false);
     boolean majority = !cluster.has("quorum") || cluster.child("quorum").isText();
-    ApiAuth auth = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : ApiAuth.NONE;
+    ApiAuth auth = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : AuthParser.absent(root, api);
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
         heartbeatMs, staleAfterMs, monitors, allowRepairCommands, auth);
   }

@@ -101,4 +101,18 @@ class NodeConfigLoaderTest {
           var -> null)).as(m[0]).hasMessageContaining(m[1]);
     }
   }
+
+  @Test
+  void anApiBeyondLoopbackNeedsTokensOrASaidOutLoudInsecureMode() throws Exception {
+    String open = CONTRACT_EXAMPLE.replaceFirst("api: 127\\.0\\.0\\.1:9201\n", "api: 0.0.0.0:9201\n");
+    assertThat(open).contains("api: 0.0.0.0:9201");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, open))
+        .hasMessageContaining("expected an auth section: the API listens on 0.0.0.0:9201");
+    assertThat(NodeConfigLoader.parse(FILE, open + "auth: {insecure: true}\n").authenticated()).isFalse();
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, open + "auth:\n  insecure: true\n  tokens:\n"
+        + "    - {name: a, role: read, sha256: \"" + "b".repeat(64) + "\"}\n"))
+        .hasMessageContaining("auth.insecure: expected either tokens or insecure: true");
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).authenticated()).as("loopback: the documented example")
+        .isFalse();
+  }
 }

@@ -46,7 +46,9 @@ class DeployFilesTest {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < replicas; i++) {
       String name = "quorumwatch-" + i;
-      NodeConfig config = NodeConfigLoader.parse(Path.of("/etc/quorumwatch", name + ".yaml"), data.path(name + ".yaml").asText());
+      NodeConfig config = NodeConfigLoader.parse(Path.of("/etc/quorumwatch", name + ".yaml"), data.path(name + ".yaml").asText(),
+          var -> var.startsWith("QW_") ? "token-from-the-secret-" + var : null);
+      assertThat(config.authenticated()).as("an API on the pod network needs tokens").isTrue();
       assertThat(config.nodeId()).isEqualTo(name);
       assertThat(config.peers()).hasSize(replicas);
       assertThat(config.dataDir().toString()).startsWith("/var/lib/quorumwatch");
