@@ -18,12 +18,16 @@ import java.util.concurrent.TimeUnit;
  * and server reflection (so grpcurl works); health and reflection stay open for probes and tools.
  */
 public final class ApiServer implements AutoCloseable {
+  public static final int MAX_REQUEST_BYTES = 8 << 20;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
   /** No tokens in {@code auth}: every caller is served; otherwise the client API needs one of them. */
   public ApiServer(HostPort listen, QuorumWatchService service, ApiAuth auth) {
     this.server = NettyServerBuilder.forAddress(listen.socketAddress())
+        // The largest request is a monitors file: 20,000 targets fit; anything bigger is
+        // refused by gRPC (RESOURCE_EXHAUSTED) before it is read.
+        .maxInboundMessageSize(MAX_REQUEST_BYTES)
         .addService(auth.tokens().isEmpty() ? service.bindService()
             : ServerInterceptors.intercept(service, new TokenAuthInterceptor(auth.tokens(),
                 new TokenBuckets(auth.perSecond(), auth.burst(), System::nanoTime))))

@@ -29,6 +29,9 @@ public final class MonitorsParser {
   static final long DEFAULT_REGIONAL_FOR_MS = 30_000;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
+  /** Twice what the capacity benchmark measured on 2 cores (10,000 targets at 10 s). */
+  public static final int MAX_TARGETS = 20_000;
+
   private MonitorsParser() {}
 
   public static MonitorsSpec parse(String file, String text) throws ConfigException {
@@ -37,7 +40,12 @@ public final class MonitorsParser {
     MonitorsSpec.Builder spec = MonitorsSpec.newBuilder();
     Set<String> targetIds = new HashSet<>();
     if (root.has("targets")) {
-      for (YamlTree t : root.list("targets")) {
+      List<YamlTree> targets = root.list("targets");
+      if (targets.size() > MAX_TARGETS) {
+        throw root.child("targets").error("expected at most " + MAX_TARGETS + " targets per cluster, got "
+            + targets.size());
+      }
+      for (YamlTree t : targets) {
         TargetSpec target = parseTarget(t);
         if (!targetIds.add(target.getId())) {
           throw t.child("id").error("duplicate target id '" + target.getId() + "'");

@@ -7,7 +7,9 @@ import com.google.rpc.RetryInfo;
 import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.TestClusters;
+import dev.quorumwatch.node.api.ApiServer;
 import dev.quorumwatch.proto.AddSilenceRequest;
+import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.QuorumWatchGrpc;
 import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.StatusRequest;
@@ -83,6 +85,11 @@ class ApiAuthTest {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
           assertThat(e.getStatus().getDescription()).contains("'dashboards' has role read", "AddSilence");
         });
+    ApplyRequest huge = ApplyRequest.newBuilder().setFileName("monitors.yaml")
+        .setYaml("#".repeat(ApiServer.MAX_REQUEST_BYTES + 1)).build();
+    assertThatThrownBy(() -> stub(channel, ADMIN).apply(huge))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).as("over the request size limit").isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
     Silence added = stub(channel, ADMIN).addSilence(silence);
     assertThat(added.getCreatedBy()).as("recorded as the token's name, not what the caller claims").isEqualTo("alice");
     assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.getDefaultInstance()).getStatus())

@@ -297,4 +297,14 @@ class MonitorsParserTest {
     assertThatThrownBy(() -> MonitorsParser.parse("monitors.yaml", yaml)).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith(message);
   }
+
+  @Test
+  void moreTargetsThanOneClusterTakesAreRefusedBeforeTheFileIsRead() {
+    StringBuilder yaml = new StringBuilder("targets:\n");
+    for (int i = 0; i <= MonitorsParser.MAX_TARGETS; i++) {
+      yaml.append("  - {id: t").append(i).append(", tcp: {address: \"127.0.0.1:1\"}}\n");
+    }
+    assertThatThrownBy(() -> MonitorsParser.parse("monitors.yaml", yaml.toString()))
+        .hasMessageContaining("monitors.yaml: targets: expected at most 20000 targets per cluster, got 20001");
+  }
 }
