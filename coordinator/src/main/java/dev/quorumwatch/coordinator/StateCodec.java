@@ -86,8 +86,13 @@ public final class StateCodec {
 
   /** A short digest of the whole state: replicas that applied the same log agree on it. */
   public static String digest(Coordinator c) {
+    return digest(snapshot(c));
+  }
+
+  /** The first 16 hex digits of SHA-256 over the serialized state (also a backup's content id). */
+  public static String digest(StateSnapshot s) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(snapshot(c).toByteArray());
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(s.toByteArray());
       return HexFormat.of().formatHex(hash, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);

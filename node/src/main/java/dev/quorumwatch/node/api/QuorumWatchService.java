@@ -330,7 +330,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
       StateSnapshot snapshot = StateCodec.snapshot(c);
       return BackupFile.newBuilder()
           .setFormat(BackupFiles.FORMAT)
-          .setBackupId(BackupFiles.idOf(snapshot))
+          .setBackupId(StateCodec.digest(snapshot))
           .setClusterId(config.clusterId())
           .setLogIndex(state.appliedIndex())
           .setTakenAtMs(System.currentTimeMillis())
@@ -464,12 +464,15 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void getStatus(StatusRequest request, StreamObserver<StatusResponse> response) {
-    response.onNext(status());
+    response.onNext(status(true));
     response.onCompleted();
   }
 
-  /** The cluster as this node sees it (the status page shows the same). */
-  public StatusResponse status() {
+  /**
+   * The cluster as this node sees it. {@code withDigest}: also the state digest (it serializes
+   * and hashes the whole state; the status page, refreshed every 2 s by every viewer, skips it).
+   */
+  public StatusResponse status(boolean withDigest) {
     String leader = raft.leaderId().orElse("");
     StatusResponse.Builder status = StatusResponse.newBuilder()
         .setClusterId(config.clusterId())
@@ -480,7 +483,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     state.read(c -> {
       status.setAppliedIndex(state.appliedIndex())
           .setClockMs(c.clockMs())
-          .setStateDigest(StateCodec.digest(c))
+          .setStateDigest(withDigest ? StateCodec.digest(c) : "")
           .setPendingNotifications(c.pendingNotifications().size());
       status.setQuorum(c.membership().quorum()).addAllMembers(memberStatuses(c, leader, Map.of()));
       return null;
@@ -565,7 +568,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     Collections.reverse(resolved); // newest first
     shown.addAll(resolved.subList(0, Math.min(recentResolved, resolved.size())));
     StatusPage.Builder page = StatusPage.newBuilder()
-        .setStatus(status())
+        .setStatus(status(false))
         .addAllTargets(targets().getTargetsList())
         .addAllIncidents(shown)
         .addAllServices(services())

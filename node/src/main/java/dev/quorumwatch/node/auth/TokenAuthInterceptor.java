@@ -26,7 +26,6 @@ import java.util.Set;
  */
 public final class TokenAuthInterceptor implements ServerInterceptor {
   public static final Context.Key<String> TOKEN_NAME = Context.key("quorumwatch-token-name");
-  static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   /** Calls that change the cluster (or read all of it at once); everything else needs a read token. */
   static final Set<String> ADMIN_METHODS = Set.of("Apply", "AddSilence", "ExpireSilence", "Acknowledge", "Failover",
       "AddMember", "RemoveMember", "Backup");
@@ -43,7 +42,7 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     String method = call.getMethodDescriptor().getBareMethodName();
-    String header = headers.get(AUTHORIZATION);
+    String header = headers.get(BearerToken.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
       return refuse(call, Status.UNAUTHENTICATED.withDescription("this cluster needs an API token: pass --token or set"
           + " QUORUMWATCH_TOKEN (gRPC: metadata 'authorization: Bearer <token>')"));

@@ -1,14 +1,12 @@
 package dev.quorumwatch.node.backup;
 
+import dev.quorumwatch.coordinator.StateCodec;
 import dev.quorumwatch.proto.BackupFile;
 import dev.quorumwatch.proto.StateSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Backup files: what they hold, how they are written (atomically) and checked when read. */
 public final class BackupFiles {
@@ -21,16 +19,6 @@ public final class BackupFiles {
   public static final int MAX_STATE_BYTES = 3_500_000;
 
   private BackupFiles() {}
-
-  /** First 16 hex digits of SHA-256 over the serialized state: same state, same id. */
-  public static String idOf(StateSnapshot state) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(state.toByteArray());
-      return HexFormat.of().formatHex(hash, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
-  }
 
   public static void write(Path file, BackupFile backup) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
@@ -58,7 +46,7 @@ public final class BackupFiles {
     if (!FORMAT.equals(backup.getFormat())) {
       throw new IOException(file + ": format: expected " + FORMAT + ", got \"" + backup.getFormat() + "\"");
     }
-    if (!idOf(backup.getState()).equals(backup.getBackupId())) {
+    if (!StateCodec.digest(backup.getState()).equals(backup.getBackupId())) {
       throw new IOException(file + ": backup_id " + backup.getBackupId() + " does not match its state (damaged file?)");
     }
     int size = backup.getState().getSerializedSize();

@@ -3,13 +3,11 @@ package dev.quorumwatch.node.backup;
 import dev.quorumwatch.node.raft.CommandSink;
 import dev.quorumwatch.proto.BackupFile;
 import dev.quorumwatch.proto.Command;
-import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.RestoreState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,20 +46,27 @@ public final class RestoreSeed implements AutoCloseable {
    * directory that already holds a Raft log: a restore seeds a new node, never overwrites one.
    */
   public static Path plant(Path dataDir, BackupFile backup) throws IOException {
-    if (Files.isDirectory(dataDir)) {
-      try (Stream<Path> entries = Files.list(dataDir)) {
-        Optional<Path> other = entries.filter(p -> !p.getFileName().toString().equals(FILE_NAME)).findFirst();
-        if (other.isPresent()) {
-          throw new IOException("data_dir " + dataDir + " is not empty (" + other.get().getFileName()
-              + "): a restore seeds a new node; stop the node and move its data_dir away first");
-        }
-      }
-    } else if (Files.exists(dataDir)) {
+    if (Files.exists(dataDir) && !Files.isDirectory(dataDir)) {
       throw new IOException("data_dir " + dataDir + " is not a directory");
+    }
+    Optional<Path> other = anythingButASeed(dataDir);
+    if (other.isPresent()) {
+      throw new IOException("data_dir " + dataDir + " is not empty (" + other.get().getFileName()
+          + "): a restore seeds a new node; stop the node and move its data_dir away first");
     }
     Path file = dataDir.resolve(FILE_NAME);
     BackupFiles.write(file, backup);
     return file;
+  }
+
+  /** A first entry of {@code dataDir} other than a seed: empty when the node has no data of its own yet. */
+  public static Optional<Path> anythingButASeed(Path dataDir) throws IOException {
+    if (!Files.isDirectory(dataDir)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> entries = Files.list(dataDir)) {
+      return entries.filter(p -> !p.getFileName().toString().equals(FILE_NAME)).findFirst();
+    }
   }
 
   /** Starts committing the seed, if there is one; checks again every {@code intervalMs}. */
@@ -87,13 +92,7 @@ public final class RestoreSeed implements AutoCloseable {
     }
     Command command = Command.newBuilder().setRestoreState(RestoreState.newBuilder()
         .setBackupId(backup.getBackupId()).setState(backup.getState().toByteString())).build();
-    CompletableFuture<CommandReply> write;
-    try {
-      write = sink.submit(command);
-    } catch (RuntimeException e) {
-      write = CompletableFuture.failedFuture(e);
-    }
-    write.whenComplete((reply, error) -> {
+    sink.submit(command).whenComplete((reply, error) -> {
       synchronized (this) {
         inFlight = false;
         if (error != null) {

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.bench;
 
+import dev.quorumwatch.node.auth.BearerToken;
 import dev.quorumwatch.node.config.ConfigException;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.config.NodeConfigLoader;
@@ -13,9 +14,7 @@ import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -353,13 +352,7 @@ public final class LocalCluster implements AutoCloseable {
     synchronized (channels) {
       channels.add(channel);
     }
-    QuorumWatchGrpc.QuorumWatchBlockingStub stub = QuorumWatchGrpc.newBlockingStub(channel);
-    if (token != null) {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-    return stub.withDeadlineAfter(10, TimeUnit.SECONDS);
+    return BearerToken.attach(QuorumWatchGrpc.newBlockingStub(channel), token).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   /** The status as one running node sees it, if it answers within 2 s. */

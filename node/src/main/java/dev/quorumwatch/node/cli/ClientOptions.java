@@ -1,11 +1,10 @@
 package dev.quorumwatch.node.cli;
 
+import dev.quorumwatch.node.auth.BearerToken;
 import dev.quorumwatch.proto.QuorumWatchGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
@@ -54,13 +53,7 @@ final class ClientOptions {
   }
 
   QuorumWatchGrpc.QuorumWatchBlockingStub stub(ManagedChannel channel) {
-    QuorumWatchGrpc.QuorumWatchBlockingStub stub = QuorumWatchGrpc.newBlockingStub(channel);
-    if (token != null && !token.isEmpty()) {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-    return stub;
+    return BearerToken.attach(QuorumWatchGrpc.newBlockingStub(channel), token);
   }
 
   String describe(StatusRuntimeException e) {

@@ -1,8 +1,8 @@
 package dev.quorumwatch.node.metrics;
 
 import dev.quorumwatch.coordinator.Coordinator;
-import dev.quorumwatch.coordinator.TargetRow;
 import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Verdict;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -43,10 +43,11 @@ public final class TargetMetrics {
         .help("The cluster's verdict per target: 1 for the current verdict, 0 for the others")
         .labelNames("target", "verdict")
         .callback(callback -> state.apply(c -> {
-          for (TargetRow row : c.targetRows()) {
+          for (TargetSpec target : c.monitors().getTargetsList()) {
+            Verdict current = c.verdictOf(target.getId());
             for (Verdict v : Verdict.values()) {
               if (v != Verdict.UNRECOGNIZED) {
-                callback.call(row.verdict() == v ? 1 : 0, row.spec().getId(), verdictName(v));
+                callback.call(current == v ? 1 : 0, target.getId(), verdictName(v));
               }
             }
           }

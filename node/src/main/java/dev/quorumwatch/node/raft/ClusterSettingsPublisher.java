@@ -5,7 +5,6 @@ import dev.quorumwatch.node.config.MonitorsParser;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.proto.ApplyMonitors;
 import dev.quorumwatch.proto.Command;
-import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.SetCluster;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -106,13 +104,7 @@ public final class ClusterSettingsPublisher {
     synchronized (this) {
       inFlight = true;
     }
-    CompletableFuture<CommandReply> write;
-    try {
-      write = sink.submit(command);
-    } catch (RuntimeException e) {
-      write = CompletableFuture.failedFuture(e);
-    }
-    write.whenComplete((reply, error) -> {
+    sink.submit(command).whenComplete((reply, error) -> {
       synchronized (this) {
         inFlight = false;
       }

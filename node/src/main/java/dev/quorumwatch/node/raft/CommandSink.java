@@ -7,7 +7,10 @@ import java.util.concurrent.TimeUnit;
 
 /** Where commands go to be replicated: the Raft log, through whichever node leads. */
 public interface CommandSink {
-  /** Completes when the command is committed and applied, with the state machine's answer. */
+  /**
+   * Completes when the command is committed and applied, with the state machine's answer.
+   * Never throws: every failure, a client being replaced included, comes through the future.
+   */
   CompletableFuture<CommandReply> submit(Command command);
 
   /**

@@ -9,8 +9,6 @@ import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -26,7 +24,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -100,7 +97,8 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     RaftProperties props = serverProperties(config);
     this.server = RaftServer.newBuilder()
         .setServerId(selfId)
-        .setGroup(join && isEmpty(config.dataDir()) ? RaftGroup.valueOf(group.getGroupId()) : group)
+        .setGroup(join && RestoreSeed.anythingButASeed(config.dataDir()).isEmpty() ? RaftGroup.valueOf(group.getGroupId())
+            : group)
         .setProperties(props)
         .setStateMachine(stateMachine)
         .setOption(RaftStorage.StartupOption.RECOVER)
@@ -121,15 +119,6 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .setLeaderId(leader)
         .setRetryPolicy(retries)
         .build();
-  }
-
-  private static boolean isEmpty(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return true;
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.allMatch(p -> p.getFileName().toString().equals(RestoreSeed.FILE_NAME));
-    }
   }
 
   public static RaftGroup groupOf(NodeConfig config) {

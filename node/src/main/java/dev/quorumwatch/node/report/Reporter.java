@@ -4,13 +4,11 @@ import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.node.raft.CommandSink;
 import dev.quorumwatch.proto.Command;
-import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.ReportView;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -113,13 +111,7 @@ public final class Reporter implements AutoCloseable {
       inFlight = true;
     }
     batchSizes.update(report.getObservationsCount());
-    CompletableFuture<CommandReply> write;
-    try {
-      write = sink.submit(Command.newBuilder().setReportView(report).build(), writeTimeoutMs);
-    } catch (RuntimeException e) {
-      write = CompletableFuture.failedFuture(e); // a client being replaced: the heartbeat must go on
-    }
-    write.whenComplete((reply, error) -> {
+    sink.submit(Command.newBuilder().setReportView(report).build(), writeTimeoutMs).whenComplete((reply, error) -> {
       synchronized (this) {
         inFlight = false;
         boolean failed = error != null || !reply.getAccepted();

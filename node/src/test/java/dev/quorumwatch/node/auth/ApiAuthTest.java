@@ -14,7 +14,6 @@ import dev.quorumwatch.proto.QuorumWatchGrpc;
 import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.StatusRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -22,7 +21,6 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.MetadataUtils;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,13 +42,7 @@ class ApiAuthTest {
   }
 
   static QuorumWatchGrpc.QuorumWatchBlockingStub stub(ManagedChannel channel, String token) {
-    QuorumWatchGrpc.QuorumWatchBlockingStub stub = QuorumWatchGrpc.newBlockingStub(channel);
-    if (token != null) {
-      Metadata headers = new Metadata();
-      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-    }
-    return stub.withDeadlineAfter(20, TimeUnit.SECONDS);
+    return BearerToken.attach(QuorumWatchGrpc.newBlockingStub(channel), token).withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
   @Test
