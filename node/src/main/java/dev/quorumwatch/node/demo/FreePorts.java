@@ -27,14 +27,13 @@ public final class FreePorts {
   public static int next() {
     for (int attempt = 0; attempt < ATTEMPTS_MAX; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(LOW, HIGH);
-      if (HANDED_OUT.contains(port)) {
-        continue;
+      if (!HANDED_OUT.add(port)) {
+        continue; // reserved first, so two threads never both find the same port free
       }
       try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-        HANDED_OUT.add(port);
         return port;
       } catch (IOException taken) {
-        // try another
+        HANDED_OUT.remove(port);
       }
     }
     throw new UncheckedIOException(new IOException("no free port in " + LOW + ".." + HIGH + " after " + ATTEMPTS_MAX + " tries"));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quorumwatch.node.bench.WebhookSink.Arrival;
-import java.nio.file.Path;
+import dev.quorumwatch.node.testing.TestClusters;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +16,8 @@ abstract class FaultScenario {
 
   FaultyCluster start(String name, int targets) throws Exception {
     this.name = name;
-    c = new FaultyCluster(Path.of("target", "clusters", name + "-" + System.currentTimeMillis()), false, 3, targets);
+    c = new FaultyCluster(TestClusters.dir(name), false, 3, targets);
+    TestClusters.remember(c.cluster());
     c.start();
     return c;
   }

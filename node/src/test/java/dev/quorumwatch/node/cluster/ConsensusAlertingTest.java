@@ -84,6 +84,7 @@ class ConsensusAlertingTest {
     cluster.awaitLeader(30_000);
     cluster.apply(Monitors.oneTarget("api", target.url(), ops.url(), oncall.url()));
     awaitVerdict(Verdict.VERDICT_UP, Duration.ofSeconds(15));
+    assertThat(cluster.awaitConverged(30_000)).as("every node applied the same state").isTrue();
   }
 
   @AfterAll
