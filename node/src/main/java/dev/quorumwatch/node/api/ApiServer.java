@@ -4,6 +4,7 @@ import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.auth.TokenAuthInterceptor;
 import dev.quorumwatch.node.auth.TokenBuckets;
 import dev.quorumwatch.node.config.HostPort;
+import dev.quorumwatch.node.tls.TlsFiles;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -11,6 +12,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,9 +24,14 @@ public final class ApiServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
-  /** No tokens in {@code auth}: every caller is served; otherwise the client API needs one of them. */
-  public ApiServer(HostPort listen, QuorumWatchService service, ApiAuth auth) {
-    this.server = NettyServerBuilder.forAddress(listen.socketAddress())
+  /**
+   * No tokens in {@code auth}: every caller is served; otherwise the client API needs one of
+   * them. With {@code tls}, the API is served over TLS only, with the node's certificate.
+   */
+  public ApiServer(HostPort listen, QuorumWatchService service, ApiAuth auth, Optional<TlsFiles> tls) {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(listen.socketAddress());
+    tls.ifPresent(files -> builder.useTransportSecurity(files.cert().toFile(), files.key().toFile()));
+    this.server = builder
         // The largest request is a monitors file: 20,000 targets fit; anything bigger is
         // refused by gRPC (RESOURCE_EXHAUSTED) before it is read.
         .maxInboundMessageSize(MAX_REQUEST_BYTES)

@@ -443,7 +443,8 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
       return true;
     } catch (IOException e) {
       response.onError(Status.FAILED_PRECONDITION.withDescription(what + ": the Raft configuration change did not"
-          + " complete (is the new node running, with peers that list itself?): " + e.getMessage()).asRuntimeException());
+          + " complete (is the new node running with --join, reachable from the leader at its raft address, and, with TLS,"
+          + " holding a certificate from the cluster CA?): " + e.getMessage()).asRuntimeException());
       return false;
     }
   }

@@ -6,6 +6,8 @@ import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.config.NodeConfigLoader;
 import dev.quorumwatch.node.demo.FreePorts;
 import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.node.tls.NodeTls;
+import dev.quorumwatch.node.tls.TlsFiles;
 import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.ApplyResponse;
 import dev.quorumwatch.proto.ListTargetsRequest;
@@ -16,6 +18,7 @@ import dev.quorumwatch.proto.Verdict;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,10 +33,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.util.TimeDuration;
 
 /**
  * N real node processes ({@code quorumwatch node --config ...}) on loopback, each with its
@@ -72,6 +79,8 @@ public final class LocalCluster implements AutoCloseable {
   private String extraNodeYaml = "";
   private String token;
   private final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
+  private Path tlsDir;
+  private final Map<Integer, Path> nodeTlsDirs = new HashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   /** Kills the nodes if this JVM exits without close() (Ctrl-C on a bench): nothing is left running. */
   private final Thread killOnExit = new Thread(this::killAll, "qw-local-cluster-exit");
@@ -155,6 +164,37 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Every node gets a tls section: {@code certDir} holds what deploy/local/make-certs.sh makes
+   * ({@code ca.crt}, and {@code ID.crt}, {@code ID.key} per node); the harness's own calls
+   * trust that CA.
+   */
+  public LocalCluster withTls(Path certDir) {
+    tlsDir = certDir;
+    return this;
+  }
+
+  /** Node {@code i} takes its TLS files from {@code certDir} instead (another CA's, say). */
+  public LocalCluster withNodeTls(int i, Path certDir) {
+    nodeTlsDirs.put(i, certDir);
+    return this;
+  }
+
+  /** The CA the harness's calls trust, when the cluster runs TLS. */
+  public Optional<Path> caFile() {
+    return Optional.ofNullable(tlsDir).map(d -> d.resolve("ca.crt").toAbsolutePath());
+  }
+
+  private String tlsYaml(int i) {
+    Path certs = nodeTlsDirs.getOrDefault(i, tlsDir);
+    if (certs == null) {
+      return "";
+    }
+    Path abs = certs.toAbsolutePath();
+    return "tls:\n  ca: " + abs.resolve("ca.crt") + "\n  cert: " + abs.resolve(id(i) + ".crt") + "\n  key: "
+        + abs.resolve(id(i) + ".key") + "\n";
+  }
+
   public int[] raftPorts() {
     return raftPorts.clone();
   }
@@ -193,7 +233,7 @@ public final class LocalCluster implements AutoCloseable {
           quorum: majority
         %s  peers:
         %s""".formatted(id(i), id(i), id(i), raftPorts[i], apiPorts[i], httpPorts[i], clusterId,
-        extraClusterYaml.isEmpty() ? "" : extraClusterYaml.indent(2), peers) + extraNodeYaml;
+        extraClusterYaml.isEmpty() ? "" : extraClusterYaml.indent(2), peers) + extraNodeYaml + tlsYaml(i);
   }
 
   public String id(int i) {
@@ -348,7 +388,17 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public QuorumWatchGrpc.QuorumWatchBlockingStub client(int i) {
-    ManagedChannel channel = NettyChannelBuilder.forTarget(api(i)).usePlaintext().build();
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(api(i));
+    if (tlsDir == null) {
+      builder.usePlaintext();
+    } else {
+      try {
+        builder.sslContext(NodeTls.clientContext(caFile().orElseThrow()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    ManagedChannel channel = builder.build();
     synchronized (channels) {
       channels.add(channel);
     }
@@ -467,12 +517,31 @@ public final class LocalCluster implements AutoCloseable {
         .apply(ApplyRequest.newBuilder().setYaml(yaml).setFileName("monitors.yaml").build());
   }
 
-  /** Asks node {@code i} to write a Raft snapshot now (Ratis admin API); returns the reply. */
-  public RaftClientReply snapshot(int i) throws IOException, ConfigException {
+  /**
+   * A Ratis client holding node {@code i}'s identity: its config's group and, with TLS, its
+   * certificate (the config must have been written: {@link #writeConfig}).
+   */
+  public RaftClient raftClient(int i, RetryPolicy retries) throws ConfigException {
     NodeConfig config = NodeConfigLoader.load(configFile(i));
+    return raftClient(config, config.tls().map(NodeTls::ratisParameters).orElseGet(Parameters::new), retries);
+  }
+
+  /** A Ratis client for node {@code i}'s group that shows {@code identity} in its TLS handshakes. */
+  public RaftClient raftClient(int i, TlsFiles identity, RetryPolicy retries) throws ConfigException {
+    return raftClient(NodeConfigLoader.load(configFile(i)), NodeTls.ratisParameters(identity), retries);
+  }
+
+  private static RaftClient raftClient(NodeConfig config, Parameters tls, RetryPolicy retries) {
     RaftProperties props = new RaftProperties();
     RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
-    try (RaftClient client = RaftClient.newBuilder().setProperties(props).setRaftGroup(RaftNode.groupOf(config)).build()) {
+    return RaftClient.newBuilder().setProperties(props).setRaftGroup(RaftNode.groupOf(config)).setParameters(tls)
+        .setRetryPolicy(retries).build();
+  }
+
+  /** Asks node {@code i} to write a Raft snapshot now (Ratis admin API); returns the reply. */
+  public RaftClientReply snapshot(int i) throws IOException, ConfigException {
+    try (RaftClient client = raftClient(i, RetryPolicies.retryUpToMaximumCountWithFixedSleep(30,
+        TimeDuration.valueOf(1, TimeUnit.SECONDS)))) {
       RaftClientReply reply = client.getSnapshotManagementApi(RaftPeerId.valueOf(id(i))).create(1, 30_000);
       if (!reply.isSuccess()) {
         throw new IOException("snapshot on " + id(i) + " failed: " + reply.getException());

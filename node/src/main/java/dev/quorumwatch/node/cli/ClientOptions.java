@@ -1,10 +1,13 @@
 package dev.quorumwatch.node.cli;
 
 import dev.quorumwatch.node.auth.BearerToken;
+import dev.quorumwatch.node.tls.NodeTls;
 import dev.quorumwatch.proto.QuorumWatchGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
@@ -19,6 +22,14 @@ final class ClientOptions {
       description = "API token (default: $QUORUMWATCH_TOKEN).")
   String token;
 
+  @Option(names = "--ca", paramLabel = "FILE", defaultValue = "${env:QUORUMWATCH_CA}",
+      description = "Talk TLS, trusting the node's certificate if this CA (PEM) signed it: the cluster CA of node.yaml's"
+          + " tls.ca (default: $QUORUMWATCH_CA).")
+  Path ca;
+
+  @Option(names = "--tls", description = "Talk TLS, trusting the system's CAs (implied by --ca).")
+  boolean tls;
+
   static final long DEADLINE_S = 20;
   static final long LONG_DEADLINE_S = 90;
 
@@ -28,7 +39,17 @@ final class ClientOptions {
       throw new CliException("--server: expected HOST:PORT, got '" + server + "'");
     }
     // Backups come back in one message; the state machine caps them well below this.
-    return NettyChannelBuilder.forTarget(server).usePlaintext().maxInboundMessageSize(16 << 20).build();
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(server).maxInboundMessageSize(16 << 20);
+    if (ca != null) {
+      try {
+        builder.sslContext(NodeTls.clientContext(ca));
+      } catch (IOException e) {
+        throw new CliException("--ca: " + e.getMessage());
+      }
+    } else if (!tls) {
+      builder.usePlaintext();
+    }
+    return builder.build();
   }
 
   /** Calls the API once with a deadline and turns gRPC errors into one-line messages. */
@@ -58,7 +79,8 @@ final class ClientOptions {
 
   String describe(StatusRuntimeException e) {
     return switch (e.getStatus().getCode()) {
-      case UNAVAILABLE -> "cannot reach " + server + ": " + e.getStatus().getDescription();
+      case UNAVAILABLE -> "cannot reach " + server + ": " + e.getStatus().getDescription()
+          + (ca == null && !tls ? " (if the node serves TLS, pass --ca with the cluster CA)" : "");
       case DEADLINE_EXCEEDED -> server + " did not answer within " + DEADLINE_S + "s";
       default -> e.getStatus().getDescription() == null ? e.getStatus().getCode().toString() : e.getStatus().getDescription();
     };

@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.node.auth.ApiAuth;
+import dev.quorumwatch.node.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,8 @@ public record NodeConfig(
     long staleAfterMs,
     Optional<Path> monitorsFile,
     boolean allowRepairCommands,
-    ApiAuth auth) {
+    ApiAuth auth,
+    Optional<TlsFiles> tls) {
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 
   /** No tokens configured: the API accepts every caller (the local demo; a warning otherwise). */

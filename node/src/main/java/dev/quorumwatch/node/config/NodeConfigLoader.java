@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.node.auth.ApiAuth;
+import dev.quorumwatch.node.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class NodeConfigLoader {
   /** {@code env}: where {@code auth.tokens[].env} values come from. */
   public static NodeConfig parse(Path file, String text, Function<String, String> env) throws ConfigException {
     Path base = file.toAbsolutePath().getParent();
-    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair", "auth"));
+    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair", "auth", "tls"));
 
     YamlTree node = root.object("node").onlyKeys(Set.of("id", "region", "data_dir", "listen"));
     String id = node.string("id");
@@ -83,8 +84,9 @@ public final class NodeConfigLoader {
         && root.object("repair").onlyKeys(Set.of("allow_commands")).bool("allow_commands", false);
     boolean majority = !cluster.has("quorum") || cluster.child("quorum").isText();
     ApiAuth auth = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : AuthParser.absent(root, api);
+    Optional<TlsFiles> tls = root.has("tls") ? Optional.of(TlsParser.parse(root.object("tls"), base)) : Optional.empty();
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
-        heartbeatMs, staleAfterMs, monitors, allowRepairCommands, auth);
+        heartbeatMs, staleAfterMs, monitors, allowRepairCommands, auth, tls);
   }
 
   private static int parseQuorum(YamlTree cluster, int members) throws ConfigException {

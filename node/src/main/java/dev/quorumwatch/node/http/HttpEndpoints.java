@@ -3,9 +3,13 @@ package dev.quorumwatch.node.http;
 import com.codahale.metrics.MetricRegistry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import com.google.protobuf.util.JsonFormat;
 import dev.quorumwatch.node.config.HostPort;
 import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.node.tls.NodeTls;
+import dev.quorumwatch.node.tls.TlsFiles;
 import dev.quorumwatch.proto.StatusPage;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
@@ -17,6 +21,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
@@ -30,15 +35,25 @@ public final class HttpEndpoints implements AutoCloseable {
   private final byte[] page;
   private final PrometheusRegistry prometheus;
 
-  /** {@code prometheus}: what /metrics exposes; the Dropwizard registry and JVM metrics are added to it. */
-  public HttpEndpoints(HostPort listen, RaftNode raft, MetricRegistry metrics, PrometheusRegistry prometheus,
-      Supplier<StatusPage> statusPage, ExecutorService executor) throws IOException {
+  /**
+   * {@code prometheus}: what /metrics exposes; the Dropwizard registry and JVM metrics are added
+   * to it. With {@code tls}, HTTPS only, with the node's certificate.
+   */
+  public HttpEndpoints(HostPort listen, Optional<TlsFiles> tls, RaftNode raft, MetricRegistry metrics,
+      PrometheusRegistry prometheus, Supplier<StatusPage> statusPage, ExecutorService executor) throws IOException {
     this.raft = raft;
     this.statusPage = statusPage;
     this.prometheus = prometheus;
     DropwizardExports.builder().dropwizardRegistry(metrics).register(prometheus);
     JvmMetrics.builder().register(prometheus);
-    server = HttpServer.create(new InetSocketAddress(listen.host(), listen.port()), 64);
+    InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
+    if (tls.isPresent()) {
+      HttpsServer https = HttpsServer.create(address, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(NodeTls.httpsContext(tls.get())));
+      server = https;
+    } else {
+      server = HttpServer.create(address, 64);
+    }
     server.setExecutor(executor);
     server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
     server.createContext("/readyz", this::ready);

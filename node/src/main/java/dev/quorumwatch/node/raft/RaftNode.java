@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import dev.quorumwatch.node.backup.RestoreSeed;
 import dev.quorumwatch.node.config.NodeConfig;
+import dev.quorumwatch.node.tls.NodeTls;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -39,7 +41,9 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.ReconfigurationTimeoutException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.RaftConfiguration;
@@ -77,6 +81,8 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   private final RaftGroup group;
   private final RaftPeerId selfId;
   private final RaftServer server;
+  /** Mutual TLS for the server and this node's clients, when node.yaml has a tls section; empty otherwise. */
+  private final Parameters tlsParameters;
   private volatile RaftClient client;
   private final Timer commitLatency;
   private final Set<RaftClient> retiring = new HashSet<>();
@@ -95,11 +101,13 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     this.group = groupOf(config);
     this.selfId = RaftPeerId.valueOf(config.nodeId());
     RaftProperties props = serverProperties(config);
+    this.tlsParameters = config.tls().map(NodeTls::ratisParameters).orElseGet(Parameters::new);
     this.server = RaftServer.newBuilder()
         .setServerId(selfId)
         .setGroup(join && RestoreSeed.anythingButASeed(config.dataDir()).isEmpty() ? RaftGroup.valueOf(group.getGroupId())
             : group)
         .setProperties(props)
+        .setParameters(tlsParameters)
         .setStateMachine(stateMachine)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
@@ -115,6 +123,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(requestTimeoutMs, TimeUnit.MILLISECONDS));
     return RaftClient.newBuilder()
         .setProperties(clientProps)
+        .setParameters(tlsParameters)
         .setRaftGroup(currentGroup())
         .setLeaderId(leader)
         .setRetryPolicy(retries)
@@ -395,8 +404,15 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     List<RaftPeer> peers = members.stream()
         .map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.raft()).build())
         .toList();
+    // Retried while the leader moves; never after the leader gave up on a new member that made
+    // no progress (not running, unreachable, or refused by TLS): that answer is final, and a
+    // retry would only stage the same member again for another staging timeout.
+    RetryPolicy retries = ExceptionDependentRetry.newBuilder()
+        .setDefaultPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(20, TimeDuration.valueOf(1, TimeUnit.SECONDS)))
+        .setExceptionToPolicy(ReconfigurationTimeoutException.class, RetryPolicies.noRetry())
+        .build();
     try (RaftClient admin = newClient(info().map(DivisionInfo::getLeaderId).orElse(null), MEMBERSHIP_CHANGE_TIMEOUT_MS,
-        RetryPolicies.retryUpToMaximumCountWithFixedSleep(20, TimeDuration.valueOf(1, TimeUnit.SECONDS)))) {
+        retries)) {
       RaftClientReply reply = admin.admin().setConfiguration(peers);
       if (!reply.isSuccess()) {
         throw new IOException(reply.getException() != null ? reply.getException().getMessage() : "not successful");

@@ -1,0 +1,178 @@
+package dev.quorumwatch.node.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.quorumwatch.node.bench.LocalCluster;
+import dev.quorumwatch.node.testing.Cli;
+import dev.quorumwatch.node.testing.Monitors;
+import dev.quorumwatch.node.testing.TargetServer;
+import dev.quorumwatch.node.testing.TestClusters;
+import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.proto.StatusResponse;
+import dev.quorumwatch.proto.Verdict;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three nodes whose certificates come from one cluster CA (made by deploy/local/make-certs.sh),
+ * and a fourth, ap-south, whose certificate comes from another CA: it runs, but can neither
+ * join nor talk to the members' Raft ports, and the cluster goes on deciding.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MutualTlsClusterTest {
+  static final int ROGUE = 3;
+
+  LocalCluster cluster;
+  TargetServer target;
+  WebhookReceiver receiver;
+  Path clusterCa;
+  Path otherCa;
+  long termBefore;
+
+  @BeforeAll
+  void startCluster() throws Exception {
+    target = new TargetServer();
+    receiver = new WebhookReceiver();
+    cluster = TestClusters.create("tls", 4).withBootstrapMembers(3);
+    Path certs = cluster.dir().resolve("certs");
+    otherCa = cluster.dir().resolve("other-ca");
+    makeCerts(certs, "us-west", "us-east", "eu-west");
+    makeCerts(otherCa, "ap-south");
+    cluster.withTls(certs).withNodeTls(ROGUE, otherCa);
+    clusterCa = cluster.caFile().orElseThrow();
+    for (int i = 0; i < 3; i++) {
+      cluster.start(i);
+    }
+    cluster.awaitAllFresh(30_000);
+    cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
+    assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 20_000)).isTrue();
+  }
+
+  static void makeCerts(Path dir, String... nodes) throws IOException, InterruptedException {
+    String[] command = new String[nodes.length + 2];
+    command[0] = Path.of("..", "deploy", "local", "make-certs.sh").toString();
+    command[1] = dir.toString();
+    System.arraycopy(nodes, 0, command, 2, nodes.length);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    cluster.close();
+    target.close();
+    receiver.close();
+  }
+
+  @Test
+  @Order(1)
+  void theApiAndTheHttpPortServeTlsOnly() throws Exception {
+    Cli.Result status = Cli.run("status", "--json", "--server", cluster.api(1), "--ca", clusterCa.toString());
+    assertThat(status.exitCode()).as(status.stderr()).isZero();
+    assertThat(status.stdout()).contains("\"leader\"");
+
+    Cli.Result plaintext = Cli.run("status", "--server", cluster.api(1));
+    assertThat(plaintext.exitCode()).isNotZero();
+    assertThat(plaintext.stderr()).contains("pass --ca");
+
+    HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(clusterCa)).build();
+    HttpResponse<String> health = trusting.send(HttpRequest.newBuilder(
+        URI.create("https://127.0.0.1:" + cluster.httpPort(1) + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + cluster.httpPort(1) + "/healthz")).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+  }
+
+  @Test
+  @Order(2)
+  void aNodeWithACertificateFromAnotherCaCannotJoinAndTheClusterKeepsWorking() throws Exception {
+    termBefore = leaderStatus().getTerm();
+    cluster.start(ROGUE);
+    // Running: its API listens (with a certificate this harness, trusting the cluster CA, refuses).
+    await().atMost(Duration.ofSeconds(30)).until(() -> listening(cluster.httpPort(ROGUE)));
+    // An admin adds it: the leader cannot reach it to copy the log, so the change fails.
+    Cli.Result add = Cli.run("members", "add", "ap-south", "--region", "ap-south", "--raft", cluster.raftAddress(ROGUE),
+        "--api", cluster.api(ROGUE), "--server", cluster.api(0), "--ca", clusterCa.toString());
+    assertThat(add.exitCode()).as(add.stdout()).isNotZero();
+    assertThat(add.stderr()).contains("certificate from the cluster CA", "NOPROGRESS");
+    Cli.Result list = Cli.run("members", "list", "--json", "--server", cluster.api(0), "--ca", clusterCa.toString());
+    assertThat(list.stdout()).contains("us-west", "us-east", "eu-west").doesNotContain("ap-south");
+
+    // Nor can it speak Raft to a member at all (votes included): the handshake fails, even
+    // when it trusts the cluster CA, since a member asks every peer for a certificate.
+    try (RaftClient asRogue = cluster.raftClient(ROGUE, RetryPolicies.noRetry())) {
+      assertThatThrownBy(() -> asRogue.getGroupManagementApi(RaftPeerId.valueOf("us-west")).list())
+          .hasMessageContaining("UNAVAILABLE").hasStackTraceContaining("SSLHandshakeException");
+    }
+    TlsFiles impostor = new TlsFiles(clusterCa, otherCa.resolve("ap-south.crt"), otherCa.resolve("ap-south.key"));
+    try (RaftClient asImpostor = cluster.raftClient(0, impostor, RetryPolicies.noRetry())) {
+      assertThatThrownBy(() -> asImpostor.getGroupManagementApi(RaftPeerId.valueOf("us-west")).list())
+          .hasMessageContaining("UNAVAILABLE");
+    }
+    try (RaftClient asMember = cluster.raftClient(1, RetryPolicies.noRetry())) {
+      assertThat(asMember.getGroupManagementApi(RaftPeerId.valueOf("us-west")).list().getGroupIds()).hasSize(1);
+    }
+
+    StatusResponse after = leaderStatus();
+    assertThat(after.getTerm()).as("the leader was never disturbed").isEqualTo(termBefore);
+    assertThat(after.getMembersCount()).isEqualTo(3);
+    target.setUp(false);
+    await().atMost(Duration.ofSeconds(20)).until(() -> receiver.pagesWithStatus("firing").stream()
+        .anyMatch(p -> p.alertname().equals("TargetDown")));
+    target.setUp(true);
+    assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 20_000)).isTrue();
+  }
+
+  /** The leader's status (the majority's leader: the outsider, when running, names none). */
+  StatusResponse leaderStatus() {
+    return await().atMost(Duration.ofSeconds(10)).until(() -> {
+      int leader = cluster.majorityLeader();
+      return leader < 0 ? null : cluster.status(leader).orElse(null);
+    }, s -> s != null);
+  }
+
+  static boolean listening(int port) {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static SSLContext trusting(Path ca) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("ca", PemFiles.certificates(ca).get(0));
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
+  }
+}
