@@ -26,12 +26,14 @@ final class TlsParser {
     Path ca = base.resolve(tls.string("ca")).normalize();
     Path cert = base.resolve(tls.string("cert")).normalize();
     Path key = base.resolve(tls.string("key")).normalize();
-    X509Certificate authority = read(tls, "ca", () -> PemFiles.certificates(ca)).get(0);
+    // Several CAs while one is being replaced by another (docs/security.md, rotation).
+    List<X509Certificate> authorities = read(tls, "ca", () -> PemFiles.certificates(ca));
     List<X509Certificate> chain = read(tls, "cert", () -> PemFiles.certificates(cert));
     PrivateKey privateKey = read(tls, "key", () -> PemFiles.privateKey(key));
-    if (!signedBy(chain.get(chain.size() - 1), authority)) {
+    X509Certificate top = chain.get(chain.size() - 1);
+    if (authorities.stream().noneMatch(authority -> signedBy(top, authority))) {
       throw tls.child("cert").error("expected a certificate signed by the cluster CA (" + ca + "), but " + cert
-          + " was issued by " + chain.get(chain.size() - 1).getIssuerX500Principal().getName());
+          + " was issued by " + top.getIssuerX500Principal().getName());
     }
     if (!belongsTo(privateKey, chain.get(0))) {
       throw tls.child("key").error("expected the private key of " + cert + ", but " + key + " is another key");

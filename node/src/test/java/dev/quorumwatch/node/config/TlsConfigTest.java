@@ -49,6 +49,14 @@ class TlsConfigTest {
   }
 
   @Test
+  void aCaFileMayHoldTheOldAndTheNewCaDuringARotation() throws Exception {
+    Files.writeString(dir.resolve("both-cas.crt"), Files.readString(dir.resolve("cluster/ca.crt"))
+        + Files.readString(dir.resolve("other/ca.crt")));
+    assertThat(parse("both-cas.crt", "other/us-west.crt", "other/us-west.key").tls()).isPresent();
+    assertThat(parse("both-cas.crt", "cluster/us-west.crt", "cluster/us-west.key").tls()).isPresent();
+  }
+
+  @Test
   void aKeyOfAnotherCertificateIsRefused() {
     assertThatThrownBy(() -> parse("cluster/ca.crt", "cluster/us-west.crt", "cluster/us-east.key"))
         .hasMessageContaining("tls.key: expected the private key of");
