@@ -6,17 +6,20 @@ import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.probe.FailureClass;
 import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Delivered;
 import dev.quorumwatch.proto.DeliveryFailed;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.ReceiverSpec;
+import dev.quorumwatch.proto.WebhookSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +55,7 @@ public final class WebhookDispatcher {
   private final LongSupplier clockMs;
   private final Backoff backoff;
   private final Function<String, String> secrets;
+  private final Set<String> unsignedWarned = ConcurrentHashMap.newKeySet();
   private final String externalUrl;
   private final Meter delivered;
   private final Meter failedAttempts;
@@ -102,6 +106,7 @@ public final class WebhookDispatcher {
     executor.execute(() -> {
       active = true;
       generation++;
+      unsignedWarned.clear();
       pass();
     });
   }
@@ -193,6 +198,36 @@ public final class WebhookDispatcher {
     return post.whenComplete((status, error) -> timing.stop());
   }
 
+  /**
+   * The receiver's HMAC secret, from this node's environment or a file on it. Missing, the
+   * notification goes unsigned (the receiver decides whether to accept it), with a warning
+   * once per receiver and leadership that names the variable or file, never a value.
+   */
+  private Optional<String> signingSecret(ReceiverSpec receiver) {
+    WebhookSpec hook = receiver.getWebhook();
+    String secret = null;
+    String source = "";
+    if (!hook.getSecretEnv().isEmpty()) {
+      source = "environment variable " + hook.getSecretEnv();
+      secret = secrets.apply(hook.getSecretEnv());
+    } else if (!hook.getSecretFile().isEmpty()) {
+      source = "file " + hook.getSecretFile();
+      try {
+        secret = Secrets.file(hook.getSecretFile());
+      } catch (IllegalArgumentException unreadable) {
+        secret = null;
+      }
+    }
+    if (secret != null && !secret.isEmpty()) {
+      return Optional.of(secret);
+    }
+    if (!source.isEmpty() && unsignedWarned.add(receiver.getId())) {
+      log.warn("webhook sent unsigned node={} receiver={} reason=\"{} is unset, empty or unreadable on this node\"",
+          raft.selfId(), receiver.getId(), source);
+    }
+    return Optional.empty();
+  }
+
   private void send(Lane lane, Notification n, ReceiverSpec receiver) {
     lane.inFlight = true;
     long sentInGeneration = generation;
@@ -200,13 +235,8 @@ public final class WebhookDispatcher {
     Map<String, String> headers = new HashMap<>();
     headers.put("Idempotency-Key", n.getId());
     headers.put(SENDER_HEADER, raft.selfId());
-    String secretEnv = receiver.getWebhook().getSecretEnv();
-    if (!secretEnv.isEmpty()) {
-      String secret = secrets.apply(secretEnv);
-      if (secret != null && !secret.isEmpty()) {
-        headers.put(WebhookSigner.HEADER, WebhookSigner.sign(secret, clockMs.getAsLong() / 1000, body));
-      }
-    }
+    signingSecret(receiver).ifPresent(secret ->
+        headers.put(WebhookSigner.HEADER, WebhookSigner.sign(secret, clockMs.getAsLong() / 1000, body)));
     raft.confirmLeadership()
         .thenCompose(leading -> leading
             ? timed(sender.post(receiver.getWebhook().getUrl(), body, headers))

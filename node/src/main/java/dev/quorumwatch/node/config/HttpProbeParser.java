@@ -1,15 +1,12 @@
 package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.proto.HttpProbe;
-import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.StatusRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -36,9 +33,7 @@ final class HttpProbeParser {
           + method + "'");
     }
     probe.setMethod(method).setBody(http.string("body", ""));
-    for (Map.Entry<String, String> header : new TreeMap<>(http.stringMap("headers")).entrySet()) {
-      probe.addHeaders(Label.newBuilder().setName(header.getKey()).setValue(header.getValue()));
-    }
+    probe.addAllHeaders(HeadersParser.parse(http));
     if (http.has("expect_status")) {
       List<YamlTree> codes = http.list("expect_status");
       if (codes.isEmpty()) {

@@ -71,10 +71,14 @@ public final class MonitorsParser {
         if (!receiverIds.add(id)) {
           throw r.child("id").error("duplicate receiver id '" + id + "'");
         }
-        YamlTree hook = r.object("webhook").onlyKeys(Set.of("url", "secret_env"));
+        YamlTree hook = r.object("webhook").onlyKeys(Set.of("url", "secret_env", "secret_file"));
+        if (hook.has("secret_env") && hook.has("secret_file")) {
+          throw hook.child("secret_file").error("expected secret_env or secret_file, not both");
+        }
         spec.addReceivers(ReceiverSpec.newBuilder().setId(id).setWebhook(WebhookSpec.newBuilder()
                 .setUrl(httpUrl(hook, "url"))
-                .setSecretEnv(hook.string("secret_env", "")))
+                .setSecretEnv(hook.string("secret_env", ""))
+                .setSecretFile(hook.string("secret_file", "")))
             .setRoute(RouteParser.parse(r.has("route") ? r.object("route") : null)));
       }
     }

@@ -2,15 +2,12 @@ package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.proto.CommandAction;
 import dev.quorumwatch.proto.HttpAction;
-import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.RepairSpec;
 import dev.quorumwatch.proto.RepairStep;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * A target's {@code repair:} block: either explicit {@code steps}, or {@code template: classic}
@@ -94,9 +91,7 @@ final class RepairParser {
       throw http.child("url").error("expected an http:// or https:// URL, got '" + url + "'");
     }
     HttpAction.Builder action = HttpAction.newBuilder().setMethod(method).setUrl(url).setBody(http.string("body", ""));
-    for (Map.Entry<String, String> header : new TreeMap<>(http.stringMap("headers")).entrySet()) {
-      action.addHeaders(Label.newBuilder().setName(header.getKey()).setValue(header.getValue()));
-    }
+    action.addAllHeaders(HeadersParser.parse(http));
     if (http.has("expect_status")) {
       for (YamlTree code : http.list("expect_status")) {
         action.addExpectStatus(code.asInt(100, 599));

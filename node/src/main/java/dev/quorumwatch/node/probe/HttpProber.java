@@ -1,6 +1,8 @@
 package dev.quorumwatch.node.probe;
 
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.HttpProbe;
+import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.TargetSpec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -30,6 +32,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +58,7 @@ final class HttpProber implements Prober {
   private final TlsContexts tls = new TlsContexts();
   private final Map<String, Bootstrap> tlsBootstraps = new ConcurrentHashMap<>();
   private final String userAgent;
+  private final Secrets secrets;
   private final Map<String, Url> urls = new ConcurrentHashMap<>();
   private final Map<String, ConcurrentLinkedDeque<Channel>> idle = new ConcurrentHashMap<>();
 
@@ -92,6 +96,8 @@ final class HttpProber implements Prober {
     final long timeoutMs;
     final int hops;
     final boolean fresh;
+    /** The spec's headers with secrets filled in from this node; never logged or reported. */
+    final List<Label> headers;
     boolean onReusedConnection;
     int status;
     boolean keepAlive;
@@ -99,9 +105,10 @@ final class HttpProber implements Prober {
     String retryAfter;
     ByteArrayOutputStream body;
 
-    Exchange(CompletableFuture<ProbeResult> result, HttpProbe spec, Route route, long startNs, long timeoutMs,
-        int hops) {
+    Exchange(CompletableFuture<ProbeResult> result, HttpProbe spec, List<Label> headers, Route route, long startNs,
+        long timeoutMs, int hops) {
       this.result = result;
+      this.headers = headers;
       this.spec = spec;
       this.route = route;
       this.startNs = startNs;
@@ -120,8 +127,9 @@ final class HttpProber implements Prober {
     }
   }
 
-  HttpProber(Bootstrap template, String userAgent) {
+  HttpProber(Bootstrap template, String userAgent, Secrets secrets) {
     this.userAgent = userAgent;
+    this.secrets = secrets;
     this.template = template;
     this.plain = template.clone().handler(initializer(null));
   }
@@ -155,15 +163,18 @@ final class HttpProber implements Prober {
   private void start(CompletableFuture<ProbeResult> result, HttpProbe spec, String urlText, long startNs,
       long timeoutMs, int hops) {
     Route route;
+    List<Label> headers;
     try {
       Url url = urls.computeIfAbsent(urlText, Url::parse);
       String serverName = spec.getTlsServerName().isEmpty() ? url.host() : spec.getTlsServerName();
       route = new Route(url, TlsContexts.Key.of(spec), serverName);
+      headers = spec.getHeadersList().stream()
+          .map(h -> h.toBuilder().setValue(secrets.expand(h.getValue())).build()).toList();
     } catch (IllegalArgumentException e) {
       result.complete(ProbeResult.failure(FailureClass.ERROR, e.getMessage(), (System.nanoTime() - startNs) / 1_000_000));
       return;
     }
-    Exchange exchange = new Exchange(result, spec, route, startNs, timeoutMs, hops);
+    Exchange exchange = new Exchange(result, spec, headers, route, startNs, timeoutMs, hops);
     Channel reused = exchange.fresh ? null : takeIdle(route.poolKey());
     if (reused != null) {
       exchange.onReusedConnection = true;
@@ -214,7 +225,7 @@ final class HttpProber implements Prober {
         && !spec.getMethod().equals("HEAD")) {
       request.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     }
-    spec.getHeadersList().forEach(h -> request.headers().set(h.getName(), h.getValue()));
+    exchange.headers.forEach(h -> request.headers().set(h.getName(), h.getValue()));
     ch.writeAndFlush(request).addListener(f -> {
       if (!f.isSuccess()) {
         fail(ch, exchange, f.cause());

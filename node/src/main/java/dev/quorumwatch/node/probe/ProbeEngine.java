@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.probe;
 
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.TargetSpec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
@@ -28,7 +29,7 @@ public final class ProbeEngine implements AutoCloseable {
         .channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true);
-    this.http = new HttpProber(bootstrap, userAgent);
+    this.http = new HttpProber(bootstrap, userAgent, Secrets.ofThisNode());
     this.tcp = new TcpProber(bootstrap);
     this.grpc = new GrpcHealthProber(userAgent);
     this.dns = new DnsProber(group);

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.repair;
 
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.CommandAction;
 import dev.quorumwatch.proto.HttpAction;
 import dev.quorumwatch.proto.Label;
@@ -15,30 +16,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Runs one repair action within its step's timeout: an HTTP call, or (only where node.yaml
- * allows it) a command. {@code ${NAME}} in URLs, header values, bodies and arguments comes
- * from this node's environment at run time, so secrets are never replicated; the result's
+ * allows it) a command. {@code ${NAME}} and {@code ${file:PATH}} in URLs, header values, bodies
+ * and arguments come from this node's environment and files at run time, so secrets are never
+ * replicated; the result's
  * detail never includes them.
  */
 final class RepairActions {
   record Result(boolean ok, String detail) {}
 
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-
   private final HttpClient http;
   private final ExecutorService blocking;
   private final boolean commandsAllowed;
-  private final UnaryOperator<String> env;
+  private final Secrets secrets;
 
   RepairActions(HttpClient http, ExecutorService blocking, boolean commandsAllowed, UnaryOperator<String> env) {
     this.http = http;
     this.blocking = blocking;
     this.commandsAllowed = commandsAllowed;
-    this.env = env;
+    this.secrets = new Secrets(env);
   }
 
   CompletableFuture<Result> run(RepairStep step) {
@@ -102,18 +100,8 @@ final class RepairActions {
     }, blocking);
   }
 
-  /** Replaces ${NAME} from the environment; an unset variable is an error, not an empty string. */
+  /** Replaces ${NAME} and ${file:PATH} from this node; an unset variable is an error, not an empty string. */
   String expand(String text) {
-    Matcher m = VARIABLE.matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String value = env.apply(m.group(1));
-      if (value == null) {
-        throw new IllegalArgumentException("environment variable " + m.group(1) + " is not set on this node");
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(value));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return secrets.expand(text);
   }
 }

@@ -19,12 +19,17 @@ public final class TargetServer implements AutoCloseable {
   private final AtomicBoolean up = new AtomicBoolean(true);
   private final Set<String> downForNodes = ConcurrentHashMap.newKeySet();
   private final Set<String> userAgentsSeen = ConcurrentHashMap.newKeySet();
+  private final Set<String> authorizationsSeen = ConcurrentHashMap.newKeySet();
 
   public TargetServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     server.createContext("/health", ex -> {
       String ua = String.valueOf(ex.getRequestHeaders().getFirst("User-Agent"));
       userAgentsSeen.add(ua);
+      String authorization = ex.getRequestHeaders().getFirst("Authorization");
+      if (authorization != null) {
+        authorizationsSeen.add(authorization);
+      }
       Matcher m = NODE.matcher(ua);
       boolean failForThisNode = m.find() && downForNodes.contains(m.group(1));
       int status = up.get() && !failForThisNode ? 200 : 503;
@@ -49,6 +54,11 @@ public final class TargetServer implements AutoCloseable {
 
   public Set<String> userAgentsSeen() {
     return Set.copyOf(userAgentsSeen);
+  }
+
+  /** Every Authorization header value a probe or a repair action sent. */
+  public Set<String> authorizationsSeen() {
+    return Set.copyOf(authorizationsSeen);
   }
 
   @Override

@@ -1,0 +1,114 @@
+package dev.quorumwatch.node.secret;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quorumwatch.node.alert.WebhookSigner;
+import dev.quorumwatch.node.bench.LocalCluster;
+import dev.quorumwatch.node.testing.Cli;
+import dev.quorumwatch.node.testing.TargetServer;
+import dev.quorumwatch.node.testing.TestClusters;
+import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.node.testing.WebhookReceiver.Received;
+import dev.quorumwatch.proto.Verdict;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Secrets given by reference (a probe header and a repair action header from the nodes'
+ * environment, a webhook secret from a file) reach the requests that need them, and appear
+ * nowhere else: not in any answer of the API or the CLI, the status page's data, the metrics,
+ * a backup, nor any line a node logged.
+ */
+class SecretsNeverLeakTest {
+  static final String PROBE_SECRET = "probe-s3cr3t-7f1c";
+  static final String REPAIR_SECRET = "repair-s3cr3t-b2e9";
+  static final String HOOK_SECRET = "hook-s3cr3t-a90d";
+
+  LocalCluster cluster;
+  TargetServer target;
+  WebhookReceiver receiver;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+    target.close();
+    receiver.close();
+  }
+
+  @Test
+  void secretsReachTheirRequestsAndAppearNowhereElse() throws Exception {
+    target = new TargetServer();
+    receiver = new WebhookReceiver();
+    cluster = TestClusters.create("secrets", 3)
+        .withEnvironment("QW_PROBE_TOKEN", PROBE_SECRET)
+        .withEnvironment("QW_REPAIR_TOKEN", REPAIR_SECRET);
+    Path hookSecret = Files.writeString(Files.createDirectories(cluster.dir()).resolve("hook.secret"), HOOK_SECRET + "\n");
+    cluster.startAll();
+    cluster.awaitLeader(30_000);
+    cluster.apply("""
+        targets:
+          - id: api
+            http: {url: "%1$s", headers: {Authorization: "Bearer ${QW_PROBE_TOKEN}"}}
+            interval: 1s
+            timeout: 800ms
+            repair:
+              steps:
+                - {name: restart, attempts: 1, wait: 1s, timeout: 2s,
+                   http: {url: "%1$s", headers: {Authorization: "Bearer ${QW_REPAIR_TOKEN}"}}}
+        receivers:
+          - id: ops
+            webhook: {url: "%2$s", secret_file: "%3$s"}
+        """.formatted(target.url(), receiver.url(), hookSecret.toAbsolutePath()));
+    assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 20_000)).isTrue();
+
+    target.setUp(false);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.pagesWithStatus("firing").isEmpty()
+        && target.authorizationsSeen().contains("Bearer " + REPAIR_SECRET));
+    assertThat(target.authorizationsSeen()).contains("Bearer " + PROBE_SECRET);
+    Received page = receiver.pagesWithStatus("firing").get(0);
+    String t = page.signature().replaceAll("^t=(\\d+),v1=.*$", "$1");
+    assertThat(page.signature()).as("signed with the secret read from the file")
+        .isEqualTo(WebhookSigner.sign(HOOK_SECRET, Long.parseLong(t), page.rawBody()));
+
+    List<String> seen = new ArrayList<>();
+    String server = cluster.api(cluster.awaitLeader(10_000));
+    for (List<String> command : List.of(List.of("status", "--json"), List.of("targets", "--json"),
+        List.of("incidents", "--json"), List.of("deliveries", "--json"), List.of("explain", "api", "--json"),
+        List.of("services", "--json"), List.of("members", "list", "--json"))) {
+      List<String> args = new ArrayList<>(command);
+      args.addAll(List.of("--server", server));
+      Cli.Result r = Cli.run(args.toArray(String[]::new));
+      assertThat(r.exitCode()).as(String.join(" ", command) + ": " + r.stderr()).isZero();
+      seen.add(r.stdout() + r.stderr());
+    }
+    Path backup = cluster.dir().resolve("state.qwbackup");
+    assertThat(Cli.run("backup", "--out", backup.toString(), "--server", server).exitCode()).isZero();
+    seen.add(new String(Files.readAllBytes(backup), java.nio.charset.StandardCharsets.ISO_8859_1));
+    HttpClient http = HttpClient.newHttpClient();
+    for (String path : List.of("/status.json", "/metrics", "/")) {
+      seen.add(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.httpPort(0) + path)).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+    }
+    for (int i = 0; i < 3; i++) {
+      seen.add(cluster.log(i));
+    }
+    for (Map.Entry<String, String> secret : Map.of("probe header", PROBE_SECRET, "repair header", REPAIR_SECRET,
+        "webhook secret", HOOK_SECRET).entrySet()) {
+      assertThat(seen).as("the " + secret.getKey()).noneMatch(text -> text.contains(secret.getValue()));
+    }
+    assertThat(String.join("\n", seen)).as("the references are what the state holds").contains("${QW_PROBE_TOKEN}");
+  }
+}
