@@ -1,5 +1,7 @@
 package dev.quorumwatch.node.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -33,7 +35,9 @@ public final class YamlTree {
       root = YAML.readTree(text);
     } catch (Exception e) {
       String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-      throw new ConfigException(file + ": not valid YAML: " + reason);
+      JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
+      throw new ConfigException(file + ": not valid YAML: " + reason
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ConfigException(file + ": the file is empty");
