@@ -103,7 +103,7 @@ public final class MonitorNode implements AutoCloseable {
     this.targetMetrics = new TargetMetrics(prometheus, state::read);
     this.raft = new RaftNode(config, state, join, metrics);
     String userAgent = "quorumwatch/" + Version.current() + " (node=" + config.nodeId() + "; region=" + config.region() + ")";
-    this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent);
+    this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent, config.deniedNetworks());
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, this::withdrawOutdated, timers,
         metrics);
     this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine::proberFor,
@@ -116,10 +116,11 @@ public final class MonitorNode implements AutoCloseable {
         .version(HttpClient.Version.HTTP_1_1)
         .executor(io)
         .build();
-    this.dispatcher = new WebhookDispatcher(state, raft, new WebhookSender(webhookClient), dispatcherThread,
+    this.dispatcher = new WebhookDispatcher(state, raft, new WebhookSender(webhookClient, config.deniedNetworks(), io), dispatcherThread,
         System::currentTimeMillis, new Backoff(WebhookDispatcher.RETRY_BASE_MS, WebhookDispatcher.RETRY_MAX_MS, new Random()),
-        System::getenv, "http://" + config.httpListen() + "/", metrics);
-    this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(), repairThread);
+        System::getenv, (config.tls().isPresent() ? "https://" : "http://") + config.httpListen() + "/", metrics);
+    this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(),
+        config.deniedNetworks(), repairThread);
     this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
     this.restoreSeed = new RestoreSeed(config.dataDir(), raft, () -> state.read(Coordinator::restoredBackupId), timers);
     this.settings = new ClusterSettingsPublisher(config, raft::raftMembers, () -> state.read(Coordinator::clusterSettings),

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.bench;
 
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
 import dev.quorumwatch.node.probe.ProbeEngine;
@@ -37,7 +38,7 @@ public final class ProbeBench {
   public static BenchReport run(Options o, PrintStream progress) throws Exception {
     BenchReport report = new BenchReport("probes");
     try (SimTargetServer server = new SimTargetServer(o.targets(), 0);
-        ProbeEngine engine = new ProbeEngine(1, "quorumwatch/bench")) {
+        ProbeEngine engine = new ProbeEngine(1, "quorumwatch/bench", DeniedNetworks.NONE)) {
       List<TargetSpec> targets = new ArrayList<>();
       for (int i = 0; i < o.targets(); i++) {
         targets.add(TargetSpec.newBuilder().setId("t" + i).setTimeoutMs(5000).setIntervalMs(10_000)

@@ -2,6 +2,7 @@ package dev.quorumwatch.node.cli;
 
 import dev.quorumwatch.node.MonitorNode;
 import dev.quorumwatch.node.auth.ApiAuth;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.config.HostPort;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.demo.ConsoleWebhookSink;
@@ -158,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
       NodeConfig.Peer p = peers.get(i);
       configs.add(new NodeConfig(p.id(), p.region(), dir.resolve(p.id()), p.raft(), p.api(), https.get(i), "demo",
           List.copyOf(peers), 2, true, NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS, 3 * NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS,
-          Optional.of(monitors), false, ApiAuth.NONE, Optional.empty())); // the demo: loopback, insecure, plaintext
+          Optional.of(monitors), false, ApiAuth.NONE, Optional.empty(), DeniedNetworks.NONE)); // loopback, insecure, plaintext
     }
     return configs;
   }

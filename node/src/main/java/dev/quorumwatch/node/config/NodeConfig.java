@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.node.auth.ApiAuth;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,8 @@ public record NodeConfig(
     Optional<Path> monitorsFile,
     boolean allowRepairCommands,
     ApiAuth auth,
-    Optional<TlsFiles> tls) {
+    Optional<TlsFiles> tls,
+    DeniedNetworks deniedNetworks) {
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
 
   /** No tokens configured: the API accepts every caller (the local demo; a warning otherwise). */

@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.node.auth.ApiAuth;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public final class NodeConfigLoader {
   /** {@code env}: where {@code auth.tokens[].env} values come from. */
   public static NodeConfig parse(Path file, String text, Function<String, String> env) throws ConfigException {
     Path base = file.toAbsolutePath().getParent();
-    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair", "auth", "tls"));
+    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair", "auth", "tls", "deny_networks"));
 
     YamlTree node = root.object("node").onlyKeys(Set.of("id", "region", "data_dir", "listen"));
     String id = node.string("id");
@@ -86,7 +87,24 @@ public final class NodeConfigLoader {
     ApiAuth auth = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : AuthParser.absent(root, api);
     Optional<TlsFiles> tls = root.has("tls") ? Optional.of(TlsParser.parse(root.object("tls"), base)) : Optional.empty();
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
-        heartbeatMs, staleAfterMs, monitors, allowRepairCommands, auth, tls);
+        heartbeatMs, staleAfterMs, monitors, allowRepairCommands, auth, tls, deniedNetworks(root));
+  }
+
+  /** {@code deny_networks}: a list of networks (CIDR) or single addresses. */
+  private static DeniedNetworks deniedNetworks(YamlTree root) throws ConfigException {
+    if (!root.has("deny_networks")) {
+      return DeniedNetworks.NONE;
+    }
+    List<DeniedNetworks.Network> networks = new ArrayList<>();
+    List<YamlTree> entries = root.list("deny_networks");
+    for (YamlTree entry : entries) {
+      try {
+        networks.add(DeniedNetworks.parse(entry.asString()));
+      } catch (IllegalArgumentException e) {
+        throw entry.error(e.getMessage());
+      }
+    }
+    return new DeniedNetworks(networks);
   }
 
   private static int parseQuorum(YamlTree cluster, int members) throws ConfigException {

@@ -1,5 +1,7 @@
 package dev.quorumwatch.node.probe;
 
+import dev.quorumwatch.node.outbound.DeniedAddressException;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.proto.DnsProbe;
 import dev.quorumwatch.proto.TargetSpec;
 import io.netty.buffer.ByteBuf;
@@ -41,8 +43,11 @@ final class DnsProber implements Prober {
   private final EventLoopGroup group;
   private final Map<String, DnsNameResolver> resolvers = new ConcurrentHashMap<>();
 
-  DnsProber(EventLoopGroup group) {
+  private final DeniedNetworks denied;
+
+  DnsProber(EventLoopGroup group, DeniedNetworks denied) {
     this.group = group;
+    this.denied = denied;
   }
 
   @Override
@@ -130,8 +135,12 @@ final class DnsProber implements Prober {
       if (colon < 0) {
         throw new IllegalArgumentException("resolver must be host:port, got '" + server + "'");
       }
-      servers = new SingletonDnsServerAddressStreamProvider(new InetSocketAddress(server.substring(0, colon),
-          Integer.parseInt(server.substring(colon + 1))));
+      InetSocketAddress address = new InetSocketAddress(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)));
+      if (address.getAddress() != null && denied.networkOf(address.getAddress()).isPresent()) {
+        throw new IllegalArgumentException(new DeniedAddressException(address.getHostString(), address.getAddress(),
+            denied.networkOf(address.getAddress()).get().text()).getMessage());
+      }
+      servers = new SingletonDnsServerAddressStreamProvider(address);
     }
     return new DnsNameResolverBuilder(group.next())
         .datagramChannelType(NioDatagramChannel.class)

@@ -3,6 +3,8 @@ package dev.quorumwatch.node.probe;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
+import dev.quorumwatch.node.outbound.DeniedAddressException;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.proto.GrpcProbe;
 import dev.quorumwatch.proto.TargetSpec;
 import io.grpc.ManagedChannel;
@@ -16,6 +18,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.File;
+import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,8 +35,11 @@ final class GrpcHealthProber implements Prober {
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
   private final String userAgent;
 
-  GrpcHealthProber(String userAgent) {
+  private final DeniedNetworks denied;
+
+  GrpcHealthProber(String userAgent, DeniedNetworks denied) {
     this.userAgent = userAgent;
+    this.denied = denied;
   }
 
   @Override
@@ -41,6 +47,16 @@ final class GrpcHealthProber implements Prober {
     long startNs = System.nanoTime();
     CompletableFuture<ProbeResult> result = new CompletableFuture<>();
     GrpcProbe spec = target.getGrpc();
+    try {
+      // gRPC resolves on its own: checked before each probe (the JDK caches the lookup).
+      denied.check(spec.getHost());
+    } catch (DeniedAddressException e) {
+      result.complete(ProbeResult.failure(FailureClass.ERROR, e.getMessage(), 0));
+      return result;
+    } catch (UnknownHostException e) {
+      result.complete(ProbeResult.failure(FailureClass.DNS, "cannot resolve " + spec.getHost(), 0));
+      return result;
+    }
     ManagedChannel channel;
     try {
       channel = channels.computeIfAbsent(key(spec), k -> open(spec));

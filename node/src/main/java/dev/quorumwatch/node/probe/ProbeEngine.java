@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.probe;
 
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.TargetSpec;
 import io.netty.bootstrap.Bootstrap;
@@ -22,17 +23,21 @@ public final class ProbeEngine implements AutoCloseable {
   private final GrpcHealthProber grpc;
   private final DnsProber dns;
 
-  public ProbeEngine(int threads, String userAgent) {
+  /** {@code denied}: networks no probe may connect to (node.yaml deny_networks). */
+  public ProbeEngine(int threads, String userAgent, DeniedNetworks denied) {
     this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("qw-probe", true), NioIoHandler.newFactory());
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true);
+    if (!denied.isEmpty()) {
+      bootstrap.resolver(denied.resolverGroup()); // checked at connect time, on the address dialled
+    }
     this.http = new HttpProber(bootstrap, userAgent, Secrets.ofThisNode());
     this.tcp = new TcpProber(bootstrap);
-    this.grpc = new GrpcHealthProber(userAgent);
-    this.dns = new DnsProber(group);
+    this.grpc = new GrpcHealthProber(userAgent, denied);
+    this.dns = new DnsProber(group, denied);
   }
 
   /** The prober for a target's kind of probe. */

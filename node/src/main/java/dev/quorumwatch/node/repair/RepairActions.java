@@ -1,5 +1,7 @@
 package dev.quorumwatch.node.repair;
 
+import dev.quorumwatch.node.outbound.DeniedAddressException;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.CommandAction;
 import dev.quorumwatch.proto.HttpAction;
@@ -31,9 +33,12 @@ final class RepairActions {
   private final ExecutorService blocking;
   private final boolean commandsAllowed;
   private final Secrets secrets;
+  private final DeniedNetworks denied;
 
-  RepairActions(HttpClient http, ExecutorService blocking, boolean commandsAllowed, UnaryOperator<String> env) {
+  RepairActions(HttpClient http, ExecutorService blocking, boolean commandsAllowed, UnaryOperator<String> env,
+      DeniedNetworks denied) {
     this.http = http;
+    this.denied = denied;
     this.blocking = blocking;
     this.commandsAllowed = commandsAllowed;
     this.secrets = new Secrets(env);
@@ -60,12 +65,15 @@ final class RepairActions {
       request.header(header.getName(), expand(header.getValue()));
     }
     List<Integer> expected = action.getExpectStatusList();
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
+    HttpRequest built = request.build();
+    return denied.checkAsync(built.uri().getHost(), blocking)
+        .thenCompose(allowed -> http.sendAsync(built, HttpResponse.BodyHandlers.discarding()))
         .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
         .handle((response, error) -> {
           if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
-            return new Result(false, cause.getClass().getSimpleName());
+            return new Result(false, cause instanceof DeniedAddressException ? cause.getMessage()
+                : cause.getClass().getSimpleName());
           }
           int status = response.statusCode();
           boolean ok = expected.isEmpty() ? status / 100 == 2 : expected.contains(status);

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.repair;
 
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.raft.CommandSink;
 import dev.quorumwatch.proto.Command;
@@ -59,8 +60,8 @@ public final class RepairExecutor {
   }
 
   public static RepairExecutor create(MonitorStateMachine state, CommandSink raft, HttpClient http,
-      ExecutorService blocking, boolean commandsAllowed, ScheduledExecutorService executor) {
-    return new RepairExecutor(state, raft, new RepairActions(http, blocking, commandsAllowed, System::getenv),
+      ExecutorService blocking, boolean commandsAllowed, DeniedNetworks denied, ScheduledExecutorService executor) {
+    return new RepairExecutor(state, raft, new RepairActions(http, blocking, commandsAllowed, System::getenv, denied),
         executor, System::currentTimeMillis);
   }
 

@@ -115,4 +115,13 @@ class NodeConfigLoaderTest {
     assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).authenticated()).as("loopback: the documented example")
         .isFalse();
   }
+
+  @Test
+  void deniedNetworksAreListedAsNetworksOrAddresses() throws Exception {
+    NodeConfig c = NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "deny_networks: [169.254.0.0/16, \"fd00:ec2::254\"]\n");
+    assertThat(c.deniedNetworks().networks()).extracting(n -> n.text()).containsExactly("169.254.0.0/16", "fd00:ec2::254");
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).deniedNetworks().isEmpty()).isTrue();
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "deny_networks: [10.0.0.0/8, 10.0.0.0/40]\n"))
+        .hasMessage("/etc/quorumwatch/node.yaml: deny_networks[1]: expected a prefix length from 0 to 32 in '10.0.0.0/40'");
+  }
 }

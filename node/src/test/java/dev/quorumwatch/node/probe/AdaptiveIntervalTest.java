@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.MetricRegistry;
 import com.sun.net.httpserver.HttpServer;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.TargetSpec;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class AdaptiveIntervalTest {
   static final long INTERVAL_MS = 200;
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test");
+  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE);
   final List<Long> requestsAt = new CopyOnWriteArrayList<>();
   final List<Observation> views = new CopyOnWriteArrayList<>();
   final AtomicBoolean limiting = new AtomicBoolean(false);

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.testing.TestCertificates;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.Label;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** HTTP(S) probe options against real servers on loopback: requests, checks, redirects, TLS, connections. */
 class HttpProbeOptionsTest {
   final ExecutorService serverThreads = Executors.newCachedThreadPool();
-  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test");
+  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE);
   final List<String> requests = new CopyOnWriteArrayList<>();
   final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
   HttpServer server;

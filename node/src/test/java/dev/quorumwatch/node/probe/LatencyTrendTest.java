@@ -3,6 +3,7 @@ package dev.quorumwatch.node.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.LatencySpec;
 import dev.quorumwatch.proto.TargetSpec;
@@ -67,7 +68,7 @@ class LatencyTrendTest {
       return null;
     }, delayMs.get(), TimeUnit.MILLISECONDS));
     server.start();
-    ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test");
+    ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE);
     try {
       TargetSpec target = TargetSpec.newBuilder().setId("api").setTimeoutMs(2000).setHttp(HttpProbe.newBuilder()
           .setUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/").addExpectStatus(200)).build();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.MetricRegistry;
 import com.sun.net.httpserver.HttpServer;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.TargetSpec;
 import java.net.InetSocketAddress;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ProbeSchedulerTest {
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   final ScheduledExecutorService answers = Executors.newSingleThreadScheduledExecutor();
-  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test");
+  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE);
   HttpServer server;
   ProbeScheduler scheduler;
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.TcpProbe;
@@ -24,7 +25,7 @@ class ProbersTest {
   HttpServer server;
   CountDownLatch release = new CountDownLatch(1);
   AtomicReference<String> userAgent = new AtomicReference<>();
-  ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test (node=n1; region=r1)");
+  ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test (node=n1; region=r1)", DeniedNetworks.NONE);
   Prober http = engine.http();
 
   @BeforeEach

@@ -2,6 +2,7 @@ package dev.quorumwatch.node.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.testing.TinyDnsServer;
 import dev.quorumwatch.proto.DnsProbe;
 import dev.quorumwatch.proto.GrpcProbe;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** TCP send/expect, gRPC health and DNS probes against real servers on loopback. */
 class TcpAndGrpcProbesTest {
-  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test");
+  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE);
 
   @AfterEach
   void stop() {

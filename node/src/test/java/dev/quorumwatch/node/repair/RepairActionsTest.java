@@ -3,10 +3,12 @@ package dev.quorumwatch.node.repair;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.proto.CommandAction;
 import dev.quorumwatch.proto.HttpAction;
 import dev.quorumwatch.proto.RepairStep;
 import java.net.http.HttpClient;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +25,7 @@ class RepairActionsTest {
   }
 
   RepairActions actions(boolean commandsAllowed) {
-    return new RepairActions(HttpClient.newHttpClient(), blocking, commandsAllowed, env::get);
+    return new RepairActions(HttpClient.newHttpClient(), blocking, commandsAllowed, env::get, DeniedNetworks.NONE);
   }
 
   @Test
@@ -55,5 +57,16 @@ class RepairActionsTest {
     RepairActions.Result result = actions(false).run(refused).get();
     assertThat(result.ok()).isFalse();
     assertThat(result.detail()).doesNotContain("s3cr3t");
+  }
+
+  @Test
+  void anActionIntoADeniedNetworkIsRefusedBeforeConnecting() throws Exception {
+    DeniedNetworks loopback = new DeniedNetworks(List.of(DeniedNetworks.parse("127.0.0.0/8")));
+    RepairStep restart = RepairStep.newBuilder().setName("restart").setTimeoutMs(2000)
+        .setHttp(HttpAction.newBuilder().setMethod("POST").setUrl("http://localhost:1/restart")).build();
+    RepairActions.Result result = new RepairActions(HttpClient.newHttpClient(), blocking, false, env::get, loopback)
+        .run(restart).get();
+    assertThat(result).isEqualTo(new RepairActions.Result(false,
+        "localhost (127.0.0.1) is in denied network 127.0.0.0/8 (node.yaml deny_networks)"));
   }
 }
