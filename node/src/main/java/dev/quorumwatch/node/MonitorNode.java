@@ -148,7 +148,7 @@ public final class MonitorNode implements AutoCloseable {
     QuorumWatchService service = new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts);
     this.api = new ApiServer(config.apiListen(), service, config.auth(), config.tls());
     registerRaftGauges();
-    this.http = new HttpEndpoints(config.httpListen(), config.tls(), raft, metrics, prometheus,
+    this.http = new HttpEndpoints(config.httpListen(), config.tls(), config.auth(), raft, metrics, prometheus,
         () -> service.statusPage(latencyHistory.snapshot(), STATUS_PAGE_RECENT_INCIDENTS), io);
     for (Command.KindCase kind : Command.KindCase.values()) {
       if (kind != Command.KindCase.KIND_NOT_SET) {

@@ -36,7 +36,7 @@ public final class ApiServer implements AutoCloseable {
         // refused by gRPC (RESOURCE_EXHAUSTED) before it is read.
         .maxInboundMessageSize(MAX_REQUEST_BYTES)
         .addService(auth.tokens().isEmpty() ? service.bindService()
-            : ServerInterceptors.intercept(service, new TokenAuthInterceptor(auth.tokens(),
+            : ServerInterceptors.intercept(service, new TokenAuthInterceptor(auth,
                 new TokenBuckets(auth.perSecond(), auth.burst(), System::nanoTime))))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())

@@ -13,8 +13,6 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import java.security.MessageDigest;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,11 +28,11 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
   static final Set<String> ADMIN_METHODS = Set.of("Apply", "AddSilence", "ExpireSilence", "Acknowledge", "Failover",
       "AddMember", "RemoveMember", "Backup");
 
-  private final List<ApiToken> tokens;
+  private final ApiAuth auth;
   private final TokenBuckets limits;
 
-  public TokenAuthInterceptor(List<ApiToken> tokens, TokenBuckets limits) {
-    this.tokens = List.copyOf(tokens);
+  public TokenAuthInterceptor(ApiAuth auth, TokenBuckets limits) {
+    this.auth = auth;
     this.limits = limits;
   }
 
@@ -43,11 +41,11 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
       ServerCallHandler<Q, R> next) {
     String method = call.getMethodDescriptor().getBareMethodName();
     String header = headers.get(BearerToken.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
+    if (!ApiAuth.carriesBearer(header)) {
       return refuse(call, Status.UNAUTHENTICATED.withDescription("this cluster needs an API token: pass --token or set"
           + " QUORUMWATCH_TOKEN (gRPC: metadata 'authorization: Bearer <token>')"));
     }
-    Optional<ApiToken> token = find(header.substring(7).strip());
+    Optional<ApiToken> token = auth.bearer(header);
     if (token.isEmpty()) {
       return refuse(call, Status.UNAUTHENTICATED.withDescription("the API token was not recognized"));
     }
@@ -60,18 +58,6 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
       return refuse(call, rateLimited(token.get().name(), retryInMs));
     }
     return Contexts.interceptCall(Context.current().withValue(TOKEN_NAME, token.get().name()), call, headers, next);
-  }
-
-  /** Compares hashes in constant time, and every configured token, so timing tells nothing. */
-  private Optional<ApiToken> find(String presented) {
-    byte[] hash = TokenHashes.sha256(presented);
-    ApiToken found = null;
-    for (ApiToken t : tokens) {
-      if (MessageDigest.isEqual(hash, t.sha256()) && found == null) {
-        found = t;
-      }
-    }
-    return Optional.ofNullable(found);
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

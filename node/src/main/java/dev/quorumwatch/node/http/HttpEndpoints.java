@@ -2,10 +2,12 @@ package dev.quorumwatch.node.http;
 
 import com.codahale.metrics.MetricRegistry;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import com.google.protobuf.util.JsonFormat;
+import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.config.HostPort;
 import dev.quorumwatch.node.raft.RaftNode;
 import dev.quorumwatch.node.tls.NodeTls;
@@ -34,13 +36,15 @@ public final class HttpEndpoints implements AutoCloseable {
   private final Supplier<StatusPage> statusPage;
   private final byte[] page;
   private final PrometheusRegistry prometheus;
+  private final ApiAuth auth;
 
   /**
    * {@code prometheus}: what /metrics exposes; the Dropwizard registry and JVM metrics are added
    * to it. With {@code tls}, HTTPS only, with the node's certificate.
    */
-  public HttpEndpoints(HostPort listen, Optional<TlsFiles> tls, RaftNode raft, MetricRegistry metrics,
+  public HttpEndpoints(HostPort listen, Optional<TlsFiles> tls, ApiAuth auth, RaftNode raft, MetricRegistry metrics,
       PrometheusRegistry prometheus, Supplier<StatusPage> statusPage, ExecutorService executor) throws IOException {
+    this.auth = auth;
     this.raft = raft;
     this.statusPage = statusPage;
     this.prometheus = prometheus;
@@ -57,8 +61,8 @@ public final class HttpEndpoints implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
     server.createContext("/readyz", this::ready);
-    server.createContext("/metrics", this::metrics);
-    server.createContext("/status.json", this::statusJson);
+    server.createContext("/metrics", ex -> withToken(ex, this::metrics));
+    server.createContext("/status.json", ex -> withToken(ex, this::statusJson));
     server.createContext("/", this::statusPage);
     try (InputStream in = HttpEndpoints.class.getResourceAsStream("/status/index.html")) {
       page = in.readAllBytes();
@@ -106,6 +110,20 @@ public final class HttpEndpoints implements AutoCloseable {
   private void statusJson(HttpExchange ex) throws IOException {
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     respond(ex, 200, "application/json", JSON.print(statusPage.get()));
+  }
+
+  /**
+   * With API tokens configured, the data endpoints want one too (any role), as the gRPC API
+   * does: {@code Authorization: Bearer <token>}. The page itself holds no data and asks for one;
+   * /healthz and /readyz stay open for load balancers and orchestrators.
+   */
+  private void withToken(HttpExchange ex, HttpHandler handler) throws IOException {
+    if (auth.tokens().isEmpty() || auth.bearer(ex.getRequestHeaders().getFirst("Authorization")).isPresent()) {
+      handler.handle(ex);
+      return;
+    }
+    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"quorumwatch\"");
+    respond(ex, 401, "text/plain", "this node needs an API token: Authorization: Bearer <token> (a read token will do)\n");
   }
 
   private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {

@@ -21,7 +21,12 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -110,5 +115,27 @@ class ApiAuthTest {
     Cli.Result reader = Cli.run("status", "--server", cluster.api(0), "--token", READ);
     assertThat(reader.exitCode()).as(reader.stderr()).isZero();
     assertThat(cluster.log(0)).doesNotContain(READ).doesNotContain(ADMIN);
+
+    // The HTTP port's data wants a token too; health, readiness and the (data-less) page do not.
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + cluster.httpPort(2);
+    for (String path : List.of("/status.json", "/metrics")) {
+      HttpResponse<String> refused = get(http, base + path, null);
+      assertThat(refused.statusCode()).as(path + " without a token").isEqualTo(401);
+      assertThat(refused.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"quorumwatch\"");
+      assertThat(get(http, base + path, "not-a-token").statusCode()).isEqualTo(401);
+      assertThat(get(http, base + path, READ).statusCode()).as(path + " with a read token").isEqualTo(200);
+    }
+    for (String path : List.of("/healthz", "/readyz", "/")) {
+      assertThat(get(http, base + path, null).statusCode()).as(path + " stays open").isEqualTo(200);
+    }
+  }
+
+  static HttpResponse<String> get(HttpClient http, String url, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
