@@ -242,6 +242,21 @@ public final class Coordinator {
     return new ApplyOutcome(true, "", events, created);
   }
 
+  /**
+   * Why an operator's command (apply, silences, acknowledgements, failover) would be rejected
+   * if it were applied now, or null. The leader asks before the command enters the log, so a
+   * command that fails validation is never committed; apply checks again, deterministically,
+   * since the state may change in between. The node's own commands (reports, ticks,
+   * deliveries, repairs, settings) are not pre-checked: they may depend on entries still in
+   * flight.
+   */
+  public String operatorCommandProblem(Command command) {
+    return switch (command.getKindCase()) {
+      case APPLY_MONITORS, ADD_SILENCE, EXPIRE_SILENCE, ACKNOWLEDGE, SET_ACTIVE_ENDPOINT -> problem(command);
+      default -> null;
+    };
+  }
+
   private String problem(Command command) {
     return switch (command.getKindCase()) {
       case APPLY_MONITORS -> MonitorsCheck.problem(command.getApplyMonitors().getSpec());

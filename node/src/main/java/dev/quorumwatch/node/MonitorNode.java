@@ -149,7 +149,7 @@ public final class MonitorNode implements AutoCloseable {
     this.api = new ApiServer(config.apiListen(), service, config.auth(), config.tls());
     registerRaftGauges();
     this.http = new HttpEndpoints(config.httpListen(), config.tls(), config.auth(), raft, metrics, prometheus,
-        () -> service.statusPage(latencyHistory.snapshot(), STATUS_PAGE_RECENT_INCIDENTS), io);
+        () -> service.statusPage(latencyHistory.snapshot(), STATUS_PAGE_RECENT_INCIDENTS));
     for (Command.KindCase kind : Command.KindCase.values()) {
       if (kind != Command.KindCase.KIND_NOT_SET) {
         metrics.register("quorumwatch.raft.applied." + kind.name().toLowerCase(Locale.ROOT),

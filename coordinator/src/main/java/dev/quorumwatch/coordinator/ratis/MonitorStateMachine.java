@@ -163,9 +163,19 @@ public final class MonitorStateMachine extends BaseStateMachine {
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     Command command = Command.parseFrom(request.getMessage().getContent().toByteArray());
     long stamp;
+    String problem;
     synchronized (lock) {
+      problem = coordinator.operatorCommandProblem(command);
       stamp = Math.max(Math.max(wallClockMs.getAsLong(), lastStampMs), coordinator.clockMs());
-      lastStampMs = stamp;
+      if (problem == null) {
+        lastStampMs = stamp;
+      }
+    }
+    if (problem != null) {
+      // Refused before it reaches the log: the client gets a RejectedCommandException.
+      TransactionContext refused = TransactionContext.newBuilder().setStateMachine(this).setClientRequest(request).build();
+      refused.setException(new RejectedCommandException(problem));
+      return refused;
     }
     byte[] stamped = command.toBuilder().setAtMs(stamp).build().toByteArray();
     return TransactionContext.newBuilder()

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApiServer implements AutoCloseable {
   public static final int MAX_REQUEST_BYTES = 8 << 20;
+  public static final int MAX_CALLS_PER_CONNECTION = 100;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
@@ -35,6 +36,10 @@ public final class ApiServer implements AutoCloseable {
         // The largest request is a monitors file: 20,000 targets fit; anything bigger is
         // refused by gRPC (RESOURCE_EXHAUSTED) before it is read.
         .maxInboundMessageSize(MAX_REQUEST_BYTES)
+        // Calls (watch streams included) one connection may hold open at once.
+        .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+        // A connection that never finishes its (TLS) handshake is closed.
+        .handshakeTimeout(10, TimeUnit.SECONDS)
         .addService(auth.tokens().isEmpty() ? service.bindService()
             : ServerInterceptors.intercept(service, new TokenAuthInterceptor(auth,
                 new TokenBuckets(auth.perSecond(), auth.burst(), System::nanoTime))))

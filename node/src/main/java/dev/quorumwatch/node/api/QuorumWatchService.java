@@ -95,6 +95,8 @@ import org.slf4j.LoggerFactory;
 /** The client API. Reads answer from this node's replica; writes go through Raft. */
 public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBase {
   static final long WRITE_TIMEOUT_S = 15;
+  /** Free text an operator attaches (comments, reasons, names): kept in the replicated state, so bounded. */
+  static final int TEXT_MAX = 1024;
   static final int EXPLAIN_INCIDENTS = 10;
 
   private static final Logger log = LoggerFactory.getLogger(QuorumWatchService.class);
@@ -141,6 +143,21 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   }
 
   /** Who made a change: the caller's token name when the API checks tokens, else what the caller claims. */
+  /**
+   * Answers INVALID_ARGUMENT naming the first of {@code fields} (name, value, name, value...)
+   * longer than {@link #TEXT_MAX}; true when one was.
+   */
+  private static boolean tooLong(StreamObserver<?> response, String... fields) {
+    for (int i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i + 1].length() > TEXT_MAX) {
+        response.onError(Status.INVALID_ARGUMENT.withDescription(fields[i] + ": expected at most " + TEXT_MAX
+            + " characters, got " + fields[i + 1].length()).asRuntimeException());
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String who(String claimed) {
     String token = TokenAuthInterceptor.TOKEN_NAME.get();
     return token != null ? token : claimed;
@@ -186,6 +203,9 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void addSilence(AddSilenceRequest request, StreamObserver<Silence> response) {
+    if (tooLong(response, "comment", request.getComment(), "created_by", request.getCreatedBy())) {
+      return;
+    }
     AddSilence.Builder add = AddSilence.newBuilder().setDurationMs(request.getDurationMs())
         .setComment(request.getComment()).setCreatedBy(who(request.getCreatedBy()));
     if (request.getMatchersCount() == 0) {
@@ -232,6 +252,9 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void acknowledge(AcknowledgeRequest request, StreamObserver<Incident> response) {
+    if (tooLong(response, "comment", request.getComment(), "by", request.getBy())) {
+      return;
+    }
     String by = who(request.getBy());
     if (by.isBlank()) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("by: who acknowledges is required").asRuntimeException());
@@ -591,6 +614,9 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void failover(FailoverRequest request, StreamObserver<ServiceState> response) {
+    if (tooLong(response, "reason", request.getReason(), "by", request.getBy())) {
+      return;
+    }
     String by = who(request.getBy());
     if (by.isBlank()) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("by: who moves the service is required")

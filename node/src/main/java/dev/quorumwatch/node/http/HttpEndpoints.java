@@ -24,11 +24,24 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** {@code /healthz}, {@code /readyz}, {@code /metrics}, and the status page at {@code /} with its data at {@code /status.json}. */
 public final class HttpEndpoints implements AutoCloseable {
+  static final int HANDLER_THREADS = 4;
+  static final int WAITING_MAX = 256;
+
+  static {
+    // The JDK server's own limits (read once, before the first server): a client that sends
+    // its request or reads the answer slower than this is cut off, so slow clients cannot hold
+    // connections and threads forever.
+    System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "10"));
+    System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "30"));
+  }
+
   private static final JsonFormat.Printer JSON = JsonFormat.printer()
       .alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
   private final HttpServer server;
@@ -37,13 +50,24 @@ public final class HttpEndpoints implements AutoCloseable {
   private final byte[] page;
   private final PrometheusRegistry prometheus;
   private final ApiAuth auth;
+  /**
+   * At most {@value #HANDLER_THREADS} requests at a time and {@value #WAITING_MAX} waiting; beyond
+   * that the server's own thread answers, which stops it accepting more: a flood of scrapes or
+   * page views slows itself down instead of growing threads or memory without bound.
+   */
+  private final ThreadPoolExecutor handlers = new ThreadPoolExecutor(HANDLER_THREADS, HANDLER_THREADS, 60, TimeUnit.SECONDS,
+      new ArrayBlockingQueue<>(WAITING_MAX), r -> {
+        Thread t = new Thread(r, "qw-http");
+        t.setDaemon(true);
+        return t;
+      }, new ThreadPoolExecutor.CallerRunsPolicy());
 
   /**
    * {@code prometheus}: what /metrics exposes; the Dropwizard registry and JVM metrics are added
    * to it. With {@code tls}, HTTPS only, with the node's certificate.
    */
   public HttpEndpoints(HostPort listen, Optional<TlsFiles> tls, ApiAuth auth, RaftNode raft, MetricRegistry metrics,
-      PrometheusRegistry prometheus, Supplier<StatusPage> statusPage, ExecutorService executor) throws IOException {
+      PrometheusRegistry prometheus, Supplier<StatusPage> statusPage) throws IOException {
     this.auth = auth;
     this.raft = raft;
     this.statusPage = statusPage;
@@ -58,7 +82,7 @@ public final class HttpEndpoints implements AutoCloseable {
     } else {
       server = HttpServer.create(address, 64);
     }
-    server.setExecutor(executor);
+    server.setExecutor(handlers);
     server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
     server.createContext("/readyz", this::ready);
     server.createContext("/metrics", ex -> withToken(ex, this::metrics));
@@ -138,5 +162,6 @@ public final class HttpEndpoints implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    handlers.shutdownNow();
   }
 }

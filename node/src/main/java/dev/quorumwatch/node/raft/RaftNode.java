@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.raft;
 
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
+import dev.quorumwatch.coordinator.ratis.RejectedCommandException;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import dev.quorumwatch.node.backup.RestoreSeed;
@@ -200,6 +201,11 @@ public final class RaftNode implements CommandSink, AutoCloseable {
             timing.stop(); // submitted to applied and answered: what a write costs this node
             return CompletableFuture.completedFuture(decodeReply(reply));
           }
+          Optional<CommandReply> refused = refusedBeforeLog(error);
+          if (refused.isPresent()) {
+            timing.stop();
+            return CompletableFuture.completedFuture(refused.get());
+          }
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
           if (cause instanceof TimeoutException || cause instanceof RaftRetryFailureException
               || cause instanceof AlreadyClosedException) {
@@ -244,7 +250,24 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     }
   }
 
+  /**
+   * A command the leader refused before appending it (it would have failed validation): the
+   * same answer as a rejection at apply, so callers see one kind of "rejected".
+   */
+  private static Optional<CommandReply> refusedBeforeLog(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof RejectedCommandException rejected) {
+        return Optional.of(CommandReply.newBuilder().setAccepted(false).setError(rejected.getMessage()).build());
+      }
+    }
+    return Optional.empty();
+  }
+
   private static CommandReply decodeReply(RaftClientReply reply) {
+    Optional<CommandReply> refused = refusedBeforeLog(reply.getException());
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     if (!reply.isSuccess()) {
       throw new CompletionException(reply.getException() != null
           ? reply.getException()

@@ -19,6 +19,10 @@ import dev.quorumwatch.proto.RemoveMemberRequest;
 import dev.quorumwatch.proto.Verdict;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +30,7 @@ import java.util.function.Consumer;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -112,6 +117,39 @@ class ApiPropertiesTest {
     for (int i = 0; i < cluster.size(); i++) {
       assertThat(cluster.isRunning(i)).as(cluster.id(i) + " still runs after " + call).isTrue();
     }
+  }
+
+  @Example
+  void aCommandThatFailsValidationNeverReachesTheLog() throws Exception {
+    int node = cluster.anyRunning();
+    for (Runnable refused : List.<Runnable>of(
+        () -> cluster.client(node).expireSilence(ExpireSilenceRequest.newBuilder().setSilenceId("sil-nope").build()),
+        () -> cluster.client(node).acknowledge(AcknowledgeRequest.newBuilder().setIncidentId("inc-nope").setBy("x").build()))) {
+      try {
+        refused.run();
+        throw new AssertionError("accepted");
+      } catch (StatusRuntimeException e) {
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+      }
+    }
+    // Refused by the leader before appending: no replica ever applied one (random requests of
+    // these kinds cannot succeed either: there is no silence or incident to name).
+    HttpClient http = HttpClient.newHttpClient();
+    for (int i = 0; i < cluster.size(); i++) {
+      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.httpPort(i) + "/metrics"))
+          .build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("quorumwatch_raft_applied_expire_silence 0", "quorumwatch_raft_applied_acknowledge 0")
+          .containsPattern("quorumwatch_raft_applied_report_view [1-9]");
+    }
+  }
+
+  @Example
+  void freeTextIsBoundedSinceEveryReplicaKeepsIt() {
+    StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+        () -> cluster.client(cluster.anyRunning()).addSilence(AddSilenceRequest.newBuilder().addMatchers("service=api")
+            .setDurationMs(60_000).setComment("c".repeat(2000)).build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).isEqualTo("comment: expected at most 1024 characters, got 2000");
   }
 
   static Arbitrary<String> text() {

@@ -46,18 +46,23 @@ class ReceiverOutageTest extends FaultScenario {
     await().pollDelay(Duration.ofMillis(Math.max(0, until - System.currentTimeMillis()))).atMost(Duration.ofSeconds(25))
         .until(() -> true);
     assertThat(c.sink().pages()).as("nothing gets through while the receiver fails").isEmpty();
-    // Meanwhile `deliveries` shows them waiting, with their attempts and the last error.
-    Cli.Result deliveries = Cli.run("deliveries", "--json", "--server", c.cluster().api(c.cluster().anyRunning()));
-    assertThat(deliveries.exitCode()).as(deliveries.stderr()).isZero();
-    JsonNode doc = new ObjectMapper().readTree(deliveries.stdout());
-    assertThat(doc.path("attempts_known").asBoolean()).as("answered by the leader").isTrue();
-    List<JsonNode> pending = new ArrayList<>();
-    doc.path("pending").forEach(pending::add);
-    assertThat(pending.stream().filter(p -> p.path("alerts").path(0).path("alertname").asText().equals("TargetDown")))
-        .hasSizeGreaterThanOrEqualTo(2 * (round - 1));
-    assertThat(pending).anySatisfy(p -> {
-      assertThat(p.path("attempts").asInt()).isPositive();
-      assertThat(p.path("last_error").asText()).isEqualTo("HTTP 500");
+    // Meanwhile `deliveries` shows them waiting, with their attempts and the last error. Asked
+    // until the answer has attempts: a leader elected just before knows none yet (they are
+    // the leader's, not replicated) and makes its first within a second.
+    int rounds = round;
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Cli.Result deliveries = Cli.run("deliveries", "--json", "--server", c.cluster().api(c.cluster().anyRunning()));
+      assertThat(deliveries.exitCode()).as(deliveries.stderr()).isZero();
+      JsonNode doc = new ObjectMapper().readTree(deliveries.stdout());
+      assertThat(doc.path("attempts_known").asBoolean()).as("answered by the leader").isTrue();
+      List<JsonNode> pending = new ArrayList<>();
+      doc.path("pending").forEach(pending::add);
+      assertThat(pending.stream().filter(p -> p.path("alerts").path(0).path("alertname").asText().equals("TargetDown")))
+          .hasSizeGreaterThanOrEqualTo(2 * (rounds - 1));
+      assertThat(pending).anySatisfy(p -> {
+        assertThat(p.path("attempts").asInt()).isPositive();
+        assertThat(p.path("last_error").asText()).isEqualTo("HTTP 500");
+      });
     });
     c.receiverRecovers();
     assertKeptEveryPromise();
