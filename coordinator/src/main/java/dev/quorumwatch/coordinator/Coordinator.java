@@ -335,7 +335,10 @@ public final class Coordinator {
 
   private void recordReport(ReportView report, Set<String> touched) {
     String nodeId = report.getNodeId();
-    membership.heartbeat(nodeId, report.getRegion(), clockMs);
+    if (membership.isStaleReport(nodeId, report.getIncarnation(), report.getSeq())) {
+      return; // overtaken by a newer report of the same node: its votes are older than those applied
+    }
+    membership.heartbeat(nodeId, report.getRegion(), clockMs, report.getIncarnation(), report.getSeq());
     // Targets an incremental report does not mention keep this node's last vote. A node
     // withdraws a vote explicitly (an unspecified observation) when it has no current opinion;
     // a full report withdraws every vote it does not mention (a node restarting with its

@@ -43,8 +43,22 @@ public final class Membership {
     return false;
   }
 
-  public void heartbeat(String nodeId, String region, long nowMs) {
-    nodes.put(nodeId, NodeRecord.newBuilder().setId(nodeId).setRegion(region).setLastHeartbeatMs(nowMs).build());
+  /** A report from {@code nodeId}, numbered {@code seq} within the run {@code incarnation}, was applied. */
+  public void heartbeat(String nodeId, String region, long nowMs, long incarnation, long seq) {
+    nodes.put(nodeId, NodeRecord.newBuilder().setId(nodeId).setRegion(region).setLastHeartbeatMs(nowMs)
+        .setReportIncarnation(incarnation).setReportSeq(seq).build());
+  }
+
+  /**
+   * Whether a report is older than the newest one applied from the same node: from an earlier
+   * run, or from the same run with a number already seen. Unnumbered reports are never stale.
+   */
+  public boolean isStaleReport(String nodeId, long incarnation, long seq) {
+    NodeRecord n = nodes.get(nodeId);
+    if (n == null || incarnation == 0) {
+      return false;
+    }
+    return incarnation < n.getReportIncarnation() || incarnation == n.getReportIncarnation() && seq <= n.getReportSeq();
   }
 
   public boolean isFresh(String nodeId, long nowMs) {

@@ -34,6 +34,13 @@ public final class Reporter implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Histogram batchSizes;
   private final Map<String, Observation> pending = new LinkedHashMap<>();
+  /**
+   * This run of the node, and the number of its last report: the cluster applies a node's
+   * reports in the order they were made even if an older write (on a replaced Raft client)
+   * commits after a newer one.
+   */
+  private final long incarnation = System.currentTimeMillis();
+  private long seq;
   private boolean sendFull = true;
   private boolean inFlight;
   private boolean heartbeatDue;
@@ -91,7 +98,7 @@ public final class Reporter implements AutoCloseable {
   }
 
   private void flush() {
-    ReportView.Builder report = ReportView.newBuilder().setNodeId(nodeId).setRegion(region);
+    ReportView.Builder report = ReportView.newBuilder().setNodeId(nodeId).setRegion(region).setIncarnation(incarnation);
     synchronized (this) {
       // First: a node back from a pause must not re-assert what it saw before it.
       for (Observation w : withdrawals.get()) {
@@ -109,6 +116,7 @@ public final class Reporter implements AutoCloseable {
       pending.clear();
       heartbeatDue = false;
       inFlight = true;
+      report.setSeq(++seq);
     }
     batchSizes.update(report.getObservationsCount());
     sink.submit(Command.newBuilder().setReportView(report).build(), writeTimeoutMs).whenComplete((reply, error) -> {
