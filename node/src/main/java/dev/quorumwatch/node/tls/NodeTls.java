@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -34,7 +35,7 @@ public final class NodeTls {
 
   /** Server TLS for the HTTP port (/metrics, /healthz, the status page). */
   public static SSLContext httpsContext(TlsFiles tls) throws IOException {
-    List<java.security.cert.X509Certificate> chain = PemFiles.certificates(tls.cert());
+    List<X509Certificate> chain = PemFiles.certificates(tls.cert());
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);

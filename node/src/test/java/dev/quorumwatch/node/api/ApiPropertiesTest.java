@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.TargetServer;
@@ -125,12 +126,8 @@ class ApiPropertiesTest {
     for (Runnable refused : List.<Runnable>of(
         () -> cluster.client(node).expireSilence(ExpireSilenceRequest.newBuilder().setSilenceId("sil-nope").build()),
         () -> cluster.client(node).acknowledge(AcknowledgeRequest.newBuilder().setIncidentId("inc-nope").setBy("x").build()))) {
-      try {
-        refused.run();
-        throw new AssertionError("accepted");
-      } catch (StatusRuntimeException e) {
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-      }
+      assertThatThrownBy(refused::run).isInstanceOfSatisfying(StatusRuntimeException.class,
+          e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION));
     }
     // Refused by the leader before appending: no replica ever applied one (random requests of
     // these kinds cannot succeed either: there is no silence or incident to name).
@@ -145,11 +142,12 @@ class ApiPropertiesTest {
 
   @Example
   void freeTextIsBoundedSinceEveryReplicaKeepsIt() {
-    StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-        () -> cluster.client(cluster.anyRunning()).addSilence(AddSilenceRequest.newBuilder().addMatchers("service=api")
-            .setDurationMs(60_000).setComment("c".repeat(2000)).build()));
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-    assertThat(e.getStatus().getDescription()).isEqualTo("comment: expected at most 1024 characters, got 2000");
+    assertThatThrownBy(() -> cluster.client(cluster.anyRunning()).addSilence(AddSilenceRequest.newBuilder()
+        .addMatchers("service=api").setDurationMs(60_000).setComment("c".repeat(2000)).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).isEqualTo("comment: expected at most 1024 characters, got 2000");
+        });
   }
 
   static Arbitrary<String> text() {

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -107,7 +108,7 @@ class SecretsNeverLeakTest {
     seen.add(explain.stdout() + explain.stderr());
     Path backup = cluster.dir().resolve("state.qwbackup");
     assertThat(Cli.run("backup", "--out", backup.toString(), "--server", server).exitCode()).isZero();
-    seen.add(new String(Files.readAllBytes(backup), java.nio.charset.StandardCharsets.ISO_8859_1));
+    seen.add(new String(Files.readAllBytes(backup), StandardCharsets.ISO_8859_1));
     HttpClient http = HttpClient.newHttpClient();
     for (String path : List.of("/status.json", "/metrics", "/")) {
       seen.add(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.httpPort(0) + path)).build(),
