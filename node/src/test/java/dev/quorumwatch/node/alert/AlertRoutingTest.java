@@ -29,8 +29,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Routes, grouping, reminders and acknowledgements, silences and maintenance windows,
@@ -39,7 +37,6 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Execution(ExecutionMode.CONCURRENT) // mostly waits on group and repeat intervals: runs beside the other classes
 class AlertRoutingTest {
   static final int BULK = 200;
   /** Detection floor: failure_threshold x interval + 1 s, plus the time to decide and POST. */
