@@ -14,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The receiver fails for two minutes, with outages and a leader change meanwhile; afterwards
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * runs beside the others (junit-platform.properties) instead of adding two minutes to CI.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("second-lane") // see junit-platform.properties
 class ReceiverOutageTest extends FaultScenario {
   @Test
   void receiverFailingForTwoMinutesGetsEverythingInOrderAfterwards() throws Exception {
