@@ -29,9 +29,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Routes, grouping, reminders and acknowledgements, silences and maintenance windows,
@@ -40,8 +37,6 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Execution(ExecutionMode.CONCURRENT)
-@ResourceLock("second-lane") // mostly waits on group and repeat intervals; see junit-platform.properties
 class AlertRoutingTest {
   static final int BULK = 200;
   /** Detection floor: failure_threshold x interval + 1 s, plus the time to decide and POST. */

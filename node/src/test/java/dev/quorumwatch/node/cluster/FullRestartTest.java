@@ -17,8 +17,13 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** All nodes crash and restart from their data_dir: targets, incidents and undelivered notifications survive. */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("second-lane") // light and mostly waiting; see junit-platform.properties
 class FullRestartTest {
   LocalCluster cluster;
   TargetServer target;

@@ -7,12 +7,17 @@ import dev.quorumwatch.node.testing.TestClusters;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Two of three nodes die, and the survivor's writes give up again and again while there is
  * no leader. Once the two return, the survivor must report again: a node that stays silent
  * after a heal leaves the cluster one failure away from deciding nothing.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("second-lane") // light and mostly waiting; see junit-platform.properties
 class MajorityLossTest {
   LocalCluster cluster;
 

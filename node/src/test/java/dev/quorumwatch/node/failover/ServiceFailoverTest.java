@@ -24,6 +24,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A service with a primary and a backup endpoint on a real 3-node cluster: failover in the
@@ -31,6 +34,8 @@ import org.junit.jupiter.api.Test;
  * a region-only failure, and a WatchServices client that sees each change exactly once
  * while the leader is killed.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("second-lane") // light and mostly waiting; see junit-platform.properties
 class ServiceFailoverTest {
   static final long FAILBACK_AFTER_MS = 4000;
   LocalCluster cluster;

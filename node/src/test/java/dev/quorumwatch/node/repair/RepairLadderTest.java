@@ -22,6 +22,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The repair ladder on a real 3-node cluster against a stand-in platform API: it stops at
@@ -30,6 +33,8 @@ import org.junit.jupiter.api.TestInstance;
  * region-only failure.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("second-lane") // light and mostly waiting; see junit-platform.properties
 class RepairLadderTest {
   static final long RESTART_WAIT_MS = 2500;
   LocalCluster cluster;
@@ -81,6 +86,7 @@ class RepairLadderTest {
   }
 
   @Test
+  @Execution(ExecutionMode.SAME_THREAD) // one after another on the class's cluster
   void theLadderStopsAfterTheFirstRestartThatWorks() throws Exception {
     restartable.setUp(false);
     await().atMost(Duration.ofSeconds(20)).until(() -> "succeeded".equals(repair("restartable").path("state").asText()));
@@ -91,6 +97,7 @@ class RepairLadderTest {
   }
 
   @Test
+  @Execution(ExecutionMode.SAME_THREAD) // one after another on the class's cluster
   void stepsRunInOrderWithTheirWaitsAndALeaderKillBetweenAttemptsRepeatsNothing() throws Exception {
     needsRedeploy.setUp(false);
     // Polled in-process (a CLI run takes a second or two on a loaded machine): the kill must
@@ -116,6 +123,7 @@ class RepairLadderTest {
   }
 
   @Test
+  @Execution(ExecutionMode.SAME_THREAD) // one after another on the class's cluster
   void aRegionOnlyFailureNeverStartsALadder() throws Exception {
     regional.setDownOnlyFor(Set.of(cluster.id(0)));
     await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
