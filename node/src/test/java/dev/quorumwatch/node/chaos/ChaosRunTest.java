@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** A short seeded chaos run in CI; longer runs and other seeds are documented in docs/reliability.md. */
+// Alone on the machine: beside another cluster, its random faults plus the CPU contention
+// twice left a majority without its page inside the checker's budget.
+@ResourceLock("second-lane")
 class ChaosRunTest {
   static final long SEED = Long.getLong("qw.chaos.seed", 7);
   static final long DURATION_MS = Long.getLong("qw.chaos.duration.ms", 60_000);
