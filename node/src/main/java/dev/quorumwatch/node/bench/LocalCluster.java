@@ -17,8 +17,8 @@ import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,6 +80,8 @@ public final class LocalCluster implements AutoCloseable {
   private String token;
   private final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
   private Path tlsDir;
+  /** Built once: the harness polls every node's status many times a second. */
+  private SslContext clientTls;
   private final Map<Integer, Path> nodeTlsDirs = new HashMap<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   /** Kills the nodes if this JVM exits without close() (Ctrl-C on a bench): nothing is left running. */
@@ -169,8 +171,9 @@ public final class LocalCluster implements AutoCloseable {
    * ({@code ca.crt}, and {@code ID.crt}, {@code ID.key} per node); the harness's own calls
    * trust that CA.
    */
-  public LocalCluster withTls(Path certDir) {
+  public LocalCluster withTls(Path certDir) throws IOException {
     tlsDir = certDir;
+    clientTls = NodeTls.clientContext(caFile().orElseThrow());
     return this;
   }
 
@@ -389,14 +392,10 @@ public final class LocalCluster implements AutoCloseable {
 
   public QuorumWatchGrpc.QuorumWatchBlockingStub client(int i) {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(api(i));
-    if (tlsDir == null) {
+    if (clientTls == null) {
       builder.usePlaintext();
     } else {
-      try {
-        builder.sslContext(NodeTls.clientContext(caFile().orElseThrow()));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      builder.sslContext(clientTls);
     }
     ManagedChannel channel = builder.build();
     synchronized (channels) {

@@ -125,12 +125,17 @@ public final class DeniedNetworks {
   private InetAddress[] resolveAllowed(String host) throws DeniedAddressException, UnknownHostException {
     InetAddress[] all = InetAddress.getAllByName(host);
     for (InetAddress a : all) {
-      Optional<Network> denied = networkOf(a);
-      if (denied.isPresent()) {
-        throw new DeniedAddressException(host, a, denied.get().text());
-      }
+      checkAddress(host, a);
     }
     return all;
+  }
+
+  /** Fails if {@code address} (what {@code host} stands for) is in a denied network. */
+  public void checkAddress(String host, InetAddress address) throws DeniedAddressException {
+    Optional<Network> denied = networkOf(address);
+    if (denied.isPresent()) {
+      throw new DeniedAddressException(host, address, denied.get().text());
+    }
   }
 
   /**

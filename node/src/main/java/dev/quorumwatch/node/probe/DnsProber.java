@@ -136,9 +136,12 @@ final class DnsProber implements Prober {
         throw new IllegalArgumentException("resolver must be host:port, got '" + server + "'");
       }
       InetSocketAddress address = new InetSocketAddress(server.substring(0, colon), Integer.parseInt(server.substring(colon + 1)));
-      if (address.getAddress() != null && denied.networkOf(address.getAddress()).isPresent()) {
-        throw new IllegalArgumentException(new DeniedAddressException(address.getHostString(), address.getAddress(),
-            denied.networkOf(address.getAddress()).get().text()).getMessage());
+      if (address.getAddress() != null) {
+        try {
+          denied.checkAddress(address.getHostString(), address.getAddress());
+        } catch (DeniedAddressException e) {
+          throw new IllegalArgumentException(e.getMessage()); // a failed probe, like a malformed resolver
+        }
       }
       servers = new SingletonDnsServerAddressStreamProvider(address);
     }

@@ -3,10 +3,10 @@ package dev.quorumwatch.node.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quorumwatch.node.testing.MakeCertsScript;
 import dev.quorumwatch.node.tls.TlsFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,12 +18,8 @@ class TlsConfigTest {
 
   @BeforeAll
   static void makeCertificates() throws Exception {
-    for (String[] made : new String[][] {{"cluster", "us-west", "us-east"}, {"other", "us-west"}}) {
-      Process p = new ProcessBuilder(Path.of("..", "deploy", "local", "make-certs.sh").toString(),
-          dir.resolve(made[0]).toString(), made[1], made.length > 2 ? made[2] : made[1]).redirectErrorStream(true).start();
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
-    }
+    MakeCertsScript.run(dir.resolve("cluster"), "us-west", "us-east");
+    MakeCertsScript.run(dir.resolve("other"), "us-west");
   }
 
   static String yaml(String ca, String cert, String key) {

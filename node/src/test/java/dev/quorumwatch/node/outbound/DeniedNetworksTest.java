@@ -8,6 +8,7 @@ import dev.quorumwatch.node.probe.ProbeEngine;
 import dev.quorumwatch.node.probe.ProbeResult;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.proto.DnsProbe;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.TcpProbe;
@@ -61,14 +62,16 @@ class DeniedNetworksTest {
       TargetSpec tcp = TargetSpec.newBuilder().setId("t").setTimeoutMs(2000)
           .setTcp(TcpProbe.newBuilder().setHost("127.0.0.1").setPort(url.getPort())).build();
       assertThat(probe(open, byAddress).ok()).as("the target is up").isTrue();
-      int seenBefore = target.userAgentsSeen().size();
-      for (TargetSpec spec : List.of(byAddress, byName, tcp)) {
+      int requestsBefore = target.requests();
+      TargetSpec dns = TargetSpec.newBuilder().setId("t").setTimeoutMs(2000)
+          .setDns(DnsProbe.newBuilder().setName("example.org").setResolver("127.0.0.1:53")).build();
+      for (TargetSpec spec : List.of(byAddress, byName, tcp, dns)) {
         ProbeResult result = probe(denied, spec);
         assertThat(result.ok()).isFalse();
         assertThat(result.failureClass()).isEqualTo("error");
         assertThat(result.detail()).contains("is in denied network 127.0.0.0/8 (node.yaml deny_networks)");
       }
-      assertThat(target.userAgentsSeen()).as("no denied probe reached it").hasSize(seenBefore);
+      assertThat(target.requests()).as("no denied probe reached it").isEqualTo(requestsBefore);
     }
   }
 

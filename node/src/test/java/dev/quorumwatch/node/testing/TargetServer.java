@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,10 +21,12 @@ public final class TargetServer implements AutoCloseable {
   private final Set<String> downForNodes = ConcurrentHashMap.newKeySet();
   private final Set<String> userAgentsSeen = ConcurrentHashMap.newKeySet();
   private final Set<String> authorizationsSeen = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger requests = new AtomicInteger();
 
   public TargetServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     server.createContext("/health", ex -> {
+      requests.incrementAndGet();
       String ua = String.valueOf(ex.getRequestHeaders().getFirst("User-Agent"));
       userAgentsSeen.add(ua);
       String authorization = ex.getRequestHeaders().getFirst("Authorization");
@@ -54,6 +57,11 @@ public final class TargetServer implements AutoCloseable {
 
   public Set<String> userAgentsSeen() {
     return Set.copyOf(userAgentsSeen);
+  }
+
+  /** How many requests reached it. */
+  public int requests() {
+    return requests.get();
   }
 
   /** Every Authorization header value a probe or a repair action sent. */

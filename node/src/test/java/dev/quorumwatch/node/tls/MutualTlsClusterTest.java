@@ -8,6 +8,7 @@ import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.Monitors;
 import dev.quorumwatch.node.testing.TargetServer;
+import dev.quorumwatch.node.testing.MakeCertsScript;
 import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.StatusResponse;
@@ -22,7 +23,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.ratis.client.RaftClient;
@@ -60,8 +60,8 @@ class MutualTlsClusterTest {
     cluster = TestClusters.create("tls", 4).withBootstrapMembers(3);
     Path certs = cluster.dir().resolve("certs");
     otherCa = cluster.dir().resolve("other-ca");
-    makeCerts(certs, "us-west", "us-east", "eu-west");
-    makeCerts(otherCa, "ap-south");
+    MakeCertsScript.run(certs, "us-west", "us-east", "eu-west");
+    MakeCertsScript.run(otherCa, "ap-south");
     cluster.withTls(certs).withNodeTls(ROGUE, otherCa);
     clusterCa = cluster.caFile().orElseThrow();
     for (int i = 0; i < 3; i++) {
@@ -70,16 +70,6 @@ class MutualTlsClusterTest {
     cluster.awaitAllFresh(30_000);
     cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
     assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 20_000)).isTrue();
-  }
-
-  static void makeCerts(Path dir, String... nodes) throws IOException, InterruptedException {
-    String[] command = new String[nodes.length + 2];
-    command[0] = Path.of("..", "deploy", "local", "make-certs.sh").toString();
-    command[1] = dir.toString();
-    System.arraycopy(nodes, 0, command, 2, nodes.length);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
   }
 
   @AfterAll
