@@ -215,7 +215,7 @@ public final class WebhookDispatcher {
       try {
         secret = Secrets.file(hook.getSecretFile());
       } catch (IllegalArgumentException unreadable) {
-        secret = null;
+        // warned below, like an unset variable
       }
     }
     if (secret != null && !secret.isEmpty()) {

@@ -142,7 +142,6 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     response.onCompleted();
   }
 
-  /** Who made a change: the caller's token name when the API checks tokens, else what the caller claims. */
   /**
    * Answers INVALID_ARGUMENT naming the first of {@code fields} (name, value, name, value...)
    * longer than {@link #TEXT_MAX}; true when one was.
@@ -158,6 +157,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     return false;
   }
 
+  /** Who made a change: the caller's token name when the API checks tokens, else what the caller claims. */
   private static String who(String claimed) {
     String token = TokenAuthInterceptor.TOKEN_NAME.get();
     return token != null ? token : claimed;

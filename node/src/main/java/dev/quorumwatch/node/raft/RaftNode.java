@@ -252,7 +252,9 @@ public final class RaftNode implements CommandSink, AutoCloseable {
 
   /**
    * A command the leader refused before appending it (it would have failed validation): the
-   * same answer as a rejection at apply, so callers see one kind of "rejected".
+   * same answer as a rejection at apply, so callers see one kind of "rejected". The refusal
+   * comes back as a reply carrying the exception or as a failed future, depending on the
+   * client's path, so both are mapped here.
    */
   private static Optional<CommandReply> refusedBeforeLog(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
