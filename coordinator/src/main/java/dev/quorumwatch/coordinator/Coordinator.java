@@ -79,6 +79,12 @@ public final class Coordinator {
   static final int FAILED_KEPT = 1000;
   private static final String QUORUM_KEY = "quorum";
   private static final String NODE_KEY_PREFIX = "node:";
+  /**
+   * How long a member that has never reported may stay silent, counted from when a quorum
+   * became fresh, before it is called down: a first start (JVM, scheduling, a pod being
+   * placed) takes longer than {@code stale_after}, and paging for it is noise.
+   */
+  static final long FIRST_REPORT_GRACE_MS = 30_000;
 
   long clockMs;
   MonitorsSpec monitors = MonitorsSpec.getDefaultInstance();
@@ -736,7 +742,8 @@ public final class Coordinator {
   /**
    * Alerts about the monitor itself: a member whose heartbeat is stale, and a cluster down to
    * a bare quorum. Judged only once a quorum has been fresh for {@code stale_after}, so a
-   * cluster (re)starting gives its members time to report before anyone is called down.
+   * cluster (re)starting gives its members time to report before anyone is called down; a
+   * member that has never reported gets {@link #FIRST_REPORT_GRACE_MS}.
    */
   private void watchMembers(long index, SortedSet<String> fresh, List<Event> events) {
     SetCluster cluster = membership.settings();
@@ -753,13 +760,19 @@ public final class Coordinator {
     if (clockMs - quorumFreshSinceMs < cluster.getStaleAfterMs()) {
       return;
     }
+    boolean firstReportsDue = clockMs - quorumFreshSinceMs >= FIRST_REPORT_GRACE_MS;
     Set<String> members = new TreeSet<>();
+    Set<String> awaitingFirstReport = new TreeSet<>();
     for (Member m : cluster.getMembersList()) {
       members.add(m.getId());
       String key = NODE_KEY_PREFIX + m.getId();
+      long lastSeen = membership.node(m.getId()).map(n -> n.getLastHeartbeatMs()).orElse(0L);
+      if (lastSeen == 0 && !firstReportsDue) {
+        awaitingFirstReport.add(m.getId());
+        continue;
+      }
       boolean down = !fresh.contains(m.getId());
       if (down && !monitorIncidents.containsKey(key)) {
-        long lastSeen = membership.node(m.getId()).map(n -> n.getLastHeartbeatMs()).orElse(0L);
         Incident.Builder draft = Incident.newBuilder()
             .setAlertname(ALERT_NODE_DOWN)
             .setSeverity(SEVERITY_WARNING)
@@ -778,7 +791,8 @@ public final class Coordinator {
         resolveIncident(monitorIncidents.remove(key), events); // no longer a member
       }
     }
-    boolean atRisk = cluster.getMembersCount() > cluster.getQuorum() && fresh.size() == cluster.getQuorum();
+    boolean atRisk = cluster.getMembersCount() > cluster.getQuorum() && fresh.size() == cluster.getQuorum()
+        && awaitingFirstReport.isEmpty();
     if (atRisk && !monitorIncidents.containsKey(QUORUM_KEY)) {
       Incident.Builder draft = Incident.newBuilder()
           .setAlertname(ALERT_QUORUM_AT_RISK)

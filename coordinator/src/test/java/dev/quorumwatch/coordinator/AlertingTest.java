@@ -362,6 +362,36 @@ class AlertingTest {
         List.of("MonitorNodeDown:eu-west:resolved"), List.of("MonitorQuorumAtRisk::resolved"));
   }
 
+  /** Heartbeats from two of the three nodes, a second apart; eu-west has not started yet. */
+  private static void twoNodesReportFor(Cluster k, long ms) {
+    for (long t = 0; t < ms; t += 1000) {
+      k.now += 1000;
+      k.apply(Commands.report(k.now, "us-west", false, Map.of()));
+      k.apply(Commands.report(k.now, "us-east", false, Map.of()));
+    }
+  }
+
+  @Test
+  void aMemberThatStartsLateIsGivenTheFirstReportGraceNotStaleAfter() {
+    Cluster k = new Cluster(spec(1, r -> r, m -> m));
+    twoNodesReportFor(k, Coordinator.FIRST_REPORT_GRACE_MS - 2000);
+    k.apply(Commands.report(k.now, "eu-west", false, Map.of()));
+    k.advance(10_000);
+    assertThat(k.sent).as("a slow first start is not an outage of the monitor").isEmpty();
+  }
+
+  @Test
+  void aMemberThatNeverReportsIsCalledDownOnceTheFirstReportGraceIsOver() {
+    Cluster k = new Cluster(spec(1, r -> r, m -> m));
+    twoNodesReportFor(k, Coordinator.FIRST_REPORT_GRACE_MS - 1000);
+    assertThat(k.sent).isEmpty();
+    twoNodesReportFor(k, 2000);
+    assertThat(k.sent).extracting(AlertingTest::alerts).containsExactlyInAnyOrder(
+        List.of("MonitorNodeDown:eu-west:firing"), List.of("MonitorQuorumAtRisk::firing"));
+    assertThat(k.c.incidents()).filteredOn(i -> i.getAlertname().equals("MonitorNodeDown"))
+        .singleElement().satisfies(i -> assertThat(i.getSummary()).contains("never seen"));
+  }
+
   @Test
   void aRestartedClusterGivesItsMembersStaleAfterToReport() {
     Cluster k = new Cluster(spec(1, r -> r, m -> m));

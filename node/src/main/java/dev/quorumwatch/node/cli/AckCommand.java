@@ -17,7 +17,7 @@ final class AckCommand implements Callable<Integer> {
   @Option(names = "--comment", defaultValue = "", description = "A note for the record.")
   String comment;
 
-  @Option(names = "--by", defaultValue = "${env:USER}", description = "Who acknowledges (default: $USER).")
+  @Option(names = "--by", defaultValue = "${env:USER}", description = "Who acknowledges (default: $USER; with a token, the token's name is recorded).")
   String by;
 
   @Option(names = "--json", description = "Print the incident as JSON.")
@@ -28,11 +28,9 @@ final class AckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (by == null || by.isBlank()) {
-      throw new CliException("--by: who acknowledges is required ($USER is not set)");
-    }
+    String actor = client.actor(by);
     Incident i = client.call(stub -> stub.acknowledge(AcknowledgeRequest.newBuilder().setIncidentId(incidentId)
-        .setBy(by).setComment(comment).build()));
+        .setBy(actor).setComment(comment).build()));
     System.out.println(json ? Json.incident(i).toString()
         : i.getId() + " acknowledged by " + i.getAckedBy() + " at " + Times.rfc3339(i.getAckedMs()));
     return 0;

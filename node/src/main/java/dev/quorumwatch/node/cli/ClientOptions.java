@@ -52,6 +52,20 @@ final class ClientOptions {
     return builder.build();
   }
 
+  /**
+   * Who makes a change, for the record. With a token the node records the token's name and
+   * ignores what is claimed, so {@code --by} may then be left out; without one it is needed.
+   */
+  String actor(String by) {
+    if (by != null && !by.isBlank()) {
+      return by;
+    }
+    if (token != null && !token.isBlank()) {
+      return "";
+    }
+    throw new CliException("--by: who makes the change is required ($USER is not set and no --token is given)");
+  }
+
   /** Calls the API once with a deadline and turns gRPC errors into one-line messages. */
   <T> T call(Function<QuorumWatchGrpc.QuorumWatchBlockingStub, T> rpc) {
     return call(rpc, DEADLINE_S);

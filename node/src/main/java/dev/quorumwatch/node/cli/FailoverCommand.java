@@ -32,7 +32,7 @@ final class FailoverCommand implements Callable<Integer> {
   @Option(names = "--reason", defaultValue = "", description = "Why, for the record and the notification.")
   String reason;
 
-  @Option(names = "--by", defaultValue = "${env:USER}", description = "Who moves it (default: $USER).")
+  @Option(names = "--by", defaultValue = "${env:USER}", description = "Who moves it (default: $USER; with a token, the token's name is recorded).")
   String by;
 
   @Option(names = "--json", description = "Print the service as JSON.")
@@ -43,11 +43,9 @@ final class FailoverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (by == null || by.isBlank()) {
-      throw new CliException("--by: who moves the service is required ($USER is not set)");
-    }
+    String actor = client.actor(by);
     ServiceState s = client.call(stub -> stub.failover(FailoverRequest.newBuilder().setService(service)
-        .setTo(target.auto ? "" : target.to).setReason(reason).setBy(by).build()));
+        .setTo(target.auto ? "" : target.to).setReason(reason).setBy(actor).build()));
     System.out.println(json ? Json.service(s).toString()
         : s.getService() + " active=" + s.getActiveEndpoint()
             + (s.getPinnedBy().isEmpty() ? " (automatic)" : " (pinned by " + s.getPinnedBy() + ")"));

@@ -43,7 +43,7 @@ final class SilenceCommand implements Runnable {
     @Option(names = "--comment", defaultValue = "", description = "Why (shown in `silence list`).")
     String comment;
 
-    @Option(names = "--by", defaultValue = "${env:USER}", description = "Who (default: $USER).")
+    @Option(names = "--by", defaultValue = "${env:USER}", description = "Who (default: $USER; with a token, the token's name is recorded).")
     String by;
 
     @Option(names = "--json", description = "Print the silence as JSON.")
@@ -66,7 +66,7 @@ final class SilenceCommand implements Runnable {
         }
       }
       Silence s = client.call(stub -> stub.addSilence(AddSilenceRequest.newBuilder().addAllMatchers(matchers)
-          .setDurationMs(ms).setComment(comment).setCreatedBy(by == null ? "" : by).build()));
+          .setDurationMs(ms).setComment(comment).setCreatedBy(client.actor(by)).build()));
       System.out.println(json ? Json.silence(s, s.getStartsMs()).toString() : s.getId());
       return 0;
     }

@@ -63,6 +63,19 @@ class CliErrorsTest {
   }
 
   @Test
+  void aChangeNeedsSomeoneToRecordUnlessATokenNamesThem() throws Exception {
+    int closedPort = FreePorts.next();
+    String server = "127.0.0.1:" + closedPort;
+    assertOneLineError(Cli.run("ack", "inc-1", "--by=", "--token=", "--server", server), "--by:", "--token");
+    assertOneLineError(Cli.run("silence", "add", "--match", "service=api", "--for", "1h", "--by=", "--token=",
+        "--server", server), "--by:");
+    assertOneLineError(Cli.run("failover", "api", "--auto", "--by=", "--token=", "--server", server), "--by:");
+    // With a token the node records the token's name, so the call goes ahead without --by.
+    assertOneLineError(Cli.run("ack", "inc-1", "--by=", "--token", "secret-token", "--server", server),
+        "cannot reach " + server);
+  }
+
+  @Test
   void unknownOptionPointsToHelp() throws Exception {
     assertOneLineError(Cli.run("status", "--jsn"), "--jsn", "see --help");
   }

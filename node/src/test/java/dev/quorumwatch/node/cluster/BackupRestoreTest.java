@@ -59,7 +59,8 @@ class BackupRestoreTest {
     target.setUp(true);
     await().atMost(Duration.ofSeconds(15)).until(() -> !receiver.pagesWithStatus("resolved").isEmpty());
     String server = original.api(1);
-    cli("silence", "add", "--match", "service=api", "--for", "2h", "--comment", "maintenance", "--json", "--server", server);
+    cli("silence", "add", "--match", "service=api", "--for", "2h", "--comment", "maintenance", "--by", "ops", "--json",
+        "--server", server);
     Path file = original.dir().resolve("backup.qwbackup");
     Cli.Result backup = Cli.run("backup", "--out", file.toString(), "--server", server);
     assertThat(backup.exitCode()).as(backup.stderr()).isZero();
