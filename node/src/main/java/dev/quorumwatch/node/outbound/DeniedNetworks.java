@@ -1,14 +1,7 @@
 package dev.quorumwatch.node.outbound;
 
-import io.netty.resolver.AddressResolver;
-import io.netty.resolver.AddressResolverGroup;
-import io.netty.resolver.InetNameResolver;
-import io.netty.resolver.InetSocketAddressResolver;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
@@ -122,12 +115,10 @@ public final class DeniedNetworks {
   }
 
   /** Every address of {@code host}; none of them may be denied. */
-  private InetAddress[] resolveAllowed(String host) throws DeniedAddressException, UnknownHostException {
-    InetAddress[] all = InetAddress.getAllByName(host);
-    for (InetAddress a : all) {
+  private void resolveAllowed(String host) throws DeniedAddressException, UnknownHostException {
+    for (InetAddress a : InetAddress.getAllByName(host)) {
       checkAddress(host, a);
     }
-    return all;
   }
 
   /** Fails if {@code address} (what {@code host} stands for) is in a denied network. */
@@ -135,43 +126,6 @@ public final class DeniedNetworks {
     Optional<Network> denied = networkOf(address);
     if (denied.isPresent()) {
       throw new DeniedAddressException(host, address, denied.get().text());
-    }
-  }
-
-  /**
-   * A resolver for Netty clients (the probes) that refuses denied addresses at connect time,
-   * the address that is actually dialled; a name with any denied address is refused whole.
-   */
-  public AddressResolverGroup<InetSocketAddress> resolverGroup() {
-    return new AddressResolverGroup<>() {
-      @Override
-      protected AddressResolver<InetSocketAddress> newResolver(EventExecutor executor) {
-        return new InetSocketAddressResolver(executor, new CheckingNameResolver(executor));
-      }
-    };
-  }
-
-  private final class CheckingNameResolver extends InetNameResolver {
-    CheckingNameResolver(EventExecutor executor) {
-      super(executor);
-    }
-
-    @Override
-    protected void doResolve(String host, Promise<InetAddress> promise) {
-      try {
-        promise.setSuccess(resolveAllowed(host)[0]);
-      } catch (IOException e) {
-        promise.setFailure(e);
-      }
-    }
-
-    @Override
-    protected void doResolveAll(String host, Promise<List<InetAddress>> promise) {
-      try {
-        promise.setSuccess(List.of(resolveAllowed(host)));
-      } catch (IOException e) {
-        promise.setFailure(e);
-      }
     }
   }
 }

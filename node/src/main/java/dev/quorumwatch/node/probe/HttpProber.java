@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
@@ -193,8 +194,19 @@ final class HttpProber implements Prober {
         .attr(ROUTE, route)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, exchange.remainingMs()))
         .connect(route.url().host(), route.url().port());
+    // Netty's connect timeout starts only once the name is resolved; the probe's does not wait.
+    ScheduledFuture<?> deadline = base.config().group().next().schedule(() -> {
+      if (exchange.result.complete(ProbeResult.failure(FailureClass.TIMEOUT,
+          "no connection within the timeout (name lookup or connect)", exchange.latencyMs()))) {
+        connect.cancel(false);
+        connect.channel().close();
+      }
+    }, Math.max(1, exchange.remainingMs()), TimeUnit.MILLISECONDS);
     connect.addListener(f -> {
-      if (f.isSuccess()) {
+      deadline.cancel(false);
+      if (exchange.result.isDone()) {
+        connect.channel().close();
+      } else if (f.isSuccess()) {
         send(connect.channel(), exchange);
       } else {
         exchange.result.complete(ProbeResult.failure(FailureClass.of(f.cause()), FailureClass.describe(f.cause()),

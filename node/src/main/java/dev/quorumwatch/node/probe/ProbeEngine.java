@@ -10,6 +10,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,18 +23,22 @@ public final class ProbeEngine implements AutoCloseable {
   private final TcpProber tcp;
   private final GrpcHealthProber grpc;
   private final DnsProber dns;
+  private final ProbeResolverGroup resolvers;
 
   /** {@code denied}: networks no probe may connect to (node.yaml deny_networks). */
   public ProbeEngine(int threads, String userAgent, DeniedNetworks denied) {
+    this(threads, userAgent, denied, InetAddress::getAllByName);
+  }
+
+  ProbeEngine(int threads, String userAgent, DeniedNetworks denied, ProbeResolverGroup.HostLookup lookup) {
+    this.resolvers = new ProbeResolverGroup(lookup, denied);
     this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("qw-probe", true), NioIoHandler.newFactory());
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true);
-    if (!denied.isEmpty()) {
-      bootstrap.resolver(denied.resolverGroup()); // checked at connect time, on the address dialled
-    }
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .resolver(resolvers); // denied networks are checked at connect time, on the address dialled
     this.http = new HttpProber(bootstrap, userAgent, Secrets.ofThisNode());
     this.tcp = new TcpProber(bootstrap);
     this.grpc = new GrpcHealthProber(userAgent, denied);
@@ -64,5 +69,6 @@ public final class ProbeEngine implements AutoCloseable {
     grpc.close();
     dns.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    resolvers.close();
   }
 }
