@@ -5,35 +5,39 @@ import io.netty.resolver.AddressResolver;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.InetNameResolver;
 import io.netty.resolver.InetSocketAddressResolver;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.concurrent.ExecutorService;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * Resolves the host names of HTTP and TCP probes on a few threads of their own, never on the
- * probe event loop: a JDK lookup blocks, and a resolver that hangs would otherwise stall
- * every probe of the node and let probes outlive their timeouts. The system's resolution is
- * kept (hosts file, nsswitch, the JDK's cache). Every address a name resolves to is checked
- * against {@code deny_networks}; a name with any denied address is refused whole.
+ * Resolves the host names of HTTP and TCP probes on threads of their own, never on the probe
+ * event loop: a JDK lookup blocks, and a resolver that hangs would otherwise stall every
+ * probe of the node and let probes outlive their timeouts. The system's resolution is kept
+ * (hosts file, nsswitch, the JDK's cache), so a probe resolves a name as {@code getent hosts}
+ * on the same machine does. Every address a name resolves to is checked against
+ * {@code deny_networks}; a name with any denied address is refused whole.
  *
- * <p>The queue needs no bound of its own: lookups are asked for by probes, and probes in
- * flight are bounded by the scheduler. A lookup still queued when its probe timed out runs
- * anyway and fills the JDK's cache for the next probe.
+ * <p>Probes of one name share one lookup in flight, so a domain whose servers hang holds at
+ * most one thread however often it is probed; healthy names wait only once
+ * {@link #THREADS} different names hang at the same time. The queue needs no bound of its
+ * own: it holds at most one lookup per name.
  */
 final class ProbeResolverGroup extends AddressResolverGroup<InetSocketAddress> {
-  static final int THREADS = 4;
+  static final int THREADS = 16;
 
   /** How a name becomes addresses; the JDK's lookup outside tests. */
   @FunctionalInterface
@@ -43,13 +47,14 @@ final class ProbeResolverGroup extends AddressResolverGroup<InetSocketAddress> {
 
   private final HostLookup lookup;
   private final DeniedNetworks denied;
-  private final ExecutorService pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+  private final ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
       new LinkedBlockingQueue<>(), new DefaultThreadFactory("qw-probe-resolve", true));
+  private final Map<String, CompletableFuture<InetAddress[]>> inFlight = new ConcurrentHashMap<>();
 
   ProbeResolverGroup(HostLookup lookup, DeniedNetworks denied) {
     this.lookup = lookup;
     this.denied = denied;
-    ((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
+    pool.allowCoreThreadTimeOut(true);
   }
 
   @Override
@@ -61,6 +66,34 @@ final class ProbeResolverGroup extends AddressResolverGroup<InetSocketAddress> {
   public void close() {
     super.close();
     pool.shutdownNow();
+  }
+
+  /** The addresses of {@code host}: an address literal at once, a name by the lookup shared for it. */
+  private CompletableFuture<InetAddress[]> addresses(String host) {
+    InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
+    if (literal != null) {
+      return CompletableFuture.completedFuture(new InetAddress[] {literal});
+    }
+    CompletableFuture<InetAddress[]> shared = new CompletableFuture<>();
+    CompletableFuture<InetAddress[]> running = inFlight.putIfAbsent(host, shared);
+    if (running != null) {
+      return running;
+    }
+    try {
+      pool.execute(() -> {
+        try {
+          shared.complete(lookup.lookup(host));
+        } catch (UnknownHostException | RuntimeException e) {
+          shared.completeExceptionally(e);
+        } finally {
+          inFlight.remove(host, shared);
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      inFlight.remove(host, shared);
+      shared.completeExceptionally(closing);
+    }
+    return shared;
   }
 
   private final class OffLoopNameResolver extends InetNameResolver {
@@ -78,30 +111,21 @@ final class ProbeResolverGroup extends AddressResolverGroup<InetSocketAddress> {
       resolve(host, all -> promise.trySuccess(List.of(all)), promise);
     }
 
-    /** An address literal on the spot (no lookup to wait for), a name on the pool. */
     private void resolve(String host, Consumer<InetAddress[]> found, Promise<?> promise) {
-      InetAddress literal = NetUtil.createInetAddressFromIpAddressString(host);
-      if (literal != null) {
-        settle(host, h -> new InetAddress[] {literal}, found, promise);
-        return;
-      }
-      try {
-        pool.execute(() -> settle(host, lookup, found, promise));
-      } catch (RejectedExecutionException closing) {
-        promise.tryFailure(closing);
-      }
-    }
-
-    private void settle(String host, HostLookup how, Consumer<InetAddress[]> found, Promise<?> promise) {
-      try {
-        InetAddress[] all = how.lookup(host);
-        for (InetAddress a : all) {
-          denied.checkAddress(host, a);
+      addresses(host).whenComplete((all, failure) -> {
+        if (failure != null) {
+          promise.tryFailure(failure);
+          return;
         }
-        found.accept(all);
-      } catch (IOException e) {
-        promise.tryFailure(e);
-      }
+        try {
+          for (InetAddress a : all) {
+            denied.checkAddress(host, a);
+          }
+          found.accept(all);
+        } catch (IOException e) {
+          promise.tryFailure(e);
+        }
+      });
     }
   }
 }

@@ -10,20 +10,23 @@ import dev.quorumwatch.proto.TcpProbe;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Host names are looked up off the probe event loop: a resolver that hangs costs the probes
- * of that name their timeout and nothing else.
+ * of that name their timeout and nothing else, however many of them there are.
  */
 class ProbeResolutionTest {
   final CountDownLatch resolverAnswers = new CountDownLatch(1);
+  final AtomicInteger hangingLookups = new AtomicInteger();
   final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE, this::lookup);
   HttpServer server;
 
@@ -33,6 +36,7 @@ class ProbeResolutionTest {
         return new InetAddress[] {InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})};
       }
       case "hanging.test" -> {
+        hangingLookups.incrementAndGet();
         try {
           resolverAnswers.await(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -81,8 +85,11 @@ class ProbeResolutionTest {
     assertThat(warm.ok()).as(warm.failureClass() + ": " + warm.detail()).isTrue();
 
     long started = System.nanoTime();
-    List<CompletableFuture<ProbeResult>> hanging = List.of(
-        engine.http().probe(http("hanging.test", 600)), engine.tcp().probe(tcp("hanging.test", 600)));
+    List<CompletableFuture<ProbeResult>> hanging = new ArrayList<>();
+    for (int i = 0; i < ProbeResolverGroup.THREADS + 4; i++) {
+      hanging.add(engine.http().probe(http("hanging.test", 600)));
+      hanging.add(engine.tcp().probe(tcp("hanging.test", 600)));
+    }
     ProbeResult httpMeanwhile = engine.http().probe(http("service.test", 3000)).get(5, TimeUnit.SECONDS);
     ProbeResult tcpMeanwhile = engine.tcp().probe(tcp("service.test", 3000)).get(5, TimeUnit.SECONDS);
     long meanwhileMs = (System.nanoTime() - started) / 1_000_000;
@@ -97,6 +104,7 @@ class ProbeResolutionTest {
       assertThat(r.failureClass()).isEqualTo(FailureClass.TIMEOUT);
       assertThat(endedMs).as("a probe never outlives its timeout").isLessThan(600 + 300);
     }
+    assertThat(hangingLookups).as("probes of one name share the lookup in flight").hasValue(1);
   }
 
   @Test
