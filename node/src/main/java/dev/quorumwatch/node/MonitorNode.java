@@ -28,6 +28,7 @@ import dev.quorumwatch.node.raft.Ticker;
 import dev.quorumwatch.node.repair.RepairExecutor;
 import dev.quorumwatch.node.report.Reporter;
 import dev.quorumwatch.node.report.StatusReport;
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.TargetSpec;
@@ -116,7 +117,7 @@ public final class MonitorNode implements AutoCloseable {
         .version(HttpClient.Version.HTTP_1_1)
         .executor(io)
         .build();
-    this.dispatcher = new WebhookDispatcher(state, raft, new WebhookSender(webhookClient, config.deniedNetworks(), io), dispatcherThread,
+    this.dispatcher = new WebhookDispatcher(state, raft, new WebhookSender(webhookClient, config.deniedNetworks(), io, Secrets.ofThisNode()), dispatcherThread,
         System::currentTimeMillis, new Backoff(WebhookDispatcher.RETRY_BASE_MS, WebhookDispatcher.RETRY_MAX_MS, new Random()),
         System::getenv, (config.tls().isPresent() ? "https://" : "http://") + config.httpListen() + "/", metrics);
     this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(),

@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.alert;
 
 import dev.quorumwatch.node.outbound.DeniedNetworks;
+import dev.quorumwatch.node.secret.Secrets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,16 +17,38 @@ public final class WebhookSender {
   private final HttpClient client;
   private final DeniedNetworks denied;
   private final Executor resolving;
+  private final Secrets secrets;
 
-  /** {@code resolving}: where a receiver's name is looked up and checked against {@code denied}. */
-  public WebhookSender(HttpClient client, DeniedNetworks denied, Executor resolving) {
+  /**
+   * {@code resolving}: where a receiver's name is looked up and checked against {@code denied};
+   * {@code secrets}: what the references in a webhook URL stand for on this node.
+   */
+  public WebhookSender(HttpClient client, DeniedNetworks denied, Executor resolving, Secrets secrets) {
     this.client = client;
     this.denied = denied;
     this.resolving = resolving;
+    this.secrets = secrets;
   }
 
+  /**
+   * {@code url} as the monitors file has it, references included: they are filled in here, and
+   * no error says what they stand for.
+   */
   public CompletableFuture<Integer> post(String url, byte[] body, Map<String, String> headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+    String filledIn;
+    try {
+      filledIn = secrets.expand(url);
+    } catch (IllegalArgumentException unresolvable) { // names the variable or file, never a value
+      return CompletableFuture.failedFuture(unresolvable);
+    }
+    HttpRequest.Builder request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(filledIn));
+    } catch (IllegalArgumentException e) { // quotes the URL, which may hold a secret
+      return CompletableFuture.failedFuture(new IllegalArgumentException(filledIn.equals(url) ? e.getMessage()
+          : "the webhook URL is not a valid URL once its references are filled in"));
+    }
+    request
         .timeout(TIMEOUT)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));

@@ -29,7 +29,7 @@ final class HeadersParser {
       if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
         throw field.error("expected a one-line value");
       }
-      if (Secrets.REFERENCE.matcher(value).replaceAll("").contains("${")) {
+      if (Secrets.hasMalformedReference(value)) {
         throw field.error("expected ${NAME} (an environment variable) or ${file:/path} in a reference");
       }
       headers.add(Label.newBuilder().setName(header.getKey()).setValue(value).build());

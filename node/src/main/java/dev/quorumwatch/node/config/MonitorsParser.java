@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.config;
 
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.DnsProbe;
 import dev.quorumwatch.proto.GrpcProbe;
 import dev.quorumwatch.proto.Label;
@@ -12,6 +13,7 @@ import dev.quorumwatch.proto.TcpProbe;
 import dev.quorumwatch.proto.WarningSpec;
 import dev.quorumwatch.proto.WebhookSpec;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +78,7 @@ public final class MonitorsParser {
           throw hook.child("secret_file").error("expected secret_env or secret_file, not both");
         }
         spec.addReceivers(ReceiverSpec.newBuilder().setId(id).setWebhook(WebhookSpec.newBuilder()
-                .setUrl(httpUrl(hook, "url"))
+                .setUrl(webhookUrl(hook))
                 .setSecretEnv(hook.string("secret_env", ""))
                 .setSecretFile(hook.string("secret_file", "")))
             .setRoute(RouteParser.parse(r.has("route") ? r.object("route") : null)));
@@ -188,15 +190,39 @@ public final class MonitorsParser {
     return id;
   }
 
-  static String httpUrl(YamlTree t, String key) throws ConfigException {
-    String url = t.string(key);
+  /**
+   * A webhook URL, which may hold secrets by reference (a Slack-style URL whose path is the
+   * secret: {@code https://hooks.example.com/services/${HOOK_PATH}}, or {@code ${file:/path}}
+   * for the whole URL). What is written outside the references must still make an http(s) URL.
+   */
+  static String webhookUrl(YamlTree hook) throws ConfigException {
+    String url = hook.string("url");
+    if (!url.contains("${")) {
+      return httpUrl(hook, "url");
+    }
+    if (Secrets.hasMalformedReference(url)) {
+      throw hook.child("url").error("expected ${NAME} (an environment variable) or ${file:/path} in a reference");
+    }
+    String filled = Secrets.REFERENCE.matcher(url).replaceAll("x");
+    if (!url.startsWith("${") && !isHttpUrl(filled)) {
+      throw hook.child("url").error("expected an http:// or https:// URL, got '" + url + "'");
+    }
+    return url;
+  }
+
+  private static boolean isHttpUrl(String url) {
     try {
       URI uri = new URI(url);
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-        return url;
-      }
-    } catch (Exception ignored) {
-      // reported below with the expectation
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  static String httpUrl(YamlTree t, String key) throws ConfigException {
+    String url = t.string(key);
+    if (isHttpUrl(url)) {
+      return url;
     }
     throw t.child(key).error("expected an http:// or https:// URL, got '" + url + "'");
   }

@@ -20,6 +20,11 @@ public final class Secrets {
 
   private final UnaryOperator<String> env;
 
+  /** Whether {@code text} has a {@code ${} that does not start a well-formed reference. */
+  public static boolean hasMalformedReference(String text) {
+    return REFERENCE.matcher(text).replaceAll("").contains("${");
+  }
+
   public Secrets(UnaryOperator<String> env) {
     this.env = env;
   }

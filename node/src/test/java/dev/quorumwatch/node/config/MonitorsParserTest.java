@@ -12,6 +12,7 @@ import dev.quorumwatch.proto.RepairStep;
 import dev.quorumwatch.proto.RouteSpec;
 import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.TargetSpec;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MonitorsParserTest {
@@ -64,6 +65,19 @@ class MonitorsParserTest {
     assertError(CONTRACT_EXAMPLE.replace("failure_threshold: 2", "failure_treshold: 2"),
         "monitors.yaml: targets[0].failure_treshold: unknown key");
     assertError(CONTRACT_EXAMPLE.replace("- id: db", "- name: db"), "monitors.yaml: targets[1].name: unknown key");
+  }
+
+  @Test
+  void aWebhookUrlMayHoldSecretsByReference() throws Exception {
+    for (String url : List.of("https://hooks.example.com/services/${QW_HOOK_PATH}", "${file:/etc/quorumwatch/hook.url}",
+        "https://${QW_HOOK_HOST}/alerts?key=${QW_HOOK_KEY}")) {
+      MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE.replace("http://127.0.0.1:9900/alerts", url));
+      assertThat(spec.getReceivers(0).getWebhook().getUrl()).as("kept as written, looked up when sending").isEqualTo(url);
+    }
+    assertError(CONTRACT_EXAMPLE.replace("http://127.0.0.1:9900/alerts", "https://hooks.example.com/${1PATH}"),
+        "monitors.yaml: receivers[0].webhook.url: expected ${NAME} (an environment variable) or ${file:/path} in a reference");
+    assertError(CONTRACT_EXAMPLE.replace("http://127.0.0.1:9900/alerts", "ftp://hooks.example.com/${QW_HOOK_PATH}"),
+        "monitors.yaml: receivers[0].webhook.url: expected an http:// or https:// URL, got 'ftp://hooks.example.com/${QW_HOOK_PATH}'");
   }
 
   static final String ALERTING = CONTRACT_EXAMPLE + """

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quorumwatch.node.alert.WebhookSender;
 import dev.quorumwatch.node.probe.ProbeEngine;
 import dev.quorumwatch.node.probe.ProbeResult;
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.DnsProbe;
@@ -78,11 +79,11 @@ class DeniedNetworksTest {
   @Test
   void aWebhookIntoADeniedNetworkIsNotSent() throws Exception {
     try (WebhookReceiver receiver = new WebhookReceiver()) {
-      WebhookSender sender = new WebhookSender(HttpClient.newHttpClient(), LOOPBACK, ForkJoinPool.commonPool());
+      WebhookSender sender = new WebhookSender(HttpClient.newHttpClient(), LOOPBACK, ForkJoinPool.commonPool(), Secrets.ofThisNode());
       assertThatThrownBy(() -> sender.post(receiver.url(), "{}".getBytes(), Map.of()).get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class).hasRootCauseInstanceOf(DeniedAddressException.class);
       assertThat(receiver.received()).isEmpty();
-      assertThat(new WebhookSender(HttpClient.newHttpClient(), DeniedNetworks.NONE, ForkJoinPool.commonPool())
+      assertThat(new WebhookSender(HttpClient.newHttpClient(), DeniedNetworks.NONE, ForkJoinPool.commonPool(), Secrets.ofThisNode())
           .post(receiver.url(), "{\"alerts\":[]}".getBytes(), Map.of()).get(10, TimeUnit.SECONDS)).isEqualTo(200);
     }
   }

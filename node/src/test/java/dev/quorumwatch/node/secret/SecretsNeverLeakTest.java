@@ -33,8 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Secrets given by reference (a probe header and a repair action header from the nodes'
- * environment, a webhook secret from a file) reach the requests that need them, and appear
+ * Secrets given by reference (a probe header, a repair action header and a webhook URL's path
+ * from the nodes' environment, a webhook secret from a file) reach the requests that need them, and appear
  * nowhere else: not in any answer of the API or the CLI, the status page's data, the metrics,
  * a backup, nor any line a node logged.
  */
@@ -42,6 +42,7 @@ class SecretsNeverLeakTest {
   static final String PROBE_SECRET = "probe-s3cr3t-7f1c";
   static final String REPAIR_SECRET = "repair-s3cr3t-b2e9";
   static final String HOOK_SECRET = "hook-s3cr3t-a90d";
+  static final String HOOK_PATH_SECRET = "T0A1B2C3/hook-path-s3cr3t-5e44";
 
   LocalCluster cluster;
   TargetServer target;
@@ -62,7 +63,8 @@ class SecretsNeverLeakTest {
     receiver = new WebhookReceiver();
     cluster = TestClusters.create("secrets", 3)
         .withEnvironment("QW_PROBE_TOKEN", PROBE_SECRET)
-        .withEnvironment("QW_REPAIR_TOKEN", REPAIR_SECRET);
+        .withEnvironment("QW_REPAIR_TOKEN", REPAIR_SECRET)
+        .withEnvironment("QW_HOOK_PATH", HOOK_PATH_SECRET);
     Path hookSecret = Files.writeString(Files.createDirectories(cluster.dir()).resolve("hook.secret"), HOOK_SECRET + "\n");
     cluster.startAll();
     cluster.awaitLeader(30_000);
@@ -78,7 +80,7 @@ class SecretsNeverLeakTest {
                    http: {url: "%1$s", headers: {Authorization: "Bearer ${QW_REPAIR_TOKEN}"}}}
         receivers:
           - id: ops
-            webhook: {url: "%2$s", secret_file: "%3$s"}
+            webhook: {url: "%2$s/${QW_HOOK_PATH}", secret_file: "%3$s"}
         """.formatted(target.url(), receiver.url(), hookSecret.toAbsolutePath()));
     assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 20_000)).isTrue();
 
@@ -88,6 +90,7 @@ class SecretsNeverLeakTest {
     assertThat(target.authorizationsSeen()).contains("Bearer " + PROBE_SECRET);
     Received page = receiver.pagesWithStatus("firing").get(0);
     String t = page.signature().replaceAll("^t=(\\d+),v1=.*$", "$1");
+    assertThat(page.path()).as("the URL's reference filled in").isEqualTo("/alerts/" + HOOK_PATH_SECRET);
     assertThat(page.signature()).as("signed with the secret read from the file")
         .isEqualTo(WebhookSigner.sign(HOOK_SECRET, Long.parseLong(t), page.rawBody()));
 
@@ -118,7 +121,7 @@ class SecretsNeverLeakTest {
       seen.add(cluster.log(i));
     }
     for (Map.Entry<String, String> secret : Map.of("probe header", PROBE_SECRET, "repair header", REPAIR_SECRET,
-        "webhook secret", HOOK_SECRET).entrySet()) {
+        "webhook secret", HOOK_SECRET, "webhook URL", HOOK_PATH_SECRET).entrySet()) {
       assertThat(seen).as("the " + secret.getKey()).noneMatch(text -> text.contains(secret.getValue()));
     }
     assertThat(String.join("\n", seen)).as("the references are what the state holds").contains("${QW_PROBE_TOKEN}");

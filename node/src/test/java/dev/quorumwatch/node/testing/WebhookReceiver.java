@@ -15,7 +15,7 @@ public final class WebhookReceiver implements AutoCloseable {
 
   /** One accepted (2xx) delivery. */
   public record Received(long atMs, String idempotencyKey, String signature, String status, String alertname,
-      String target, String incidentId, String regions, JsonNode body, byte[] rawBody) {}
+      String target, String incidentId, String regions, JsonNode body, byte[] rawBody, String path) {}
 
   private final HttpServer server;
   private final List<Received> received = new ArrayList<>();
@@ -45,7 +45,8 @@ public final class WebhookReceiver implements AutoCloseable {
             alert.path("annotations").path("incident_id").asText(),
             alert.path("annotations").path("regions").asText(),
             doc,
-            body));
+            body,
+            ex.getRequestURI().getPath()));
       }
       ex.sendResponseHeaders(200, -1);
       ex.close();
