@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.bench;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.quorumwatch.node.auth.BearerToken;
 import dev.quorumwatch.node.config.ConfigException;
 import dev.quorumwatch.node.config.NodeConfig;
@@ -15,6 +16,7 @@ import dev.quorumwatch.proto.QuorumWatchGrpc;
 import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.ratis.RaftConfigKeys;
@@ -83,7 +86,12 @@ public final class LocalCluster implements AutoCloseable {
   /** Built once: the harness polls every node's status many times a second. */
   private SslContext clientTls;
   private final Map<Integer, Path> nodeTlsDirs = new HashMap<>();
-  private final List<ManagedChannel> channels = new ArrayList<>();
+  /**
+   * One API connection per node, kept: the harness asks every node for its status many times
+   * a second, and a channel per call left thousands of idle connections on the nodes.
+   */
+  private final Map<Integer, ManagedChannel> apiChannels = new HashMap<>();
+  static final long MAJORITY_POLL_DEADLINE_MS = 500;
   /** Kills the nodes if this JVM exits without close() (Ctrl-C on a bench): nothing is left running. */
   private final Thread killOnExit = new Thread(this::killAll, "qw-local-cluster-exit");
 
@@ -353,6 +361,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public void start(int i) throws IOException {
+    dropApiChannel(i);
     writeConfig(i);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -391,17 +400,40 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public QuorumWatchGrpc.QuorumWatchBlockingStub client(int i) {
+    return BearerToken.attach(QuorumWatchGrpc.newBlockingStub(channel(i)), token).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  private ManagedChannel channel(int i) {
+    ManagedChannel channel;
+    synchronized (apiChannels) {
+      channel = apiChannels.computeIfAbsent(i, this::openApiChannel);
+    }
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      // A node still starting is polled every few ms: try it now, not after gRPC's backoff.
+      channel.resetConnectBackoff();
+    }
+    return channel;
+  }
+
+  private ManagedChannel openApiChannel(int i) {
     NettyChannelBuilder builder = NettyChannelBuilder.forTarget(api(i));
     if (clientTls == null) {
       builder.usePlaintext();
     } else {
       builder.sslContext(clientTls);
     }
-    ManagedChannel channel = builder.build();
-    synchronized (channels) {
-      channels.add(channel);
+    return builder.build();
+  }
+
+  /** A restarted node is reached on a new connection, not one that knew the old process. */
+  private void dropApiChannel(int i) {
+    ManagedChannel channel;
+    synchronized (apiChannels) {
+      channel = apiChannels.remove(i);
     }
-    return BearerToken.attach(QuorumWatchGrpc.newBlockingStub(channel), token).withDeadlineAfter(10, TimeUnit.SECONDS);
+    if (channel != null) {
+      channel.shutdownNow();
+    }
   }
 
   /** The status as one running node sees it, if it answers within 2 s. */
@@ -445,9 +477,27 @@ public final class LocalCluster implements AutoCloseable {
    * otherwise), or -1.
    */
   public int majorityLeader() {
-    Map<String, Integer> votes = new HashMap<>();
+    // Every node is asked at once, with a short deadline: a paused node delays the answer by
+    // at most that deadline instead of stalling a sampler for seconds.
+    List<ListenableFuture<StatusResponse>> asks = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      status(i).map(StatusResponse::getLeaderId).filter(l -> !l.isEmpty()).ifPresent(l -> votes.merge(l, 1, Integer::sum));
+      asks.add(isRunning(i) ? BearerToken.attach(QuorumWatchGrpc.newFutureStub(channel(i)), token)
+          .withDeadlineAfter(MAJORITY_POLL_DEADLINE_MS, TimeUnit.MILLISECONDS)
+          .getStatus(StatusRequest.getDefaultInstance()) : null);
+    }
+    Map<String, Integer> votes = new HashMap<>();
+    for (ListenableFuture<StatusResponse> ask : asks) {
+      try {
+        String leader = ask == null ? "" : ask.get().getLeaderId();
+        if (!leader.isEmpty()) {
+          votes.merge(leader, 1, Integer::sum);
+        }
+      } catch (ExecutionException noAnswer) {
+        // not counted
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
     }
     for (Map.Entry<String, Integer> e : votes.entrySet()) {
       int leader = indexOf(e.getKey());
@@ -563,9 +613,9 @@ public final class LocalCluster implements AutoCloseable {
     } catch (IllegalStateException alreadyExiting) {
       // the hook is running or ran: the processes are gone either way
     }
-    synchronized (channels) {
-      channels.forEach(ManagedChannel::shutdownNow);
-      channels.clear();
+    synchronized (apiChannels) {
+      apiChannels.values().forEach(ManagedChannel::shutdownNow);
+      apiChannels.clear();
     }
     if (deleteOnClose) {
       try (Stream<Path> paths = Files.walk(dir)) {

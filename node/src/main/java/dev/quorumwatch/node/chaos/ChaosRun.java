@@ -65,8 +65,8 @@ public final class ChaosRun {
 
   /**
    * The longest time between two samples that saw an agreed leader: an upper bound on the
-   * longest stretch without one (samples every 200 ms; a sampler slowed by a paused node
-   * stretches it further).
+   * longest stretch without one, by up to a sample's period (200 ms, plus up to 500 ms while
+   * a paused node lets its part of the sample run into its deadline).
    */
   static long longestLeaderlessMs(List<long[]> samples) {
     long longest = 0;
