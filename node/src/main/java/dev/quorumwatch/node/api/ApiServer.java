@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class ApiServer implements AutoCloseable {
   public static final int MAX_REQUEST_BYTES = 8 << 20;
   public static final int MAX_CALLS_PER_CONNECTION = 100;
+  static final long MAX_CONNECTION_IDLE_S = 300;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
@@ -40,6 +41,9 @@ public final class ApiServer implements AutoCloseable {
         .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
         // A connection that never finishes its (TLS) handshake is closed.
         .handshakeTimeout(10, TimeUnit.SECONDS)
+        // So is one without a call for a while (a watch stream counts as a call): connections
+        // clients forgot to close do not pile up; a client that calls again reconnects.
+        .maxConnectionIdle(MAX_CONNECTION_IDLE_S, TimeUnit.SECONDS)
         .addService(auth.tokens().isEmpty() ? service.bindService()
             : ServerInterceptors.intercept(service, new TokenAuthInterceptor(auth,
                 new TokenBuckets(auth.perSecond(), auth.burst(), System::nanoTime))))

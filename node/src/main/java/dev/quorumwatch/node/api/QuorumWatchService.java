@@ -106,6 +106,8 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   private final EventHub events;
   private final ExecutorService watchers;
   private final Supplier<Map<String, WebhookDispatcher.Attempt>> attempts;
+  /** The last digest computed, with the index it was computed at (a value swapped whole). */
+  private volatile IndexedDigest lastDigest;
 
   public QuorumWatchService(NodeConfig config, MonitorStateMachine state, RaftNode raft, EventHub events,
       ExecutorService watchers, Supplier<Map<String, WebhookDispatcher.Attempt>> attempts) {
@@ -507,13 +509,29 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     state.read(c -> {
       status.setAppliedIndex(state.appliedIndex())
           .setClockMs(c.clockMs())
-          .setStateDigest(withDigest ? StateCodec.digest(c) : "")
+          .setStateDigest(withDigest ? digestAt(state.appliedIndex(), c) : "")
           .setPendingNotifications(c.pendingNotifications().size());
       status.setQuorum(c.membership().quorum()).addAllMembers(memberStatuses(c, leader, Map.of()));
       return null;
     });
     return status.build();
   }
+
+  /**
+   * The state digest at {@code appliedIndex}, computed once per index: the state changes only
+   * by applying an entry, and tools poll the status many times a second while serializing the
+   * whole state holds the state machine's lock.
+   */
+  private String digestAt(long appliedIndex, Coordinator c) {
+    IndexedDigest known = lastDigest;
+    if (known == null || known.index() != appliedIndex) {
+      known = new IndexedDigest(appliedIndex, StateCodec.digest(c));
+      lastDigest = known;
+    }
+    return known.digest();
+  }
+
+  private record IndexedDigest(long index, String digest) {}
 
   @Override
   public void listTargets(ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
