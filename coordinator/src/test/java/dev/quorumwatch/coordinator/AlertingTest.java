@@ -29,56 +29,11 @@ import org.junit.jupiter.api.Test;
 
 /** Routes, groups, silences, maintenance, reminders, acknowledgements, warnings and self-monitoring. */
 class AlertingTest {
-  private static final String[] NODES = {"us-west", "us-east", "eu-west"};
+  private static final long T0 = ZonedDateTime.parse("2026-11-23T10:00:00Z").toInstant().toEpochMilli();
 
-  /** A coordinator with its own log index and clock, and what it has sent so far. */
-  private static final class Cluster {
-    final Coordinator c = new Coordinator();
-    long index;
-    long now = ZonedDateTime.parse("2026-11-23T10:00:00Z").toInstant().toEpochMilli();
-    final List<Notification> sent = new ArrayList<>();
-
+  private static final class Cluster extends DeliveringCluster {
     Cluster(MonitorsSpec spec) {
-      apply(Commands.cluster(now, 2, 3000, NODES));
-      apply(Commands.apply(now, spec));
-    }
-
-    ApplyOutcome apply(Command command) {
-      ApplyOutcome outcome = c.apply(++index, command);
-      List<String> ids = new ArrayList<>();
-      for (Notification n : c.pendingNotifications()) {
-        sent.add(n);
-        ids.add(n.getId());
-      }
-      if (!ids.isEmpty()) {
-        c.apply(++index, Commands.delivered(now, ids.toArray(String[]::new)));
-      }
-      return outcome;
-    }
-
-    /** Every node reports these votes now (all nodes stay fresh). */
-    void allSee(Map<String, VoteState> votes) {
-      for (String node : NODES) {
-        apply(Commands.report(now, node, false, votes));
-      }
-    }
-
-    void nodesSee(List<String> nodes, Map<String, VoteState> votes) {
-      for (String node : NODES) {
-        apply(Commands.report(now, node, false, nodes.contains(node) ? votes : Map.of()));
-      }
-    }
-
-    /** Moves time on in one-second heartbeats from every node, so nobody goes stale. */
-    void advance(long ms) {
-      for (long t = 0; t < ms; t += 1000) {
-        now += Math.min(1000, ms - t);
-        allSee(Map.of());
-      }
-    }
-
-    List<Notification> sentSince(int from) {
-      return sent.subList(from, sent.size());
+      super(T0, spec);
     }
   }
 
@@ -269,7 +224,7 @@ class AlertingTest {
     Cluster k = new Cluster(spec(1, r -> r, m -> m.setTargets(0, m.getTargets(0).toBuilder()
         .setWarnings(m.getTargets(0).getWarnings().toBuilder().setDegraded(true)))));
     k.allSee(all(1, VoteState.VOTE_UP));
-    for (String node : NODES) {
+    for (String node : DeliveringCluster.NODES) {
       k.apply(Command.newBuilder().setAtMs(k.now).setReportView(ReportView.newBuilder().setNodeId(node).setRegion(node)
           .addObservations(Observation.newBuilder().setTargetId("t0").setState(VoteState.VOTE_SLOW)
               .setFailureClass("slow_trend").setDetail("latency 210 ms rising 5.0 ms/s, reaches 500 ms in ~58 s")))
@@ -295,7 +250,7 @@ class AlertingTest {
         .setHttp(m.getTargets(0).getHttp().toBuilder().setCertExpiryWarningMs(14 * day)))));
     k.allSee(all(1, VoteState.VOTE_UP));
     long notAfter = k.now + 15 * day;
-    for (String node : NODES) {
+    for (String node : DeliveringCluster.NODES) {
       k.apply(certReport(k.now, node, notAfter));
     }
     assertThat(k.sent).as("15 days left, window 14").isEmpty();
@@ -305,7 +260,7 @@ class AlertingTest {
       assertThat(n.getAlerts(0).getAlertname()).isEqualTo("TargetCertExpiring");
       assertThat(n.getAlerts(0).getSummary()).startsWith("t0: TLS certificate expires ").endsWith("(in 13 days)");
     });
-    for (String node : NODES) {
+    for (String node : DeliveringCluster.NODES) {
       k.apply(certReport(k.now, node, k.now + 90 * day));
     }
     assertThat(k.sent).hasSize(2);
@@ -318,7 +273,7 @@ class AlertingTest {
     // the cluster, so no warning may open (it once opened a TargetCertExpiring on apply).
     long day = 86_400_000L;
     Coordinator c = new Coordinator();
-    long now = ZonedDateTime.parse("2026-11-23T10:00:00Z").toInstant().toEpochMilli();
+    long now = T0;
     MonitorsSpec spec = spec(1, r -> r, m -> m.setTargets(0, m.getTargets(0).toBuilder()
         .setHttp(m.getTargets(0).getHttp().toBuilder().setCertExpiryWarningMs(14 * day))));
     c.apply(1, Commands.apply(now, spec));
@@ -479,7 +434,7 @@ class AlertingTest {
         "ops/digest/" + ms("2026-11-24T08:00:00Z"), "ops/digest/" + ms("2026-11-27T08:00:00Z"));
     k.allSee(Map.of());
     assertThat(k.sentSince(before)).hasSize(2);
-    for (String node : NODES) {
+    for (String node : DeliveringCluster.NODES) {
       replica.apply(k.index + 1, Commands.report(k.now, node, false, Map.of()));
     }
     assertThat(replica.pendingNotifications()).extracting(Notification::getId)

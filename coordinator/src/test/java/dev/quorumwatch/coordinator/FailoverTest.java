@@ -18,51 +18,14 @@ import org.junit.jupiter.api.Test;
 
 /** The active endpoint of a service: failover with the DOWN verdict, failback after its hysteresis, manual moves. */
 class FailoverTest {
-  private static final String[] NODES = {"us-west", "us-east", "eu-west"};
   private static final long T0 = 1_800_000_000_000L;
 
-  private static final class Cluster {
-    final Coordinator c = new Coordinator();
-    long index;
-    long now = T0;
-    final List<Notification> sent = new ArrayList<>();
-    final List<Event> events = new ArrayList<>();
-
+  private static final class Cluster extends DeliveringCluster {
     Cluster(ServiceSpec.Failback failback) {
-      apply(Commands.cluster(now, 2, 3000, NODES));
-      MonitorsSpec monitors = Commands.monitors(List.of("primary", "backup", "spare"), List.of("ops")).toBuilder()
+      super(T0, Commands.monitors(List.of("primary", "backup", "spare"), List.of("ops")).toBuilder()
           .addServices(ServiceSpec.newBuilder().setId("api").addEndpoints("primary").addEndpoints("backup")
               .addEndpoints("spare").setFailback(failback).setFailbackAfterMs(60_000))
-          .build();
-      apply(Commands.apply(now, monitors));
-    }
-
-    ApplyOutcome apply(Command command) {
-      ApplyOutcome outcome = c.apply(++index, command);
-      events.addAll(outcome.events());
-      List<String> ids = new ArrayList<>();
-      for (Notification n : c.pendingNotifications()) {
-        sent.add(n);
-        ids.add(n.getId());
-      }
-      if (!ids.isEmpty()) {
-        c.apply(++index, Commands.delivered(now, ids.toArray(String[]::new)));
-      }
-      return outcome;
-    }
-
-    void allSee(Map<String, VoteState> votes) {
-      for (String node : NODES) {
-        apply(Commands.report(now, node, false, votes));
-      }
-    }
-
-    /** Moves time on in one-second heartbeats from every node. */
-    void advance(long ms) {
-      for (long t = 0; t < ms; t += 1000) {
-        now += Math.min(1000, ms - t);
-        allSee(Map.of());
-      }
+          .build());
     }
 
     ServiceRecord api() {
@@ -93,7 +56,7 @@ class FailoverTest {
     assertThat(k.api().getVersion()).isEqualTo(1);
     k.allSee(Map.of("primary", VoteState.VOTE_UP, "backup", VoteState.VOTE_UP, "spare", VoteState.VOTE_UP));
     long downIndex = -1;
-    for (String node : NODES) {
+    for (String node : DeliveringCluster.NODES) {
       ApplyOutcome outcome = k.c.apply(++k.index, Commands.report(k.now, node, false,
           Map.of("primary", VoteState.VOTE_DOWN)));
       if (outcome.events().stream().anyMatch(e -> e.getKind().equals("verdict")

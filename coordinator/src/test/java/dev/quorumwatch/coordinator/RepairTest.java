@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 /** The repair ladder as replicated state: when it starts, which attempt is next, when it ends. */
 class RepairTest {
-  private static final String[] NODES = {"us-west", "us-east", "eu-west"};
   private static final long T0 = 1_800_000_000_000L;
 
   static RepairSpec classic(int maxPerHour) {
@@ -36,44 +35,14 @@ class RepairTest {
         .setHttp(HttpAction.newBuilder().setMethod("POST").setUrl("http://127.0.0.1:1/" + name)).build();
   }
 
-  private static final class Cluster {
-    final Coordinator c = new Coordinator();
-    long index;
-    long now = T0;
-    final List<Notification> sent = new ArrayList<>();
-
+  private static final class Cluster extends DeliveringCluster {
     Cluster(RepairSpec repair) {
-      apply(Commands.cluster(now, 2, 3000, NODES));
-      MonitorsSpec spec = Commands.monitors(List.of("api", "db"), List.of("ops"));
-      spec = spec.toBuilder().setTargets(0, spec.getTargets(0).toBuilder().setRepair(repair)).build();
-      apply(Commands.apply(now, spec));
+      super(T0, withRepair(Commands.monitors(List.of("api", "db"), List.of("ops")), repair));
       allSee(Map.of("api", VoteState.VOTE_UP, "db", VoteState.VOTE_UP));
     }
 
-    ApplyOutcome apply(Command command) {
-      ApplyOutcome outcome = c.apply(++index, command);
-      List<String> ids = new ArrayList<>();
-      for (Notification n : c.pendingNotifications()) {
-        sent.add(n);
-        ids.add(n.getId());
-      }
-      if (!ids.isEmpty()) {
-        c.apply(++index, Commands.delivered(now, ids.toArray(String[]::new)));
-      }
-      return outcome;
-    }
-
-    void allSee(Map<String, VoteState> votes) {
-      for (String node : NODES) {
-        apply(Commands.report(now, node, false, votes));
-      }
-    }
-
-    void advance(long ms) {
-      for (long t = 0; t < ms; t += 1000) {
-        now += Math.min(1000, ms - t);
-        allSee(Map.of());
-      }
+    private static MonitorsSpec withRepair(MonitorsSpec spec, RepairSpec repair) {
+      return spec.toBuilder().setTargets(0, spec.getTargets(0).toBuilder().setRepair(repair)).build();
     }
 
     RepairRecord api() {
@@ -161,7 +130,7 @@ class RepairTest {
   @Test
   void aRegionOnlyFailureNeverStartsALadderAndTheBudgetLimitsLadders() {
     Cluster k = new Cluster(classic(1));
-    for (String node : NODES) {
+    for (String node : DeliveringCluster.NODES) {
       k.apply(Commands.report(k.now, node, false, Map.of("api", node.equals("us-west") ? VoteState.VOTE_DOWN
           : VoteState.VOTE_UP)));
     }
