@@ -22,7 +22,7 @@ public final class ChaosRun {
 
   /** The outcome: violations (empty when every promise held), and what happened. */
   public record Result(long seed, List<String> violations, List<String> events, int deliveries, int leaderChanges,
-      int duplicates, long longestLeaderlessMs) {}
+      int duplicates, long longestLeaderlessMs, long longestLeaderlessWithMajorityMs) {}
 
   private record Undo(long atMs, String kind, Runnable action) {}
 
@@ -57,9 +57,11 @@ public final class ChaosRun {
       int duplicates = arrivals - (int) c.sink().arrivals().stream().map(a -> a.idempotencyKey() + "|" + a.incidentId())
           .distinct().count();
       long leaderless = longestLeaderlessMs(c.log().leaderSamples());
+      long leaderlessWithMajority = longestLeaderlessWithMajorityMs(c.log().leaderSamples(), c.log(), c.quorum());
       progress.printf("chaos seed %d: %d events, %d deliveries, %d leader changes, %d violations%n", o.seed(),
           c.log().events().size(), arrivals, c.leaderChanges(), violations.size());
-      return new Result(o.seed(), violations, c.log().events(), arrivals, c.leaderChanges(), duplicates, leaderless);
+      return new Result(o.seed(), violations, c.log().events(), arrivals, c.leaderChanges(), duplicates, leaderless,
+          leaderlessWithMajority);
     }
   }
 
@@ -74,6 +76,36 @@ public final class ChaosRun {
       longest = Math.max(longest, samples.get(i)[0] - samples.get(i - 1)[0]);
     }
     return longest;
+  }
+
+  /**
+   * The longest stretch without an agreed leader while a majority of the nodes could elect
+   * one (running, not paused, reaching a majority): the figure Raft answers for. While the
+   * faults leave no such majority, having no leader is what Raft promises, so that time does
+   * not count; the count restarts when a majority is back.
+   */
+  static long longestLeaderlessWithMajorityMs(List<long[]> samples, ChaosLog log, int quorum) {
+    long longest = 0;
+    for (int i = 1; i < samples.size(); i++) {
+      long run = 0;
+      for (long t = samples.get(i - 1)[0]; t < samples.get(i)[0]; t += MAJORITY_STEP_MS) {
+        run = ableNodesAt(log, t) >= quorum ? run + MAJORITY_STEP_MS : 0;
+        longest = Math.max(longest, run);
+      }
+    }
+    return longest;
+  }
+
+  private static final long MAJORITY_STEP_MS = 10;
+
+  private static int ableNodesAt(ChaosLog log, long atMs) {
+    int able = 0;
+    for (int n = 0; n < log.nodes(); n++) {
+      if (log.unableSpans(n).stream().noneMatch(s -> s.startMs() <= atMs && atMs < s.endMs())) {
+        able++;
+      }
+    }
+    return able;
   }
 
   private static void inject(FaultyCluster c, Random random, long now, PriorityQueue<Undo> undo, Set<String> active)
