@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.chaos;
 
+import dev.quorumwatch.node.chaos.Intervals.Span;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ public final class ChaosRun {
 
   /** The outcome: violations (empty when every promise held), and what happened. */
   public record Result(long seed, List<String> violations, List<String> events, int deliveries, int leaderChanges,
-      int duplicates, long longestLeaderlessMs, long longestLeaderlessWithMajorityMs) {}
+      int duplicates, long longestLeaderlessMs, Span longestLeaderlessWithMajority) {}
 
   private record Undo(long atMs, String kind, Runnable action) {}
 
@@ -57,7 +58,7 @@ public final class ChaosRun {
       int duplicates = arrivals - (int) c.sink().arrivals().stream().map(a -> a.idempotencyKey() + "|" + a.incidentId())
           .distinct().count();
       long leaderless = longestLeaderlessMs(c.log().leaderSamples());
-      long leaderlessWithMajority = longestLeaderlessWithMajorityMs(c.log().leaderSamples(), c.log(), c.quorum());
+      Span leaderlessWithMajority = longestLeaderlessWithMajority(c.log().leaderSamples(), c.log(), c.quorum());
       progress.printf("chaos seed %d: %d events, %d deliveries, %d leader changes, %d violations%n", o.seed(),
           c.log().events().size(), arrivals, c.leaderChanges(), violations.size());
       return new Result(o.seed(), violations, c.log().events(), arrivals, c.leaderChanges(), duplicates, leaderless,
@@ -84,13 +85,21 @@ public final class ChaosRun {
    * faults leave no such majority, having no leader is what Raft promises, so that time does
    * not count; the count restarts when a majority is back.
    */
-  static long longestLeaderlessWithMajorityMs(List<long[]> samples, ChaosLog log, int quorum) {
-    long longest = 0;
+  static Span longestLeaderlessWithMajority(List<long[]> samples, ChaosLog log, int quorum) {
+    Span longest = new Span(0, 0);
     for (int i = 1; i < samples.size(); i++) {
-      long run = 0;
+      long runStart = -1;
       for (long t = samples.get(i - 1)[0]; t < samples.get(i)[0]; t += MAJORITY_STEP_MS) {
-        run = ableNodesAt(log, t) >= quorum ? run + MAJORITY_STEP_MS : 0;
-        longest = Math.max(longest, run);
+        if (ableNodesAt(log, t) < quorum) {
+          runStart = -1;
+          continue;
+        }
+        if (runStart < 0) {
+          runStart = t;
+        }
+        if (t + MAJORITY_STEP_MS - runStart > longest.length()) {
+          longest = new Span(runStart, t + MAJORITY_STEP_MS);
+        }
       }
     }
     return longest;

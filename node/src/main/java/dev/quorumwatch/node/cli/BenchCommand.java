@@ -164,13 +164,14 @@ final class BenchCommand implements Runnable {
             .put("scenario", "chaos").put("seed", r.seed()).put("deliveries", r.deliveries())
             .put("leader_changes", r.leaderChanges()).put("duplicates", r.duplicates())
             .put("longest_leaderless_ms", r.longestLeaderlessMs())
-            .put("longest_leaderless_with_majority_ms", r.longestLeaderlessWithMajorityMs())
+            .put("longest_leaderless_with_majority_ms", r.longestLeaderlessWithMajority().length())
             .putPOJO("violations", r.violations()).putPOJO("events", r.events()).toPrettyString());
       } else {
         r.events().forEach(System.out::println);
         System.out.printf("seed %d: %d deliveries (%d duplicates), %d leader changes, longest without a leader %d ms"
-            + " (%d ms while a majority could elect one), %d violations%n", r.seed(), r.deliveries(), r.duplicates(),
-            r.leaderChanges(), r.longestLeaderlessMs(), r.longestLeaderlessWithMajorityMs(), r.violations().size());
+            + " (%d ms from %.1fs while a majority could elect one), %d violations%n", r.seed(), r.deliveries(),
+            r.duplicates(), r.leaderChanges(), r.longestLeaderlessMs(), r.longestLeaderlessWithMajority().length(),
+            r.longestLeaderlessWithMajority().startMs() / 1000.0 % 100_000, r.violations().size());
         r.violations().forEach(v -> System.out.println("VIOLATION: " + v));
       }
       if (!r.violations().isEmpty()) {

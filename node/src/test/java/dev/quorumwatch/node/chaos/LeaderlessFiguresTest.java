@@ -2,6 +2,7 @@ package dev.quorumwatch.node.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quorumwatch.node.chaos.Intervals.Span;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -27,15 +28,16 @@ class LeaderlessFiguresTest {
     log.health(Set.of(), Set.of(), 9_000); // healed; an election follows
     List<long[]> samples = samplesAt(0, 200, 400, 600, 800, 9_700, 9_900);
     assertThat(ChaosRun.longestLeaderlessMs(samples)).isEqualTo(8_900);
-    assertThat(ChaosRun.longestLeaderlessWithMajorityMs(samples, log, 2))
+    assertThat(ChaosRun.longestLeaderlessWithMajority(samples, log, 2))
         .as("from 800 to 1,000 ms and from 9,000 ms on, a majority could have elected a leader")
-        .isEqualTo(700);
+        .isEqualTo(new Span(9_000, 9_700));
   }
 
   @Test
   void aGapWhileAMajorityWasAbleCountsWhole() {
     ChaosLog log = new ChaosLog(3);
     log.health(Set.of(0), Set.of(0), 0); // one node killed: the other two can elect
-    assertThat(ChaosRun.longestLeaderlessWithMajorityMs(samplesAt(0, 200, 2_700, 2_900), log, 2)).isEqualTo(2_500);
+    assertThat(ChaosRun.longestLeaderlessWithMajority(samplesAt(0, 200, 2_700, 2_900), log, 2))
+        .isEqualTo(new Span(200, 2_700));
   }
 }
