@@ -24,6 +24,7 @@ import dev.quorumwatch.node.probe.ProbeStats;
 import dev.quorumwatch.node.raft.ClusterSettingsPublisher;
 import dev.quorumwatch.node.raft.LeadershipWatcher;
 import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.node.raft.StuckFollowerWatch;
 import dev.quorumwatch.node.raft.Ticker;
 import dev.quorumwatch.node.repair.RepairExecutor;
 import dev.quorumwatch.node.report.Reporter;
@@ -84,6 +85,7 @@ public final class MonitorNode implements AutoCloseable {
   private final WebhookDispatcher dispatcher;
   private final RepairExecutor repairs;
   private final Ticker ticker;
+  private final StuckFollowerWatch stuckFollowers;
   private final ClusterSettingsPublisher settings;
   private final LeadershipWatcher leadership;
   private final RestoreSeed restoreSeed;
@@ -123,6 +125,7 @@ public final class MonitorNode implements AutoCloseable {
     this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(),
         config.deniedNetworks(), repairThread);
     this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
+    this.stuckFollowers = new StuckFollowerWatch(raft, timers, io);
     this.restoreSeed = new RestoreSeed(config.dataDir(), raft, () -> state.read(Coordinator::restoredBackupId), timers);
     this.settings = new ClusterSettingsPublisher(config, raft::raftMembers, () -> state.read(Coordinator::clusterSettings),
         () -> state.read(c -> c.monitorsIndex() == 0), raft, timers, config.heartbeatIntervalMs());
@@ -135,6 +138,7 @@ public final class MonitorNode implements AutoCloseable {
         ticker.start();
         dispatcher.start();
         repairs.start();
+        stuckFollowers.start();
       }
 
       @Override
@@ -144,6 +148,7 @@ public final class MonitorNode implements AutoCloseable {
         ticker.stop();
         dispatcher.stop();
         repairs.stop();
+        stuckFollowers.stop();
       }
     });
     QuorumWatchService service = new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts);

@@ -76,6 +76,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   static final long MEMBERSHIP_CHANGE_TIMEOUT_MS = 60_000;
   static final long RETIRED_CLIENT_CLOSE_MS = 10_000;
   static final long HANDOVER_REACHABLE_MS = 1_000;
+  static final long STEP_DOWN_WAIT_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
 
   private final NodeConfig config;
@@ -157,6 +158,12 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     // A member being added must show progress within this; the default (~1 s) fails the
     // change while the new node's JVM is still warming up.
     RaftServerConfigKeys.setStagingTimeout(props, TimeDuration.valueOf(15, TimeUnit.SECONDS));
+    // A leader that lost its majority sits out elections for this long (Ratis' default: 10 s).
+    // When it holds the newest log, as after the others crashed and came back, nobody else can
+    // win, so the cluster stayed leaderless that long with a majority up (bench chaos --seed 17:
+    // 10-13 s). Pre-vote already keeps a cut-off node from disrupting the others.
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(props,
+        TimeDuration.valueOf(STEP_DOWN_WAIT_MS, TimeUnit.MILLISECONDS));
     return props;
   }
 
@@ -324,6 +331,44 @@ public final class RaftNode implements CommandSink, AutoCloseable {
           .handle((reply, error) -> error == null && reply.isSuccess());
     } catch (IOException e) {
       return CompletableFuture.completedFuture(false);
+    }
+  }
+
+  /**
+   * On the leader: each follower's commit index as it last reported it, and whether it
+   * answered within a second; empty on a follower.
+   */
+  List<StuckFollowers.Follower> followerProgress() {
+    try {
+      RaftServer.Division division = server.getDivision(group.getGroupId());
+      DivisionInfo info = division.getInfo();
+      if (!info.isLeader()) {
+        return List.of();
+      }
+      Map<String, Long> sinceAnswerMs = new HashMap<>();
+      for (RaftProtos.ServerRpcProto f : info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
+        sinceAnswerMs.put(RaftPeerId.valueOf(f.getId().getId()).toString(), f.getLastRpcElapsedTimeMs());
+      }
+      List<StuckFollowers.Follower> progress = new ArrayList<>();
+      for (RaftProtos.CommitInfoProto c : division.getCommitInfos()) {
+        String id = RaftPeerId.valueOf(c.getServer().getId()).toString();
+        Long elapsed = sinceAnswerMs.get(id);
+        if (elapsed != null) {
+          progress.add(new StuckFollowers.Follower(id, c.getCommitIndex(), elapsed <= HANDOVER_REACHABLE_MS));
+        }
+      }
+      return progress;
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** The index this node knows to be committed. */
+  long commitIndex() {
+    try {
+      return server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return -1;
     }
   }
 
