@@ -159,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
       NodeConfig.Peer p = peers.get(i);
       configs.add(new NodeConfig(p.id(), p.region(), dir.resolve(p.id()), p.raft(), p.api(), https.get(i), "demo",
           List.copyOf(peers), 2, true, NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS, 3 * NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS,
-          Optional.of(monitors), false, ApiAuth.NONE, Optional.empty(), DeniedNetworks.NONE)); // loopback, insecure, plaintext
+          NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS, Optional.of(monitors), false, ApiAuth.NONE, Optional.empty(), DeniedNetworks.NONE)); // loopback, insecure, plaintext
     }
     return configs;
   }

@@ -21,12 +21,19 @@ public record NodeConfig(
     boolean majorityQuorum,
     long heartbeatIntervalMs,
     long staleAfterMs,
+    long electionTimeoutMs,
     Optional<Path> monitorsFile,
     boolean allowRepairCommands,
     ApiAuth auth,
     Optional<TlsFiles> tls,
     DeniedNetworks deniedNetworks) {
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
+  /**
+   * The shortest time a follower waits for its leader before it stands for election (Ratis'
+   * default; the longest is twice this). Across regions it must stay well above the
+   * round trip between them: docs/operations.md.
+   */
+  public static final long DEFAULT_ELECTION_TIMEOUT_MS = 150;
 
   /** No tokens configured: the API accepts every caller (the local demo; a warning otherwise). */
   public boolean authenticated() {

@@ -19,6 +19,9 @@ import java.util.function.Function;
  * whatever its working directory.
  */
 public final class NodeConfigLoader {
+  static final long MIN_ELECTION_TIMEOUT_MS = 100;
+  static final long MAX_ELECTION_TIMEOUT_MS = 10_000;
+
   private NodeConfigLoader() {}
 
   public static NodeConfig load(Path file) throws ConfigException {
@@ -49,7 +52,8 @@ public final class NodeConfigLoader {
     HostPort api = listen.address("api");
     HostPort http = listen.address("http");
 
-    YamlTree cluster = root.object("cluster").onlyKeys(Set.of("id", "peers", "quorum", "heartbeat_interval", "stale_after"));
+    YamlTree cluster = root.object("cluster").onlyKeys(Set.of("id", "peers", "quorum", "heartbeat_interval", "stale_after",
+        "election_timeout"));
     String clusterId = cluster.string("id");
     List<NodeConfig.Peer> peers = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -77,6 +81,12 @@ public final class NodeConfigLoader {
           + Durations.format(heartbeatMs) + "), got " + Durations.format(staleAfterMs));
     }
 
+    long electionTimeoutMs = cluster.durationMs("election_timeout", NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS);
+    if (electionTimeoutMs < MIN_ELECTION_TIMEOUT_MS || electionTimeoutMs > MAX_ELECTION_TIMEOUT_MS) {
+      throw cluster.child("election_timeout").error("expected from " + Durations.format(MIN_ELECTION_TIMEOUT_MS)
+          + " to " + Durations.format(MAX_ELECTION_TIMEOUT_MS) + ", got " + Durations.format(electionTimeoutMs));
+    }
+
     Optional<Path> monitors = root.has("monitors_file")
         ? Optional.of(base.resolve(root.string("monitors_file")).normalize())
         : Optional.empty();
@@ -87,7 +97,7 @@ public final class NodeConfigLoader {
     ApiAuth auth = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : AuthParser.absent(root, api);
     Optional<TlsFiles> tls = root.has("tls") ? Optional.of(TlsParser.parse(root.object("tls"), base)) : Optional.empty();
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
-        heartbeatMs, staleAfterMs, monitors, allowRepairCommands, auth, tls, deniedNetworks(root));
+        heartbeatMs, staleAfterMs, electionTimeoutMs, monitors, allowRepairCommands, auth, tls, deniedNetworks(root));
   }
 
   /** {@code deny_networks}: a list of networks (CIDR) or single addresses. */

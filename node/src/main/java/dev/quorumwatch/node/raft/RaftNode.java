@@ -140,7 +140,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     return RaftGroup.valueOf(RaftGroupId.valueOf(uuid), peers);
   }
 
-  private static RaftProperties serverProperties(NodeConfig config) {
+  static RaftProperties serverProperties(NodeConfig config) {
     RaftProperties props = new RaftProperties();
     RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
     GrpcConfigKeys.Server.setHost(props, config.raftListen().host());
@@ -158,6 +158,10 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     // A member being added must show progress within this; the default (~1 s) fails the
     // change while the new node's JVM is still warming up.
     RaftServerConfigKeys.setStagingTimeout(props, TimeDuration.valueOf(15, TimeUnit.SECONDS));
+    // Across regions, a vote's round trip must fit in the election timeout with room to spare.
+    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(config.electionTimeoutMs(), TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(props,
+        TimeDuration.valueOf(2 * config.electionTimeoutMs(), TimeUnit.MILLISECONDS));
     // A leader that lost its majority sits out elections for this long (Ratis' default: 10 s).
     // When it holds the newest log, as after the others crashed and came back, nobody else can
     // win, so the cluster stayed leaderless that long with a majority up (bench chaos --seed 17:

@@ -53,6 +53,16 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void theElectionTimeoutIsRatisDefaultUnlessSetForLongerRoundTrips() throws Exception {
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).electionTimeoutMs()).isEqualTo(150);
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority",
+        "quorum: majority\n  election_timeout: 1500ms")).electionTimeoutMs()).isEqualTo(1500);
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority",
+        "quorum: majority\n  election_timeout: 20ms")))
+        .hasMessage("/etc/quorumwatch/node.yaml: cluster.election_timeout: expected from 100ms to 10s, got 20ms");
+  }
+
+  @Test
   void errorsNameFileFieldPathAndExpectation() {
     assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("raft: 127.0.0.1:9102", "raft: nowhere")))
         .hasMessage("/etc/quorumwatch/node.yaml: cluster.peers[1].raft: expected host:port with a port from 1 to 65535, got 'nowhere'");
