@@ -55,6 +55,9 @@ public final class LeadershipWatcher implements AutoCloseable {
       }
       lastLeader = now;
     }
+    if (now.isEmpty()) {
+      raft.retryPeerConnectionsNow(); // an election must not wait out a reconnect backoff
+    }
     boolean ready = raft.isLeaderReady();
     if (ready && !leading) {
       leading = true;

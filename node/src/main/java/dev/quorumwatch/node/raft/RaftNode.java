@@ -10,6 +10,7 @@ import dev.quorumwatch.node.tls.NodeTls;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,6 +52,7 @@ import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerRpcWithProxy;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -78,6 +80,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   static final long HANDOVER_REACHABLE_MS = 1_000;
   static final long STEP_DOWN_WAIT_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
+  private volatile boolean peerBackoffResetFailed;
 
   private final NodeConfig config;
   private final RaftGroup group;
@@ -364,6 +367,38 @@ public final class RaftNode implements CommandSink, AutoCloseable {
       return progress;
     } catch (IOException e) {
       return List.of();
+    }
+  }
+
+  /**
+   * Makes this node's connections to its peers retry now instead of after gRPC's reconnect
+   * backoff, which grows towards two minutes while a peer is down. Ratis resets the backoff
+   * only on the leader's replication path, so a candidate whose vote requests failed while
+   * a peer was down kept failing them, without trying, for the rest of the backoff after the
+   * peer came back; when the candidate held the newest log, the cluster waited that long for
+   * a leader (`MajorityLossTest`: 8.7 s after a 30 s outage). Called while there is no
+   * leader; a connection that is not backing off is left alone.
+   */
+  public void retryPeerConnectionsNow() {
+    if (!(server.getServerRpc() instanceof RaftServerRpcWithProxy<?, ?> rpc)) {
+      return;
+    }
+    for (RaftPeer peer : currentGroup().getPeers()) {
+      if (peer.getId().equals(selfId)) {
+        continue;
+      }
+      try {
+        // Ratis' peer client class is package-private; its resetConnectBackoff is public.
+        Object client = rpc.getProxies().getProxy(peer.getId());
+        Method reset = client.getClass().getMethod("resetConnectBackoff");
+        reset.setAccessible(true);
+        reset.invoke(client);
+      } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+        if (!peerBackoffResetFailed) {
+          peerBackoffResetFailed = true;
+          log.warn("cannot reset peer reconnect backoff node={} peer={} error=\"{}\"", selfId, peer.getId(), e);
+        }
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quorumwatch.node.bench.LocalCluster;
@@ -40,5 +41,34 @@ class MajorityLossTest {
     cluster.start(leader);
     cluster.start(follower);
     cluster.awaitAllFresh(30_000);
+  }
+
+  /**
+   * A follower dies, the other two commit more, then the second follower dies too: the old
+   * leader now holds the newest log, so only it can win the next election. While it asked
+   * the dead nodes for votes, gRPC backed its connections to them off (the backoff grows
+   * towards two minutes). The first follower back must still be asked at once.
+   */
+  @Test
+  void aFollowerBackAfterALongMajorityLossLetsTheOldLeaderWinPromptly() throws Exception {
+    cluster = TestClusters.create("majority-back", 3);
+    cluster.startAll();
+    int leader = cluster.awaitLeader(30_000);
+    cluster.awaitAllFresh(30_000);
+    int returning = (leader + 1) % 3;
+    cluster.kill(returning);
+    long appliedThen = cluster.status(leader).orElseThrow().getAppliedIndex();
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.status(leader)
+        .map(s -> s.getAppliedIndex() > appliedThen + 3).orElse(false));
+    cluster.kill((leader + 2) % 3);
+    await().pollDelay(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(31)).until(() -> true);
+    cluster.start(returning);
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.status(returning).isPresent());
+    long answering = System.nanoTime();
+    await().atMost(Duration.ofSeconds(90)).until(() -> cluster.agreedLeader() >= 0);
+    long electedMs = (System.nanoTime() - answering) / 1_000_000;
+    System.out.printf("majority back: leader %d ms after the returning node answered%n", electedMs);
+    assertThat(cluster.agreedLeader()).as("only the old leader holds the newest log").isEqualTo(leader);
+    assertThat(electedMs).as("a leader once the returning node answers").isLessThan(5_000);
   }
 }
