@@ -507,9 +507,10 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
         .setTerm(raft.term())
         .setAnsweredBy(config.nodeId());
     state.read(c -> {
-      status.setAppliedIndex(state.appliedIndex())
+      long applied = state.appliedIndex();
+      status.setAppliedIndex(applied)
           .setClockMs(c.clockMs())
-          .setStateDigest(withDigest ? digestAt(state.appliedIndex(), c) : "")
+          .setStateDigest(withDigest ? digestAt(applied, c) : "")
           .setPendingNotifications(c.pendingNotifications().size());
       status.setQuorum(c.membership().quorum()).addAllMembers(memberStatuses(c, leader, Map.of()));
       return null;

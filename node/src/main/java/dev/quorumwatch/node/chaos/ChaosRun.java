@@ -86,35 +86,21 @@ public final class ChaosRun {
    * not count; the count restarts when a majority is back.
    */
   static Span longestLeaderlessWithMajority(List<long[]> samples, ChaosLog log, int quorum) {
+    List<List<Span>> ablePerNode = new ArrayList<>();
+    for (int n = 0; n < log.nodes(); n++) {
+      ablePerNode.add(Intervals.complement(log.unableSpans(n), 0, Long.MAX_VALUE));
+    }
+    List<Span> majorityAble = Intervals.atLeast(ablePerNode, quorum);
     Span longest = new Span(0, 0);
     for (int i = 1; i < samples.size(); i++) {
-      long runStart = -1;
-      for (long t = samples.get(i - 1)[0]; t < samples.get(i)[0]; t += MAJORITY_STEP_MS) {
-        if (ableNodesAt(log, t) < quorum) {
-          runStart = -1;
-          continue;
-        }
-        if (runStart < 0) {
-          runStart = t;
-        }
-        if (t + MAJORITY_STEP_MS - runStart > longest.length()) {
-          longest = new Span(runStart, t + MAJORITY_STEP_MS);
+      Span gap = new Span(samples.get(i - 1)[0], samples.get(i)[0]);
+      for (Span s : Intervals.intersect(List.of(gap), majorityAble)) {
+        if (s.length() > longest.length()) {
+          longest = s;
         }
       }
     }
     return longest;
-  }
-
-  private static final long MAJORITY_STEP_MS = 10;
-
-  private static int ableNodesAt(ChaosLog log, long atMs) {
-    int able = 0;
-    for (int n = 0; n < log.nodes(); n++) {
-      if (log.unableSpans(n).stream().noneMatch(s -> s.startMs() <= atMs && atMs < s.endMs())) {
-        able++;
-      }
-    }
-    return able;
   }
 
   private static void inject(FaultyCluster c, Random random, long now, PriorityQueue<Undo> undo, Set<String> active)

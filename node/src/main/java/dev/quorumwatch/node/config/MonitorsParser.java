@@ -197,9 +197,6 @@ public final class MonitorsParser {
    */
   static String webhookUrl(YamlTree hook) throws ConfigException {
     String url = hook.string("url");
-    if (!url.contains("${")) {
-      return httpUrl(hook, "url");
-    }
     if (Secrets.hasMalformedReference(url)) {
       throw hook.child("url").error("expected ${NAME} (an environment variable) or ${file:/path} in a reference");
     }

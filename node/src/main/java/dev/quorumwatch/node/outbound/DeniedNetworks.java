@@ -116,7 +116,12 @@ public final class DeniedNetworks {
 
   /** Every address of {@code host}; none of them may be denied. */
   private void resolveAllowed(String host) throws DeniedAddressException, UnknownHostException {
-    for (InetAddress a : InetAddress.getAllByName(host)) {
+    checkAddresses(host, InetAddress.getAllByName(host));
+  }
+
+  /** Fails if any address {@code host} resolved to is in a denied network: the name is refused whole. */
+  public void checkAddresses(String host, InetAddress... addresses) throws DeniedAddressException {
+    for (InetAddress a : addresses) {
       checkAddress(host, a);
     }
   }

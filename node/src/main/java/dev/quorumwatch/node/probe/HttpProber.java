@@ -10,7 +10,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -192,9 +191,9 @@ final class HttpProber implements Prober {
         : plain;
     ChannelFuture connect = base.clone()
         .attr(ROUTE, route)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, exchange.remainingMs()))
         .connect(route.url().host(), route.url().port());
-    // Netty's connect timeout starts only once the name is resolved; the probe's does not wait.
+    // One deadline for lookup and connect: Netty's own connect timeout would start only once
+    // the name is resolved.
     ScheduledFuture<?> deadline = base.config().group().next().schedule(() -> {
       if (exchange.result.complete(ProbeResult.failure(FailureClass.TIMEOUT,
           "no connection within the timeout (name lookup or connect)", exchange.latencyMs()))) {

@@ -118,9 +118,7 @@ final class ProbeResolverGroup extends AddressResolverGroup<InetSocketAddress> {
           return;
         }
         try {
-          for (InetAddress a : all) {
-            denied.checkAddress(host, a);
-          }
+          denied.checkAddresses(host, all);
           found.accept(all);
         } catch (IOException e) {
           promise.tryFailure(e);

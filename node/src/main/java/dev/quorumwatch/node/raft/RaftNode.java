@@ -81,6 +81,8 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   static final long STEP_DOWN_WAIT_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
   private volatile boolean peerBackoffResetFailed;
+  /** Looked up once: the reset runs every 200 ms while there is no leader. */
+  private volatile Method resetConnectBackoff;
 
   private final NodeConfig config;
   private final RaftGroup group;
@@ -352,16 +354,14 @@ public final class RaftNode implements CommandSink, AutoCloseable {
       if (!info.isLeader()) {
         return List.of();
       }
-      Map<String, Long> sinceAnswerMs = new HashMap<>();
-      for (RaftProtos.ServerRpcProto f : info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
-        sinceAnswerMs.put(RaftPeerId.valueOf(f.getId().getId()).toString(), f.getLastRpcElapsedTimeMs());
-      }
+      Map<String, Long> silentMs = new HashMap<>();
+      followerRpcs(info).forEach(f -> silentMs.put(f.id(), f.silentMs()));
       List<StuckFollowers.Follower> progress = new ArrayList<>();
       for (RaftProtos.CommitInfoProto c : division.getCommitInfos()) {
         String id = RaftPeerId.valueOf(c.getServer().getId()).toString();
-        Long elapsed = sinceAnswerMs.get(id);
-        if (elapsed != null) {
-          progress.add(new StuckFollowers.Follower(id, c.getCommitIndex(), elapsed <= HANDOVER_REACHABLE_MS));
+        Long silent = silentMs.get(id);
+        if (silent != null) {
+          progress.add(new StuckFollowers.Follower(id, c.getCommitIndex(), silent <= HANDOVER_REACHABLE_MS));
         }
       }
       return progress;
@@ -376,7 +376,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
    * only on the leader's replication path, so a candidate whose vote requests failed while
    * a peer was down kept failing them, without trying, for the rest of the backoff after the
    * peer came back; when the candidate held the newest log, the cluster waited that long for
-   * a leader (`MajorityLossTest`: 8.7 s after a 30 s outage). Called while there is no
+   * a leader (`MajorityLossTest`: 10.7 s after a 30 s outage). Called while there is no
    * leader; a connection that is not backing off is left alone.
    */
   public void retryPeerConnectionsNow() {
@@ -388,10 +388,14 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         continue;
       }
       try {
-        // Ratis' peer client class is package-private; its resetConnectBackoff is public.
         Object client = rpc.getProxies().getProxy(peer.getId());
-        Method reset = client.getClass().getMethod("resetConnectBackoff");
-        reset.setAccessible(true);
+        Method reset = resetConnectBackoff;
+        if (reset == null || reset.getDeclaringClass() != client.getClass()) {
+          // Ratis' peer client class is package-private; its resetConnectBackoff is public.
+          reset = client.getClass().getMethod("resetConnectBackoff");
+          reset.setAccessible(true);
+          resetConnectBackoff = reset;
+        }
         reset.invoke(client);
       } catch (IOException | ReflectiveOperationException | RuntimeException e) {
         if (!peerBackoffResetFailed) {
@@ -402,6 +406,11 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     }
   }
 
+  /** False once resetting a peer's reconnect backoff failed (a Ratis without the method). */
+  boolean canResetPeerBackoff() {
+    return !peerBackoffResetFailed;
+  }
+
   /** The index this node knows to be committed. */
   long commitIndex() {
     try {
@@ -409,6 +418,16 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     } catch (IOException e) {
       return -1;
     }
+  }
+
+  /** A follower of this leader, and how long since it last answered. */
+  private record FollowerRpc(String id, long silentMs) {}
+
+  /** This leader's followers, in Ratis' order (the order of its per-follower index arrays). */
+  private static List<FollowerRpc> followerRpcs(DivisionInfo info) {
+    return info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList().stream()
+        .map(f -> new FollowerRpc(RaftPeerId.valueOf(f.getId().getId()).toString(), f.getLastRpcElapsedTimeMs()))
+        .toList();
   }
 
   private Optional<DivisionInfo> info() {
@@ -459,11 +478,11 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   private List<String> reachableMostCaughtUpFirst(List<String> candidates) {
     Map<String, Long> matchIndex = new HashMap<>();
     info().ifPresent(i -> {
-      List<RaftProtos.ServerRpcProto> followers = i.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
-      long[] matches = i.getFollowerMatchIndices();
+      List<FollowerRpc> followers = followerRpcs(i);
+      long[] matches = i.getFollowerMatchIndices(); // in the same order as the followers
       for (int f = 0; f < Math.min(followers.size(), matches.length); f++) {
-        if (followers.get(f).getLastRpcElapsedTimeMs() <= HANDOVER_REACHABLE_MS) {
-          matchIndex.put(RaftPeerId.valueOf(followers.get(f).getId().getId()).toString(), matches[f]);
+        if (followers.get(f).silentMs() <= HANDOVER_REACHABLE_MS) {
+          matchIndex.put(followers.get(f).id(), matches[f]);
         }
       }
     });
