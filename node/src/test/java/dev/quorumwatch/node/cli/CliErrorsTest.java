@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.node.demo.FreePorts;
 import dev.quorumwatch.node.testing.Cli;
+import dev.quorumwatch.node.testing.NodeYamls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -11,16 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI fails with a non-zero exit code and exactly one line on stderr naming what is wrong. */
 class CliErrorsTest {
-  static final String VALID = """
-      node:
-        id: us-west
-        data_dir: ./data
-        listen: {raft: 127.0.0.1:9101, api: 127.0.0.1:9201, http: 127.0.0.1:9301}
-      cluster:
-        id: demo
-        peers:
-          - {id: us-west, raft: 127.0.0.1:9101, api: 127.0.0.1:9201}
-      """;
+  static final String VALID = NodeYamls.ONE_NODE;
 
   @TempDir
   Path dir;

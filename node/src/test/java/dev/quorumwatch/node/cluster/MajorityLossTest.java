@@ -27,12 +27,18 @@ class MajorityLossTest {
     cluster.close();
   }
 
-  @Test
-  void theSurvivorReportsAgainOnceTheMajorityReturns() throws Exception {
-    cluster = TestClusters.create("majority-loss", 3);
+  /** Starts a 3-node cluster, every node fresh; returns the leader. */
+  private int startFresh(String name) throws Exception {
+    cluster = TestClusters.create(name, 3);
     cluster.startAll();
     int leader = cluster.awaitLeader(30_000);
     cluster.awaitAllFresh(30_000);
+    return leader;
+  }
+
+  @Test
+  void theSurvivorReportsAgainOnceTheMajorityReturns() throws Exception {
+    int leader = startFresh("majority-loss");
     int follower = (leader + 1) % 3;
     cluster.kill(leader);
     cluster.kill(follower);
@@ -51,10 +57,7 @@ class MajorityLossTest {
    */
   @Test
   void aFollowerBackAfterALongMajorityLossLetsTheOldLeaderWinPromptly() throws Exception {
-    cluster = TestClusters.create("majority-back", 3);
-    cluster.startAll();
-    int leader = cluster.awaitLeader(30_000);
-    cluster.awaitAllFresh(30_000);
+    int leader = startFresh("majority-back");
     int returning = (leader + 1) % 3;
     cluster.kill(returning);
     long appliedThen = cluster.status(leader).orElseThrow().getAppliedIndex();

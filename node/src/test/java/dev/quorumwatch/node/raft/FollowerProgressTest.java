@@ -1,0 +1,100 @@
+package dev.quorumwatch.node.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
+import dev.quorumwatch.node.config.NodeConfigLoader;
+import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.node.raft.StuckFollowers.Follower;
+import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.Tick;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the leader-side watches read from Ratis, on three Raft servers in this JVM: each
+ * follower's commit index and whether it answers (the stuck-follower watch), and the peer
+ * backoff reset (elections after a majority loss), which reaches into Ratis by reflection.
+ */
+class FollowerProgressTest {
+  @TempDir
+  Path dir;
+  final List<RaftNode> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (RaftNode n : nodes) {
+      n.close();
+    }
+  }
+
+  private void startThree() throws Exception {
+    String[] ids = {"n1", "n2", "n3"};
+    int[] raft = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
+    StringBuilder peers = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      peers.append("    - {id: ").append(ids[i]).append(", raft: 127.0.0.1:").append(raft[i])
+          .append(", api: 127.0.0.1:").append(FreePorts.next()).append("}\n");
+    }
+    for (int i = 0; i < 3; i++) {
+      String yaml = """
+          node:
+            id: %s
+            data_dir: %s
+            listen: {raft: 127.0.0.1:%d, api: 127.0.0.1:%d, http: 127.0.0.1:%d}
+          cluster:
+            id: follower-progress
+            peers:
+          %s""".formatted(ids[i], dir.resolve(ids[i]), raft[i], FreePorts.next(), FreePorts.next(), peers);
+      RaftNode node = new RaftNode(NodeConfigLoader.parse(dir.resolve(ids[i] + ".yaml"), yaml),
+          new MonitorStateMachine(System::currentTimeMillis), false, new MetricRegistry());
+      nodes.add(node);
+      node.start();
+    }
+  }
+
+  private RaftNode leader() {
+    return nodes.stream().filter(RaftNode::isLeaderReady).findFirst().orElse(null);
+  }
+
+  @Test
+  void theLeaderSeesEachFollowersCommitIndexAndWhetherItAnswers() throws Exception {
+    startThree();
+    await().atMost(Duration.ofSeconds(30)).until(() -> leader() != null);
+    RaftNode leader = leader();
+    for (int i = 0; i < 5; i++) {
+      leader.submit(Command.newBuilder().setTick(Tick.getDefaultInstance()).build()).get(10, TimeUnit.SECONDS);
+    }
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(leader.followerProgress())
+        .hasSize(2)
+        .allSatisfy(f -> {
+          assertThat(f.answering()).isTrue();
+          assertThat(f.commitIndex()).isEqualTo(leader.commitIndex());
+        }));
+    assertThat(nodes.stream().filter(n -> n != leader).map(RaftNode::followerProgress))
+        .as("followers report nothing").allSatisfy(p -> assertThat(p).isEmpty());
+
+    RaftNode gone = nodes.stream().filter(n -> n != leader).findFirst().orElseThrow();
+    gone.close();
+    nodes.remove(gone);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(leader.followerProgress())
+        .filteredOn(f -> f.id().equals(gone.selfId())).singleElement().extracting(Follower::answering).isEqualTo(false));
+  }
+
+  @Test
+  void peerReconnectBackoffCanBeResetInThisRatis() throws Exception {
+    startThree();
+    for (RaftNode n : nodes) {
+      n.retryPeerConnectionsNow();
+      assertThat(n.canResetPeerBackoff()).as(n.selfId()).isTrue();
+    }
+  }
+}
