@@ -8,7 +8,10 @@ import dev.quorumwatch.coordinator.alert.Silences;
 import dev.quorumwatch.coordinator.failover.Failover;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
 import dev.quorumwatch.coordinator.membership.Membership;
+import dev.quorumwatch.coordinator.membership.Protocol;
+import dev.quorumwatch.coordinator.notify.HandOvers;
 import dev.quorumwatch.coordinator.notify.Outbox;
+import dev.quorumwatch.coordinator.notify.ReceiverKinds;
 import dev.quorumwatch.coordinator.repair.RepairLadders;
 import dev.quorumwatch.coordinator.verdict.VerdictRule;
 import dev.quorumwatch.coordinator.verdict.VoteTally;
@@ -165,6 +168,13 @@ public final class Coordinator {
         }
       }
       case DELIVERY_FAILED -> recordFailures(command.getDeliveryFailed(), events);
+      case HAND_OVER -> {
+        for (FailedNotification handed : HandOvers.apply(command.getHandOver(), outbox, receivers, clockMs)) {
+          keepFailed(handed);
+          events.add(event("notification_queued").setMessage(handed.getNotification().getId() + " handed over to "
+              + handed.getHandedOverTo() + ": " + handed.getLastError()).build());
+        }
+      }
       case APPLY_MONITORS -> {
         replaceMonitors(index, command.getApplyMonitors().getSpec(), events);
         evaluateAll = true;
@@ -265,10 +275,17 @@ public final class Coordinator {
 
   private String problem(Command command) {
     return switch (command.getKindCase()) {
-      case APPLY_MONITORS -> MonitorsCheck.problem(command.getApplyMonitors().getSpec());
+      case APPLY_MONITORS -> {
+        MonitorsSpec spec = command.getApplyMonitors().getSpec();
+        String invalid = MonitorsCheck.problem(spec);
+        SortedSet<String> older = membership.membersBelow(Protocol.RECEIVER_KINDS);
+        yield invalid != null || older.isEmpty() || !ReceiverKinds.needsReceiverKinds(spec) ? invalid
+            : "receivers other than webhook, fallback and templates need every node upgraded; older: "
+                + String.join(", ", older);
+      }
       case SET_CLUSTER -> Membership.validate(command.getSetCluster());
       case REPORT_VIEW -> command.getReportView().getNodeId().isEmpty() ? "report without a node id" : null;
-      case TICK, DELIVERED, DELIVERY_FAILED -> null;
+      case TICK, DELIVERED, DELIVERY_FAILED, HAND_OVER -> null;
       case SET_ACTIVE_ENDPOINT -> failover.problem(command.getSetActiveEndpoint(),
           serviceSpecs.get(command.getSetActiveEndpoint().getServiceId()), verdicts);
       case REPAIR_STARTED -> {
@@ -330,12 +347,17 @@ public final class Coordinator {
       if (given.isEmpty()) {
         continue;
       }
-      failed.addLast(FailedNotification.newBuilder().setNotification(given.get()).setFailedMs(clockMs)
+      keepFailed(FailedNotification.newBuilder().setNotification(given.get()).setFailedMs(clockMs)
           .setLastError(failure.getLastError()).setAttempts(failure.getAttempts()).build());
-      while (failed.size() > FAILED_KEPT) {
-        failed.removeFirst();
-      }
       events.add(event("delivery_failed").setMessage(id + ": " + failure.getLastError()).build());
+    }
+  }
+
+  /** Given up on or handed over: kept, newest last, up to {@code FAILED_KEPT}. */
+  private void keepFailed(FailedNotification record) {
+    failed.addLast(record);
+    while (failed.size() > FAILED_KEPT) {
+      failed.removeFirst();
     }
   }
 
@@ -344,7 +366,8 @@ public final class Coordinator {
     if (membership.isStaleReport(nodeId, report.getIncarnation(), report.getSeq())) {
       return; // overtaken by a newer report of the same node: its votes are older than those applied
     }
-    membership.heartbeat(nodeId, report.getRegion(), clockMs, report.getIncarnation(), report.getSeq());
+    membership.heartbeat(nodeId, report.getRegion(), clockMs, report.getIncarnation(), report.getSeq(),
+        report.getProtocol());
     // Targets an incremental report does not mention keep this node's last vote. A node
     // withdraws a vote explicitly (an unspecified observation) when it has no current opinion;
     // a full report withdraws every vote it does not mention (a node restarting with its

@@ -1,6 +1,7 @@
 package dev.quorumwatch.coordinator;
 
 import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.coordinator.notify.ReceiverKinds;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.ReceiverSpec;
@@ -56,8 +57,9 @@ public final class MonitorsCheck {
       if (r.getId().isEmpty() || !receivers.add(r.getId())) {
         return "receivers[" + i + "].id: missing or duplicate";
       }
-      if (r.getWebhook().getUrl().isEmpty()) {
-        return "receivers[" + i + "].webhook.url: missing";
+      String kind = ReceiverKinds.problem(r);
+      if (kind != null) {
+        return "receivers[" + i + "]" + kind;
       }
       String matchers = Matchers.problem(r.getRoute().getMatchersList());
       if (matchers != null) {
@@ -76,6 +78,12 @@ public final class MonitorsCheck {
           return "receivers[" + i + "].route.daily_digest.time_zone: unknown zone '"
               + r.getRoute().getDailyDigest().getTimeZone() + "'";
         }
+      }
+    }
+    for (int i = 0; i < spec.getReceiversCount(); i++) {
+      String fallback = spec.getReceivers(i).getFallback();
+      if (!fallback.isEmpty() && (fallback.equals(spec.getReceivers(i).getId()) || !receivers.contains(fallback))) {
+        return "receivers[" + i + "].fallback: " + fallback + " is not another receiver";
       }
     }
     Set<String> services = new HashSet<>();

@@ -6,9 +6,10 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
-import dev.quorumwatch.node.alert.Backoff;
-import dev.quorumwatch.node.alert.WebhookDispatcher;
-import dev.quorumwatch.node.alert.WebhookSender;
+import dev.quorumwatch.node.alert.NotificationDispatcher;
+import dev.quorumwatch.node.alert.ReceiverTester;
+import dev.quorumwatch.node.alert.Receivers;
+import dev.quorumwatch.node.alert.RetryDelay;
 import dev.quorumwatch.node.api.ApiServer;
 import dev.quorumwatch.node.api.EventHub;
 import dev.quorumwatch.node.api.QuorumWatchService;
@@ -29,6 +30,8 @@ import dev.quorumwatch.node.raft.Ticker;
 import dev.quorumwatch.node.repair.RepairExecutor;
 import dev.quorumwatch.node.report.Reporter;
 import dev.quorumwatch.node.report.StatusReport;
+import dev.quorumwatch.node.receiver.HttpPoster;
+import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Event;
@@ -82,7 +85,8 @@ public final class MonitorNode implements AutoCloseable {
   private final ProbeEngine probeEngine;
   private final ProbeScheduler probes;
   private final Reporter reporter;
-  private final WebhookDispatcher dispatcher;
+  private final NotificationDispatcher dispatcher;
+  private final ReceiverTester receiverTester;
   private final RepairExecutor repairs;
   private final Ticker ticker;
   private final StuckFollowerWatch stuckFollowers;
@@ -119,9 +123,16 @@ public final class MonitorNode implements AutoCloseable {
         .version(HttpClient.Version.HTTP_1_1)
         .executor(io)
         .build();
-    this.dispatcher = new WebhookDispatcher(state, raft, new WebhookSender(webhookClient, config.deniedNetworks(), io, Secrets.ofThisNode()), dispatcherThread,
-        System::currentTimeMillis, new Backoff(WebhookDispatcher.RETRY_BASE_MS, WebhookDispatcher.RETRY_MAX_MS, new Random()),
-        System::getenv, (config.tls().isPresent() ? "https://" : "http://") + config.httpListen() + "/", metrics);
+    // SMTP blocks: it runs on the cached io pool, at most one send in flight per receiver lane.
+    SendContext sending = new SendContext(new HttpPoster(webhookClient, config.deniedNetworks(), io,
+        Secrets.ofThisNode(), System::currentTimeMillis), config.deniedNetworks(), io, config.nodeId(),
+        System::currentTimeMillis);
+    Receivers receivers = new Receivers(sending, (config.tls().isPresent() ? "https://" : "http://")
+        + config.httpListen() + "/");
+    this.dispatcher = new NotificationDispatcher(state, raft, receivers, dispatcherThread, System::currentTimeMillis,
+        new RetryDelay(NotificationDispatcher.RETRY_BASE_MS, NotificationDispatcher.RETRY_MAX_MS,
+            NotificationDispatcher.RETRY_AFTER_MAX_MS, new Random()), metrics);
+    this.receiverTester = new ReceiverTester(receivers, System::currentTimeMillis);
     this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(),
         config.deniedNetworks(), repairThread);
     this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
@@ -132,7 +143,7 @@ public final class MonitorNode implements AutoCloseable {
     this.leadership = new LeadershipWatcher(raft, timers, new LeadershipWatcher.LeaderDuty() {
       @Override
       public void startLeading() {
-        log.info("leading node={} term={}: starting ticker, webhook dispatcher and repair executor", config.nodeId(),
+        log.info("leading node={} term={}: starting ticker, notification dispatcher and repair executor", config.nodeId(),
             raft.term());
         settings.start();
         ticker.start();
@@ -143,7 +154,7 @@ public final class MonitorNode implements AutoCloseable {
 
       @Override
       public void stopLeading() {
-        log.info("not leading node={}: stopping ticker, webhook dispatcher and repair executor", config.nodeId());
+        log.info("not leading node={}: stopping ticker, notification dispatcher and repair executor", config.nodeId());
         settings.stop();
         ticker.stop();
         dispatcher.stop();
@@ -151,7 +162,8 @@ public final class MonitorNode implements AutoCloseable {
         stuckFollowers.stop();
       }
     });
-    QuorumWatchService service = new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts);
+    QuorumWatchService service = new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts,
+        receiverTester);
     this.api = new ApiServer(config.apiListen(), service, config.auth(), config.tls());
     registerRaftGauges();
     this.http = new HttpEndpoints(config.httpListen(), config.tls(), config.auth(), raft, metrics, prometheus,

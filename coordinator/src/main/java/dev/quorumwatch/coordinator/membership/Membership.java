@@ -44,9 +44,25 @@ public final class Membership {
   }
 
   /** A report from {@code nodeId}, numbered {@code seq} within the run {@code incarnation}, was applied. */
-  public void heartbeat(String nodeId, String region, long nowMs, long incarnation, long seq) {
+  public void heartbeat(String nodeId, String region, long nowMs, long incarnation, long seq, int protocol) {
     nodes.put(nodeId, NodeRecord.newBuilder().setId(nodeId).setRegion(region).setLastHeartbeatMs(nowMs)
-        .setReportIncarnation(incarnation).setReportSeq(seq).build());
+        .setReportIncarnation(incarnation).setReportSeq(seq).setProtocol(protocol).build());
+  }
+
+  /**
+   * Members whose newest report speaks less than {@code needed}, in id order. A member that
+   * has not reported yet is not counted: a new cluster applies its monitors before every node
+   * has spoken, and its nodes run one version.
+   */
+  public SortedSet<String> membersBelow(int needed) {
+    TreeSet<String> older = new TreeSet<>();
+    for (Member m : settings.getMembersList()) {
+      NodeRecord n = nodes.get(m.getId());
+      if (n != null && n.getProtocol() < needed) {
+        older.add(m.getId());
+      }
+    }
+    return older;
   }
 
   /**

@@ -44,6 +44,11 @@ public final class Outbox {
     return seq == null ? Optional.empty() : Optional.of(bySeq.remove(seq));
   }
 
+  public Optional<Notification> get(String id) {
+    Long seq = seqById.get(id);
+    return seq == null ? Optional.empty() : Optional.of(bySeq.get(seq));
+  }
+
   public boolean isPending(String id) {
     return seqById.containsKey(id);
   }

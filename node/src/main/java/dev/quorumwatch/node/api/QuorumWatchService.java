@@ -3,7 +3,8 @@ package dev.quorumwatch.node.api;
 import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.coordinator.StateCodec;
 import dev.quorumwatch.coordinator.alert.Matchers;
-import dev.quorumwatch.node.alert.WebhookDispatcher;
+import dev.quorumwatch.node.alert.NotificationDispatcher;
+import dev.quorumwatch.node.alert.ReceiverTester;
 import dev.quorumwatch.proto.AcknowledgeRequest;
 import dev.quorumwatch.proto.Acknowledge;
 import dev.quorumwatch.proto.AddSilence;
@@ -41,7 +42,10 @@ import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.node.auth.TokenAuthInterceptor;
 import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.LatencySamples;
+import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.StatusPage;
+import dev.quorumwatch.proto.TestReceiverRequest;
+import dev.quorumwatch.proto.TestReceiverResponse;
 import java.io.IOException;
 import dev.quorumwatch.node.raft.ClusterSettings;
 import dev.quorumwatch.node.raft.RaftMember;
@@ -105,18 +109,47 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   private final RaftNode raft;
   private final EventHub events;
   private final ExecutorService watchers;
-  private final Supplier<Map<String, WebhookDispatcher.Attempt>> attempts;
+  private final Supplier<Map<String, NotificationDispatcher.Attempt>> attempts;
+  private final ReceiverTester receiverTester;
   /** The last digest computed, with the index it was computed at (a value swapped whole). */
   private volatile IndexedDigest lastDigest;
 
   public QuorumWatchService(NodeConfig config, MonitorStateMachine state, RaftNode raft, EventHub events,
-      ExecutorService watchers, Supplier<Map<String, WebhookDispatcher.Attempt>> attempts) {
+      ExecutorService watchers, Supplier<Map<String, NotificationDispatcher.Attempt>> attempts,
+      ReceiverTester receiverTester) {
     this.config = config;
     this.state = state;
     this.raft = raft;
     this.events = events;
     this.watchers = watchers;
     this.attempts = attempts;
+    this.receiverTester = receiverTester;
+  }
+
+  @Override
+  public void testReceiver(TestReceiverRequest request, StreamObserver<TestReceiverResponse> response) {
+    if (!raft.isLeaderReady()) {
+      String leader = raft.leaderId().orElse("");
+      if (leader.isEmpty()) {
+        response.onError(Status.UNAVAILABLE.withDescription("no leader: the cluster has no quorum").asRuntimeException());
+      } else {
+        response.onNext(TestReceiverResponse.newBuilder().setLeaderApi(apiOf(leader)).build());
+        response.onCompleted();
+      }
+      return;
+    }
+    Optional<ReceiverSpec> receiver = state.read(c -> c.monitors().getReceiversList().stream()
+        .filter(r -> r.getId().equals(request.getReceiverId())).findFirst());
+    if (receiver.isEmpty()) {
+      response.onError(Status.NOT_FOUND.withDescription("no receiver '" + request.getReceiverId()
+          + "' in the applied monitors").asRuntimeException());
+      return;
+    }
+    receiverTester.test(receiver.get(), config.clusterId()).whenComplete((outcome, error) -> {
+      response.onNext(TestReceiverResponse.newBuilder().setDelivered(outcome.delivered()).setKind(outcome.kind())
+          .setOutcome(outcome.outcome()).setDurationMs(outcome.durationMs()).build());
+      response.onCompleted();
+    });
   }
 
   @Override
@@ -273,7 +306,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   @Override
   public void listDeliveries(ListDeliveriesRequest request, StreamObserver<ListDeliveriesResponse> response) {
     boolean leading = raft.isLeaderReady();
-    Map<String, WebhookDispatcher.Attempt> attempts = leading ? this.attempts.get() : Map.of();
+    Map<String, NotificationDispatcher.Attempt> attempts = leading ? this.attempts.get() : Map.of();
     String leader = raft.leaderId().orElse("");
     ListDeliveriesResponse.Builder out = ListDeliveriesResponse.newBuilder()
         .setAttemptsKnown(leading)
@@ -282,7 +315,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
       out.setClockMs(c.clockMs()).addAllFailed(c.failedNotifications());
       for (Notification n : c.pendingNotifications()) {
         PendingDelivery.Builder p = PendingDelivery.newBuilder().setNotification(n);
-        WebhookDispatcher.Attempt a = attempts.get(n.getId());
+        NotificationDispatcher.Attempt a = attempts.get(n.getId());
         if (a != null) {
           p.setAttempts(a.attempts()).setLastError(a.lastError()).setNextAttemptMs(a.nextAttemptMs());
         }

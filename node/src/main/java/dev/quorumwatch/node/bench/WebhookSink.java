@@ -3,7 +3,7 @@ package dev.quorumwatch.node.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.quorumwatch.node.alert.WebhookDispatcher;
+import dev.quorumwatch.node.receiver.SendContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -38,7 +38,7 @@ public final class WebhookSink implements AutoCloseable {
         return;
       }
       String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
-      String sender = ex.getRequestHeaders().getFirst(WebhookDispatcher.SENDER_HEADER);
+      String sender = ex.getRequestHeaders().getFirst(SendContext.SENDER_HEADER);
       synchronized (arrivals) {
         for (JsonNode alert : doc.path("alerts")) {
           arrivals.add(new Arrival(at, key, alert.path("status").asText(),

@@ -2,6 +2,7 @@ package dev.quorumwatch.node.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quorumwatch.coordinator.notify.HandOvers;
 import dev.quorumwatch.proto.FailedNotification;
 import dev.quorumwatch.proto.ListDeliveriesRequest;
 import dev.quorumwatch.proto.ListDeliveriesResponse;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "deliveries", mixinStandardHelpOptions = true,
-    description = "Notifications not yet delivered (with attempts and the last error, from the leader) and those"
-        + " given up after max_delivery_age.")
+    description = "Notifications not yet delivered (with attempts and the last error, from the leader), those"
+        + " given up after max_delivery_age, and those handed to a receiver's fallback.")
 final class DeliveriesCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON document.")
   boolean json;
@@ -45,6 +46,7 @@ final class DeliveriesCommand implements Callable<Integer> {
         one.put("attempts", f.getAttempts());
         one.put("last_error", f.getLastError());
         one.put("failed_at", Json.timeOrNull(f.getFailedMs()));
+        one.put("handed_over_to", f.getHandedOverTo().isEmpty() ? null : f.getHandedOverTo());
         failed.add(one);
       }
       System.out.println(doc);
@@ -59,9 +61,11 @@ final class DeliveriesCommand implements Callable<Integer> {
           p.getLastError());
     }
     for (FailedNotification f : r.getFailedList()) {
-      System.out.printf("%-8s %-24s %-10s %-9s %-8d %-24s %s%n", "failed", f.getNotification().getId(),
-          f.getNotification().getReceiverId(), f.getNotification().getStatus(), f.getAttempts(),
-          Times.rfc3339(f.getNotification().getCreatedMs()), f.getLastError());
+      boolean handed = !f.getHandedOverTo().isEmpty();
+      System.out.printf("%-8s %-24s %-10s %-9s %-8d %-24s %s%n", handed ? "handed" : "failed",
+          f.getNotification().getId(), f.getNotification().getReceiverId(), f.getNotification().getStatus(),
+          f.getAttempts(), Times.rfc3339(f.getNotification().getCreatedMs()),
+          (handed ? "to " + f.getHandedOverTo() + " as " + f.getNotification().getId() + HandOvers.SUFFIX + ": " : "") + f.getLastError());
     }
     return 0;
   }

@@ -1,17 +1,14 @@
 package dev.quorumwatch.node.config;
 
-import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.DnsProbe;
 import dev.quorumwatch.proto.GrpcProbe;
 import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.LatencySpec;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
-import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.TcpProbe;
 import dev.quorumwatch.proto.WarningSpec;
-import dev.quorumwatch.proto.WebhookSpec;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashSet;
@@ -65,25 +62,7 @@ public final class MonitorsParser {
         spec.addServices(ServiceParser.parse(s, id, targetIds));
       }
     }
-    Set<String> receiverIds = new HashSet<>();
-    if (root.has("receivers")) {
-      for (YamlTree r : root.list("receivers")) {
-        r.onlyKeys(Set.of("id", "webhook", "route"));
-        String id = id(r);
-        if (!receiverIds.add(id)) {
-          throw r.child("id").error("duplicate receiver id '" + id + "'");
-        }
-        YamlTree hook = r.object("webhook").onlyKeys(Set.of("url", "secret_env", "secret_file"));
-        if (hook.has("secret_env") && hook.has("secret_file")) {
-          throw hook.child("secret_file").error("expected secret_env or secret_file, not both");
-        }
-        spec.addReceivers(ReceiverSpec.newBuilder().setId(id).setWebhook(WebhookSpec.newBuilder()
-                .setUrl(webhookUrl(hook))
-                .setSecretEnv(hook.string("secret_env", ""))
-                .setSecretFile(hook.string("secret_file", "")))
-            .setRoute(RouteParser.parse(r.has("route") ? r.object("route") : null)));
-      }
-    }
+    spec.addAllReceivers(ReceiverParser.parse(root));
     Set<String> windowIds = new HashSet<>();
     if (root.has("maintenance")) {
       for (YamlTree w : root.list("maintenance")) {
@@ -188,23 +167,6 @@ public final class MonitorsParser {
       throw t.child("id").error("expected letters, digits, '.', '_' or '-' (at most 128), got '" + id + "'");
     }
     return id;
-  }
-
-  /**
-   * A webhook URL, which may hold secrets by reference (a Slack-style URL whose path is the
-   * secret: {@code https://hooks.example.com/services/${HOOK_PATH}}, or {@code ${file:/path}}
-   * for the whole URL). What is written outside the references must still make an http(s) URL.
-   */
-  static String webhookUrl(YamlTree hook) throws ConfigException {
-    String url = hook.string("url");
-    if (Secrets.hasMalformedReference(url)) {
-      throw hook.child("url").error("expected ${NAME} (an environment variable) or ${file:/path} in a reference");
-    }
-    String filled = Secrets.REFERENCE.matcher(url).replaceAll("x");
-    if (!url.startsWith("${") && !isHttpUrl(filled)) {
-      throw hook.child("url").error("expected an http:// or https:// URL, got '" + url + "'");
-    }
-    return url;
   }
 
   private static boolean isHttpUrl(String url) {

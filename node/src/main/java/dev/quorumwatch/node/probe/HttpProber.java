@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.probe;
 
+import dev.quorumwatch.node.outbound.RetryAfter;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.Label;

@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.node.raft.CommandSink;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Observation;
+import dev.quorumwatch.coordinator.membership.Protocol;
 import dev.quorumwatch.proto.ReportView;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,7 +99,8 @@ public final class Reporter implements AutoCloseable {
   }
 
   private void flush() {
-    ReportView.Builder report = ReportView.newBuilder().setNodeId(nodeId).setRegion(region).setIncarnation(incarnation);
+    ReportView.Builder report = ReportView.newBuilder().setNodeId(nodeId).setRegion(region).setIncarnation(incarnation)
+        .setProtocol(Protocol.CURRENT);
     synchronized (this) {
       // First: a node back from a pause must not re-assert what it saw before it.
       for (Observation w : withdrawals.get()) {

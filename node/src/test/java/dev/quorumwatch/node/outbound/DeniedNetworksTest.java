@@ -3,7 +3,7 @@ package dev.quorumwatch.node.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.quorumwatch.node.alert.WebhookSender;
+import dev.quorumwatch.node.receiver.HttpPoster;
 import dev.quorumwatch.node.probe.ProbeEngine;
 import dev.quorumwatch.node.probe.ProbeResult;
 import dev.quorumwatch.node.secret.Secrets;
@@ -79,12 +79,15 @@ class DeniedNetworksTest {
   @Test
   void aWebhookIntoADeniedNetworkIsNotSent() throws Exception {
     try (WebhookReceiver receiver = new WebhookReceiver()) {
-      WebhookSender sender = new WebhookSender(HttpClient.newHttpClient(), LOOPBACK, ForkJoinPool.commonPool(), Secrets.ofThisNode());
-      assertThatThrownBy(() -> sender.post(receiver.url(), "{}".getBytes(), Map.of()).get(10, TimeUnit.SECONDS))
+      HttpPoster sender = new HttpPoster(HttpClient.newHttpClient(), LOOPBACK, ForkJoinPool.commonPool(),
+          Secrets.ofThisNode(), System::currentTimeMillis);
+      assertThatThrownBy(() -> sender.post(receiver.url(), "application/json", "{}".getBytes(), Map.of())
+          .get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class).hasRootCauseInstanceOf(DeniedAddressException.class);
       assertThat(receiver.received()).isEmpty();
-      assertThat(new WebhookSender(HttpClient.newHttpClient(), DeniedNetworks.NONE, ForkJoinPool.commonPool(), Secrets.ofThisNode())
-          .post(receiver.url(), "{\"alerts\":[]}".getBytes(), Map.of()).get(10, TimeUnit.SECONDS)).isEqualTo(200);
+      assertThat(new HttpPoster(HttpClient.newHttpClient(), DeniedNetworks.NONE, ForkJoinPool.commonPool(),
+          Secrets.ofThisNode(), System::currentTimeMillis).post(receiver.url(), "application/json",
+          "{\"alerts\":[]}".getBytes(), Map.of()).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
     }
   }
 

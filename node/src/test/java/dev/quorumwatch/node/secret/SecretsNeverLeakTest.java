@@ -3,7 +3,7 @@ package dev.quorumwatch.node.secret;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.quorumwatch.node.alert.WebhookSigner;
+import dev.quorumwatch.node.receiver.webhook.WebhookSigner;
 import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.TargetServer;

@@ -1,4 +1,4 @@
-package dev.quorumwatch.node.alert;
+package dev.quorumwatch.node.receiver.webhook;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package dev.quorumwatch.node.alert;
+package dev.quorumwatch.node.receiver.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,18 +1,18 @@
-package dev.quorumwatch.node.probe;
+package dev.quorumwatch.node.outbound;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** The HTTP Retry-After header: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
-final class RetryAfter {
+public final class RetryAfter {
   /** A server asking for more than a day is not taken at its word. */
-  static final long MAX_MS = 24L * 3600 * 1000;
+  public static final long MAX_MS = 24L * 3600 * 1000;
 
   private RetryAfter() {}
 
   /** Milliseconds to wait from {@code nowMs}; 0 when absent or unreadable. */
-  static long parseMs(String header, long nowMs) {
+  public static long parseMs(String header, long nowMs) {
     if (header == null || header.isBlank()) {
       return 0;
     }

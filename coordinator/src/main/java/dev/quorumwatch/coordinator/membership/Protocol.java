@@ -1,0 +1,18 @@
+package dev.quorumwatch.coordinator.membership;
+
+/**
+ * What a replica's coordinator understands, carried in every report. A command that older
+ * replicas would apply differently (reject where newer ones accept) must wait until every
+ * member that has reported speaks the number that introduced it; otherwise replicas diverge
+ * during a rolling upgrade.
+ */
+public final class Protocol {
+  /** Reports carry no number: every version before receiver kinds. */
+  public static final int UNNUMBERED = 0;
+  /** Receiver kinds other than webhook, fallback receivers and templates; the HandOver command. */
+  public static final int RECEIVER_KINDS = 2;
+  /** What this build speaks. */
+  public static final int CURRENT = RECEIVER_KINDS;
+
+  private Protocol() {}
+}
