@@ -8,11 +8,10 @@ import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.node.testing.FakeService;
 import dev.quorumwatch.node.testing.FakeService.Answer;
+import dev.quorumwatch.node.testing.Notifications;
 import dev.quorumwatch.node.testing.ServiceRules;
-import dev.quorumwatch.proto.AlertItem;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.ReceiverSpec;
-import dev.quorumwatch.proto.RegionEvidence;
 import java.net.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,17 +35,8 @@ class ReceiverKindsTest {
       BOT_TOKEN, "QW_NTFY_TOKEN", NTFY_TOKEN);
   static final String LINK = "http://127.0.0.1:9301/";
 
-  static final AlertItem DOWN = AlertItem.newBuilder().setIncidentId("inc-7").setStatus("firing")
-      .setAlertname("TargetDown").setTargetId("api").setSeverity("critical").setStartsMs(1_790_000_000_000L)
-      .addRegions("us-east").addRegions("us-west").setSummary("api is down for 2 regions (quorum 2)")
-      .addEvidence(RegionEvidence.newBuilder().setRegion("us-east").setFailureClass("timeout"))
-      .addEvidence(RegionEvidence.newBuilder().setRegion("us-west").setFailureClass("refused")).build();
-  static final Notification FIRING = Notification.newBuilder().setId("ops/g1/1").setReceiverId("ops")
-      .setStatus("firing").setClusterId("prod").setQuorum(2).setGroupId("g1")
-      .addAlerts(DOWN).addAlerts(DOWN.toBuilder().setTargetId("web").setIncidentId("inc-8"))
-      .addAlerts(DOWN.toBuilder().setTargetId("db").setIncidentId("inc-9")).build();
-  static final Notification RESOLVED = FIRING.toBuilder().setId("ops/g1/2").setStatus("resolved").clearAlerts()
-      .addAlerts(DOWN.toBuilder().setStatus("resolved").setEndsMs(1_790_000_060_000L)).build();
+  static final Notification FIRING = Notifications.FIRING;
+  static final Notification RESOLVED = Notifications.RESOLVED;
 
   final List<FakeService> services = new ArrayList<>();
   final SendContext context = new SendContext(new HttpPoster(HttpClient.newHttpClient(), DeniedNetworks.NONE,
