@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.config;
 
+import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.proto.DnsProbe;
 import dev.quorumwatch.proto.GrpcProbe;
 import dev.quorumwatch.proto.Label;
@@ -9,8 +10,6 @@ import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.TcpProbe;
 import dev.quorumwatch.proto.WarningSpec;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -169,18 +168,9 @@ public final class MonitorsParser {
     return id;
   }
 
-  private static boolean isHttpUrl(String url) {
-    try {
-      URI uri = new URI(url);
-      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
-  }
-
   static String httpUrl(YamlTree t, String key) throws ConfigException {
     String url = t.string(key);
-    if (isHttpUrl(url)) {
+    if (KindFields.isHttpUrl(url)) {
       return url;
     }
     throw t.child(key).error("expected an http:// or https:// URL, got '" + url + "'");

@@ -42,7 +42,8 @@ public final class KindFields {
     return url;
   }
 
-  private static boolean isHttpUrl(String url) {
+  /** Whether {@code url} is an absolute http or https URL with a host. */
+  public static boolean isHttpUrl(String url) {
     try {
       URI uri = new URI(url);
       return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;

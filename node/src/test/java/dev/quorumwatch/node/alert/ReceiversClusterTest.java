@@ -141,6 +141,7 @@ class ReceiversClusterTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> !downSlack.requests().isEmpty());
     killLeaderAndRestart(); // before fallback_after (4 s) has passed since the decision, most likely
     await().atMost(Duration.ofSeconds(30)).until(() -> !mailHook.pagesWithStatus("firing").isEmpty());
+    assertThat(downSlack.requests().size()).as("the 503s were retried before the hand-over").isGreaterThan(1);
     assertThat(mailHook.pages()).extracting(WebhookReceiver.Received::idempotencyKey).allMatch(k -> k.endsWith("/fallback"))
         .as("a resend carries the same key").containsOnly(mailHook.pages().get(0).idempotencyKey());
     List<FailedNotification> handed = cluster.client(cluster.awaitLeader(10_000))

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.quorumwatch.node.receiver.webhook.WebhookSigner;
 import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Cli;
+import dev.quorumwatch.node.testing.FakeService;
+import dev.quorumwatch.node.testing.ServiceRules;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver;
@@ -33,8 +35,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Secrets given by reference (a probe header, a repair action header and a webhook URL's path
- * from the nodes' environment, a webhook secret from a file) reach the requests that need them, and appear
+ * Secrets given by reference (a probe header, a repair action header, a webhook URL's path and a
+ * PagerDuty routing key from the nodes' environment, a webhook secret from a file) reach the
+ * requests that need them (PagerDuty's stand-in accepts only its key), and appear
  * nowhere else: not in any answer of the API or the CLI, the status page's data, the metrics,
  * a backup, nor any line a node logged.
  */
@@ -43,10 +46,12 @@ class SecretsNeverLeakTest {
   static final String REPAIR_SECRET = "repair-s3cr3t-b2e9";
   static final String HOOK_SECRET = "hook-s3cr3t-a90d";
   static final String HOOK_PATH_SECRET = "T0A1B2C3/hook-path-s3cr3t-5e44";
+  static final String PD_ROUTING_KEY = "pd-r0uting-k3y-31c8";
 
   LocalCluster cluster;
   TargetServer target;
   WebhookReceiver receiver;
+  FakeService pagerDuty;
 
   @AfterEach
   void stop() throws Exception {
@@ -55,13 +60,18 @@ class SecretsNeverLeakTest {
     }
     target.close();
     receiver.close();
+    if (pagerDuty != null) {
+      pagerDuty.close();
+    }
   }
 
   @Test
   void secretsReachTheirRequestsAndAppearNowhereElse() throws Exception {
     target = new TargetServer();
     receiver = new WebhookReceiver();
+    pagerDuty = new FakeService(r -> ServiceRules.pagerDuty(r, PD_ROUTING_KEY), FakeService.Answer.of(202, "{}"));
     cluster = TestClusters.create("secrets", 3)
+        .withEnvironment("QW_PD_KEY", PD_ROUTING_KEY)
         .withEnvironment("QW_PROBE_TOKEN", PROBE_SECRET)
         .withEnvironment("QW_REPAIR_TOKEN", REPAIR_SECRET)
         .withEnvironment("QW_HOOK_PATH", HOOK_PATH_SECRET);
@@ -81,12 +91,14 @@ class SecretsNeverLeakTest {
         receivers:
           - id: ops
             webhook: {url: "%2$s/${QW_HOOK_PATH}", secret_file: "%3$s"}
-        """.formatted(target.url(), receiver.url(), hookSecret.toAbsolutePath()));
+          - id: pager
+            pagerduty: {routing_key: "${QW_PD_KEY}", url: "%4$s/v2/enqueue"}
+        """.formatted(target.url(), receiver.url(), hookSecret.toAbsolutePath(), pagerDuty.url()));
     assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 20_000)).isTrue();
 
     target.setUp(false);
     await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.pagesWithStatus("firing").isEmpty()
-        && target.authorizationsSeen().contains("Bearer " + REPAIR_SECRET));
+        && target.authorizationsSeen().contains("Bearer " + REPAIR_SECRET) && !pagerDuty.accepted().isEmpty());
     assertThat(target.authorizationsSeen()).contains("Bearer " + PROBE_SECRET);
     Received page = receiver.pagesWithStatus("firing").get(0);
     String t = page.signature().replaceAll("^t=(\\d+),v1=.*$", "$1");
@@ -109,6 +121,9 @@ class SecretsNeverLeakTest {
     Cli.Result explain = Cli.run("explain", "api", "--json", "--server", server);
     assertThat(explain.exitCode()).as(explain.stderr()).isZero();
     seen.add(explain.stdout() + explain.stderr());
+    Cli.Result test = Cli.run("test-receiver", "pager", "--server", server);
+    assertThat(test.exitCode()).as(test.stderr()).isZero();
+    seen.add(test.stdout() + test.stderr());
     Path backup = cluster.dir().resolve("state.qwbackup");
     assertThat(Cli.run("backup", "--out", backup.toString(), "--server", server).exitCode()).isZero();
     seen.add(new String(Files.readAllBytes(backup), StandardCharsets.ISO_8859_1));
@@ -121,7 +136,8 @@ class SecretsNeverLeakTest {
       seen.add(cluster.log(i));
     }
     for (Map.Entry<String, String> secret : Map.of("probe header", PROBE_SECRET, "repair header", REPAIR_SECRET,
-        "webhook secret", HOOK_SECRET, "webhook URL", HOOK_PATH_SECRET).entrySet()) {
+        "webhook secret", HOOK_SECRET, "webhook URL", HOOK_PATH_SECRET, "PagerDuty routing key", PD_ROUTING_KEY)
+        .entrySet()) {
       assertThat(seen).as("the " + secret.getKey()).noneMatch(text -> text.contains(secret.getValue()));
     }
     assertThat(String.join("\n", seen)).as("the references are what the state holds").contains("${QW_PROBE_TOKEN}");

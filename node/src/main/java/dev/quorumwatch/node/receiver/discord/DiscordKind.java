@@ -7,7 +7,7 @@ import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.HttpPoster;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.node.receiver.Receiver;
-import dev.quorumwatch.node.receiver.ReceiverKind;
+import dev.quorumwatch.node.receiver.NamedKind;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.proto.DiscordSpec;
 import dev.quorumwatch.proto.ReceiverSpec;
@@ -19,18 +19,12 @@ import java.util.Set;
  * (an alert must not ping @everyone). Discord answers 204; when rate limited 429 with
  * Retry-After and {@code retry_after} (seconds) in the body.
  */
-public final class DiscordKind implements ReceiverKind {
+public final class DiscordKind extends NamedKind {
   static final int TITLE_MAX = 256;
   static final int DESCRIPTION_MAX = 4096;
 
-  @Override
-  public String key() {
-    return "discord";
-  }
-
-  @Override
-  public ReceiverSpec.KindCase kindCase() {
-    return ReceiverSpec.KindCase.DISCORD;
+  public DiscordKind() {
+    super("discord", ReceiverSpec.KindCase.DISCORD);
   }
 
   @Override

@@ -7,7 +7,7 @@ import dev.quorumwatch.node.receiver.AlertMessage;
 import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.node.receiver.Receiver;
-import dev.quorumwatch.node.receiver.ReceiverKind;
+import dev.quorumwatch.node.receiver.NamedKind;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.node.tls.PemFiles;
 import dev.quorumwatch.proto.EmailSpec;
@@ -43,18 +43,12 @@ import javax.net.ssl.TrustManagerFactory;
  * from the notification's key, so a resend after a leader change is the same message to mail
  * clients that deduplicate. Sent on the node's pool for blocking work, with 10 s timeouts.
  */
-public final class EmailKind implements ReceiverKind {
+public final class EmailKind extends NamedKind {
   static final int TIMEOUT_MS = 10_000;
   static final int MAX_RECIPIENTS = 50;
 
-  @Override
-  public String key() {
-    return "email";
-  }
-
-  @Override
-  public ReceiverSpec.KindCase kindCase() {
-    return ReceiverSpec.KindCase.EMAIL;
+  public EmailKind() {
+    super("email", ReceiverSpec.KindCase.EMAIL);
   }
 
   @Override

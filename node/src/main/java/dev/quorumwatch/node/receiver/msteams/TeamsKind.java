@@ -7,7 +7,7 @@ import dev.quorumwatch.node.config.YamlTree;
 import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.node.receiver.Receiver;
-import dev.quorumwatch.node.receiver.ReceiverKind;
+import dev.quorumwatch.node.receiver.NamedKind;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.TeamsSpec;
@@ -18,18 +18,12 @@ import java.util.Set;
  * Microsoft Teams through a Workflows (Power Automate) webhook: a message with one Adaptive
  * Card (the Office 365 connectors it replaces are retired). The workflow answers 202.
  */
-public final class TeamsKind implements ReceiverKind {
+public final class TeamsKind extends NamedKind {
   /** Teams refuses messages over about 28 KB; the text stays well below. */
   static final int TEXT_MAX = 12_000;
 
-  @Override
-  public String key() {
-    return "msteams";
-  }
-
-  @Override
-  public ReceiverSpec.KindCase kindCase() {
-    return ReceiverSpec.KindCase.MSTEAMS;
+  public TeamsKind() {
+    super("msteams", ReceiverSpec.KindCase.MSTEAMS);
   }
 
   @Override

@@ -5,7 +5,7 @@ import dev.quorumwatch.node.config.YamlTree;
 import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.node.receiver.Receiver;
-import dev.quorumwatch.node.receiver.ReceiverKind;
+import dev.quorumwatch.node.receiver.NamedKind;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.proto.NtfySpec;
 import dev.quorumwatch.proto.ReceiverSpec;
@@ -21,18 +21,12 @@ import java.util.concurrent.CompletableFuture;
  * headers (a non-ASCII title in RFC 2047 form, which ntfy decodes). Answers 200; 429 with
  * Retry-After when rate limited.
  */
-public final class NtfyKind implements ReceiverKind {
+public final class NtfyKind extends NamedKind {
   /** ntfy turns longer messages into attachments; keep the alert a message. */
   static final int TEXT_MAX = 4000;
 
-  @Override
-  public String key() {
-    return "ntfy";
-  }
-
-  @Override
-  public ReceiverSpec.KindCase kindCase() {
-    return ReceiverSpec.KindCase.NTFY;
+  public NtfyKind() {
+    super("ntfy", ReceiverSpec.KindCase.NTFY);
   }
 
   @Override

@@ -7,7 +7,7 @@ import dev.quorumwatch.node.config.YamlTree;
 import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.node.receiver.Receiver;
-import dev.quorumwatch.node.receiver.ReceiverKind;
+import dev.quorumwatch.node.receiver.NamedKind;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.node.receiver.pagerduty.PagerDutyKind;
 import dev.quorumwatch.proto.AlertItem;
@@ -25,20 +25,14 @@ import java.util.concurrent.CompletableFuture;
  * fires, close it by that alias when resolved. Opsgenie deduplicates open alerts on the
  * alias, so a resend after a leader change adds nothing. It answers 202 to both.
  */
-public final class OpsgenieKind implements ReceiverKind {
+public final class OpsgenieKind extends NamedKind {
   public static final String DEFAULT_API_URL = "https://api.opsgenie.com/";
   static final int MESSAGE_MAX = 130;
   static final int ALIAS_MAX = 512;
   static final int DESCRIPTION_MAX = 15_000;
 
-  @Override
-  public String key() {
-    return "opsgenie";
-  }
-
-  @Override
-  public ReceiverSpec.KindCase kindCase() {
-    return ReceiverSpec.KindCase.OPSGENIE;
+  public OpsgenieKind() {
+    super("opsgenie", ReceiverSpec.KindCase.OPSGENIE);
   }
 
   @Override

@@ -7,7 +7,7 @@ import dev.quorumwatch.node.receiver.AlertMessage;
 import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.node.receiver.Receiver;
-import dev.quorumwatch.node.receiver.ReceiverKind;
+import dev.quorumwatch.node.receiver.NamedKind;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.node.cli.Times;
 import dev.quorumwatch.proto.AlertItem;
@@ -24,19 +24,13 @@ import java.util.concurrent.CompletableFuture;
  * so a resend after a leader change changes nothing there. It answers 202; 400 for an invalid
  * event, 429 when rate limited.
  */
-public final class PagerDutyKind implements ReceiverKind {
+public final class PagerDutyKind extends NamedKind {
   public static final String DEFAULT_URL = "https://events.pagerduty.com/v2/enqueue";
   static final int SUMMARY_MAX = 1024;
   static final int DEDUP_KEY_MAX = 255;
 
-  @Override
-  public String key() {
-    return "pagerduty";
-  }
-
-  @Override
-  public ReceiverSpec.KindCase kindCase() {
-    return ReceiverSpec.KindCase.PAGERDUTY;
+  public PagerDutyKind() {
+    super("pagerduty", ReceiverSpec.KindCase.PAGERDUTY);
   }
 
   @Override

@@ -6,7 +6,7 @@ import dev.quorumwatch.node.config.YamlTree;
 import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.node.receiver.Receiver;
-import dev.quorumwatch.node.receiver.ReceiverKind;
+import dev.quorumwatch.node.receiver.NamedKind;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.SlackSpec;
@@ -18,18 +18,12 @@ import java.util.Set;
  * resolved). Slack answers 200 {@code ok}, or an error word such as {@code invalid_payload}
  * or {@code channel_not_found}, and 429 with Retry-After when rate limited.
  */
-public final class SlackKind implements ReceiverKind {
+public final class SlackKind extends NamedKind {
   /** Slack shortens longer attachment text; we cut it ourselves so the key stays visible. */
   static final int TEXT_MAX = 3000;
 
-  @Override
-  public String key() {
-    return "slack";
-  }
-
-  @Override
-  public ReceiverSpec.KindCase kindCase() {
-    return ReceiverSpec.KindCase.SLACK;
+  public SlackKind() {
+    super("slack", ReceiverSpec.KindCase.SLACK);
   }
 
   @Override

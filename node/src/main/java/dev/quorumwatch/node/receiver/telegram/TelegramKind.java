@@ -7,7 +7,7 @@ import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.HttpPoster;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.node.receiver.Receiver;
-import dev.quorumwatch.node.receiver.ReceiverKind;
+import dev.quorumwatch.node.receiver.NamedKind;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.TelegramSpec;
@@ -19,18 +19,12 @@ import java.util.Set;
  * can break the markup). Telegram answers {@code {"ok":true}}; when flooded, 429 with
  * {@code parameters.retry_after} in seconds.
  */
-public final class TelegramKind implements ReceiverKind {
+public final class TelegramKind extends NamedKind {
   public static final String DEFAULT_API_URL = "https://api.telegram.org";
   static final int TEXT_MAX = 4096;
 
-  @Override
-  public String key() {
-    return "telegram";
-  }
-
-  @Override
-  public ReceiverSpec.KindCase kindCase() {
-    return ReceiverSpec.KindCase.TELEGRAM;
+  public TelegramKind() {
+    super("telegram", ReceiverSpec.KindCase.TELEGRAM);
   }
 
   @Override

@@ -5,7 +5,7 @@ import dev.quorumwatch.node.config.YamlTree;
 import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.node.receiver.Receiver;
-import dev.quorumwatch.node.receiver.ReceiverKind;
+import dev.quorumwatch.node.receiver.NamedKind;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.ReceiverSpec;
@@ -22,17 +22,11 @@ import org.slf4j.LoggerFactory;
  * {@code Idempotency-Key} header with the notification's key, and an HMAC signature when the
  * receiver has a secret.
  */
-public final class WebhookKind implements ReceiverKind {
+public final class WebhookKind extends NamedKind {
   private static final Logger log = LoggerFactory.getLogger(WebhookKind.class);
 
-  @Override
-  public String key() {
-    return "webhook";
-  }
-
-  @Override
-  public ReceiverSpec.KindCase kindCase() {
-    return ReceiverSpec.KindCase.WEBHOOK;
+  public WebhookKind() {
+    super("webhook", ReceiverSpec.KindCase.WEBHOOK);
   }
 
   @Override
