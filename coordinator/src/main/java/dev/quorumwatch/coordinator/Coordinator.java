@@ -149,6 +149,20 @@ public final class Coordinator {
       return ApplyOutcome.rejected(problem); // a rejected command changes nothing, not even the clock
     }
     long previousClockMs = clockMs;
+    try {
+      return applyValid(index, command, previousClockMs);
+    } catch (RuntimeException bug) {
+      // Every replica runs the same code on the same entry, so every replica fails here alike:
+      // rejecting the entry keeps them equal and applying. What the entry changed before the
+      // failure stays (the same everywhere); the clock goes back, so a wildly wrong time can't
+      // make every later entry fail too.
+      clockMs = previousClockMs;
+      return ApplyOutcome.failedInternally("internal error applying " + command.getKindCase() + " at index " + index
+          + ": " + bug);
+    }
+  }
+
+  private ApplyOutcome applyValid(long index, Command command, long previousClockMs) {
     clockMs = Math.max(clockMs, command.getAtMs());
     incidentsOpenedInEntry = 0;
     groups.beginEntry();
@@ -255,7 +269,7 @@ public final class Coordinator {
       events.add(event("notification_queued").setMessage(n.getId() + " " + n.getStatus() + " "
           + n.getAlertsCount() + " alerts" + (n.getReminder() ? " (reminder)" : "")).build());
     }
-    return new ApplyOutcome(true, "", events, created);
+    return ApplyOutcome.accepted(events, created);
   }
 
   /**

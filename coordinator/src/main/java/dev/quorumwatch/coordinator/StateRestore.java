@@ -62,7 +62,7 @@ public final class StateRestore {
         .setMessage("restored from backup " + restore.getBackupId() + ": " + backup.getMonitors().getTargetsCount()
             + " targets, " + backup.getIncidentsCount() + " incidents, " + backup.getSilencesCount() + " silences")
         .build();
-    return new Restored(restored, new ApplyOutcome(true, "", List.of(event), ""));
+    return new Restored(restored, ApplyOutcome.accepted(List.of(event), ""));
   }
 
   private static String problem(Coordinator current, RestoreState restore) {

@@ -212,7 +212,11 @@ public final class MonitorStateMachine extends BaseStateMachine {
         updateLastAppliedTermIndex(entry.getTerm(), index);
         lock.notifyAll();
       }
-      outcome = new ApplyOutcome(false, "undecodable command: " + e.getMessage(), List.of(), "");
+      outcome = ApplyOutcome.rejected("undecodable command: " + e.getMessage());
+    }
+    if (outcome.internalError()) {
+      log.error("entry rejected: applying it failed index={} reason=\"{}\" (every replica rejects it alike and goes on)",
+          index, outcome.error());
     }
     if (!outcome.events().isEmpty()) {
       for (Listener l : listeners) {

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.config;
 
+import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.StatusRange;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A target's {@code http:} block: what to send (method, headers, body), what counts as up
@@ -61,10 +61,15 @@ final class HttpProbeParser {
       YamlTree body = http.object("expect_body").onlyKeys(Set.of("contains", "regex", "json"));
       probe.setBodyContains(body.string("contains", ""));
       String regex = body.string("regex", "");
+      if (regex.length() > Matchers.MAX_VALUE_CHARS) {
+        throw body.child("regex").error("expected at most " + Matchers.MAX_VALUE_CHARS + " characters, got "
+            + regex.length());
+      }
       try {
-        Pattern.compile(regex);
-      } catch (PatternSyntaxException e) {
-        throw body.child("regex").error("bad regular expression '" + regex + "': " + e.getDescription());
+        com.google.re2j.Pattern.compile(regex);
+      } catch (com.google.re2j.PatternSyntaxException e) {
+        throw body.child("regex").error("bad regular expression '" + regex + "' (RE2 syntax: " + e.getDescription()
+            + ")");
       }
       probe.setBodyRegex(regex);
       if (body.has("json")) {

@@ -5,16 +5,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quorumwatch.proto.HttpProbe;
 import java.io.IOException;
+import com.google.re2j.Pattern;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /** The body checks of an HTTP probe: contains, regex, and a JSON field's value. */
 final class BodyCheck {
   /** Only this much of a body is read for checks; health endpoints are small. */
   static final int BODY_MAX_BYTES = 1 << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+  private static final int PATTERNS_MAX = 1024;
+  /**
+   * Compiled body patterns, bounded (least recently used go). RE2/J: matching is linear in
+   * the body, so no pattern in a monitors file can hold the probe thread.
+   */
+  private static final Map<String, Pattern> PATTERNS = Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Pattern> eldest) {
+          return size() > PATTERNS_MAX;
+        }
+      });
 
   private BodyCheck() {}
 

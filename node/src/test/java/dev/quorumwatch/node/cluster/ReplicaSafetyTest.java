@@ -1,0 +1,88 @@
+package dev.quorumwatch.node.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quorumwatch.node.bench.LocalCluster;
+import dev.quorumwatch.node.testing.Cli;
+import dev.quorumwatch.node.testing.TargetServer;
+import dev.quorumwatch.node.testing.TestClusters;
+import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.proto.StatusRequest;
+import dev.quorumwatch.proto.StatusResponse;
+import dev.quorumwatch.proto.Verdict;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
+/**
+ * What an operator (or an outsider with a token) types can't stall or stop the replicas.
+ * Tried before RE2/J: this silence, with this target firing, stopped every replica's apply
+ * thread; nothing was decided until the nodes were killed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Execution(ExecutionMode.CONCURRENT)
+@ResourceLock("second-lane") // light and mostly waiting; see junit-platform.properties
+class ReplicaSafetyTest {
+  static final String LONG_ID = "a".repeat(60) + "b";
+
+  LocalCluster cluster;
+  TargetServer target;
+  WebhookReceiver receiver;
+
+  @BeforeAll
+  void start() throws Exception {
+    target = new TargetServer();
+    receiver = new WebhookReceiver();
+    cluster = TestClusters.create("replica-safety", 3);
+    cluster.startAll();
+    cluster.awaitLeader(30_000);
+    cluster.apply("""
+        targets:
+          - {id: %s, http: {url: "%s"}, interval: 1s, timeout: 800ms}
+        receivers:
+          - {id: ops, webhook: {url: "%s"}}
+        """.formatted(LONG_ID, target.url(), receiver.url()));
+    assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 30_000)).isTrue();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    cluster.close();
+    target.close();
+    receiver.close();
+  }
+
+  @Test
+  void aCatastrophicSilencePatternLeavesEveryReplicaAnswering() throws Exception {
+    target.setUp(false);
+    await().atMost(Duration.ofSeconds(15)).until(() -> !receiver.pagesWithStatus("firing").isEmpty());
+    Cli.Result added = Cli.run("silence", "add", "--match", "target=~(.*a){25}", "--for", "1h", "--comment", "typo",
+        "--by", "test", "--server", cluster.api(0));
+    assertThat(added.exitCode()).as(added.stderr()).isZero();
+
+    long[] appliedBefore = new long[3];
+    for (int i = 0; i < 3; i++) {
+      appliedBefore[i] = status(i).getAppliedIndex();
+    }
+    target.setUp(true); // the resolve must still be decided and sent
+    await().atMost(Duration.ofSeconds(15)).until(() -> !receiver.pagesWithStatus("resolved").isEmpty());
+    for (int i = 0; i < 3; i++) {
+      long started = System.nanoTime();
+      StatusResponse s = status(i);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("node %d answers status", i)
+          .isLessThan(1_000);
+      assertThat(s.getAppliedIndex()).as("node %d goes on applying", i).isGreaterThan(appliedBefore[i]);
+    }
+  }
+
+  StatusResponse status(int node) {
+    return cluster.client(node).withDeadlineAfter(1, TimeUnit.SECONDS).getStatus(StatusRequest.getDefaultInstance());
+  }
+}
