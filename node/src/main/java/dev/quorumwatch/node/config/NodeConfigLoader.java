@@ -100,10 +100,14 @@ public final class NodeConfigLoader {
         heartbeatMs, staleAfterMs, electionTimeoutMs, monitors, allowRepairCommands, auth, tls, deniedNetworks(root));
   }
 
-  /** {@code deny_networks}: a list of networks (CIDR) or single addresses. */
+  /**
+   * {@code deny_networks}: a list of networks (CIDR) or single addresses. Absent: the cloud
+   * metadata addresses; a list replaces them (list them again to keep them). "This host"
+   * (0.0.0.0/8, ::) is denied either way.
+   */
   private static DeniedNetworks deniedNetworks(YamlTree root) throws ConfigException {
     if (!root.has("deny_networks")) {
-      return DeniedNetworks.NONE;
+      return new DeniedNetworks(DeniedNetworks.METADATA);
     }
     List<DeniedNetworks.Network> networks = new ArrayList<>();
     List<YamlTree> entries = root.list("deny_networks");

@@ -17,7 +17,13 @@ import java.util.concurrent.Executor;
  * denied network is refused like the address itself.
  */
 public final class DeniedNetworks {
+  /** Never a destination, whatever node.yaml says: "this host" and the unspecified address. */
+  static final List<Network> ALWAYS = List.of(parse("0.0.0.0/8"), parse("::/128"));
+  /** Cloud instance metadata (AWS, GCP, Azure, ...; AWS's IPv6 one): denied unless node.yaml lists others. */
+  public static final List<Network> METADATA = List.of(parse("169.254.169.254/32"), parse("fd00:ec2::254/128"));
+  /** Only what is always denied: for tests and tools that talk to loopback. */
   public static final DeniedNetworks NONE = new DeniedNetworks(List.of());
+  private static final byte[] NAT64_PREFIX = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
 
   /** One network: an address and how many leading bits of it count. */
   public record Network(String text, byte[] address, int prefixBits) {
@@ -41,8 +47,11 @@ public final class DeniedNetworks {
 
   private final List<Network> networks;
 
+  /** {@code networks} and the ones always denied. */
   public DeniedNetworks(List<Network> networks) {
-    this.networks = List.copyOf(networks);
+    List<Network> all = new java.util.ArrayList<>(ALWAYS);
+    all.addAll(networks);
+    this.networks = List.copyOf(all);
   }
 
   /**
@@ -76,17 +85,37 @@ public final class DeniedNetworks {
     return new Network(cidr, address, prefix);
   }
 
-  public boolean isEmpty() {
-    return networks.isEmpty();
-  }
-
   public List<Network> networks() {
     return networks;
   }
 
-  /** The denied network {@code address} is in, if any. */
+  /**
+   * The denied network {@code address} is in, if any. An IPv6 address that carries an IPv4
+   * one (IPv4-mapped {@code ::ffff:a.b.c.d}, IPv4-compatible {@code ::a.b.c.d}, NAT64
+   * {@code 64:ff9b::a.b.c.d}) is checked as that IPv4 address too: each reaches it.
+   */
   public Optional<Network> networkOf(InetAddress address) {
-    return networks.stream().filter(n -> n.contains(address)).findFirst();
+    Optional<InetAddress> embedded = embeddedIpv4(address.getAddress());
+    return networks.stream().filter(n -> n.contains(address) || embedded.filter(n::contains).isPresent()).findFirst();
+  }
+
+  static Optional<InetAddress> embeddedIpv4(byte[] a) {
+    if (a.length != 16) {
+      return Optional.empty();
+    }
+    boolean zeros80 = Arrays.equals(a, 0, 10, new byte[10], 0, 10);
+    boolean mapped = zeros80 && a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+    boolean compatible = zeros80 && a[10] == 0 && a[11] == 0
+        && !Arrays.equals(a, 12, 16, new byte[4], 0, 4) && !(a[12] == 0 && a[13] == 0 && a[14] == 0 && a[15] == 1);
+    boolean nat64 = Arrays.equals(a, 0, 12, NAT64_PREFIX, 0, 12);
+    if (!mapped && !compatible && !nat64) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(InetAddress.getByAddress(Arrays.copyOfRange(a, 12, 16)));
+    } catch (UnknownHostException impossible) { // four bytes are always an address
+      return Optional.empty();
+    }
   }
 
   /**
@@ -95,16 +124,11 @@ public final class DeniedNetworks {
    * before they connect.
    */
   public void check(String host) throws DeniedAddressException, UnknownHostException {
-    if (!networks.isEmpty()) {
-      resolveAllowed(host);
-    }
+    resolveAllowed(host);
   }
 
   /** {@link #check} on {@code executor} (lookups block): fails with a DeniedAddressException. */
   public CompletableFuture<Void> checkAsync(String host, Executor executor) {
-    if (networks.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
     return CompletableFuture.runAsync(() -> {
       try {
         resolveAllowed(host);

@@ -157,20 +157,30 @@ final class HttpProber implements Prober {
   @Override
   public CompletableFuture<ProbeResult> probe(TargetSpec target) {
     CompletableFuture<ProbeResult> result = new CompletableFuture<>();
-    start(result, target.getHttp(), target.getHttp().getUrl(), System.nanoTime(), target.getTimeoutMs(), 0);
+    List<Label> headers;
+    try {
+      headers = target.getHttp().getHeadersList().stream()
+          .map(h -> h.toBuilder().setValue(secrets.expand(h.getValue())).build()).toList();
+    } catch (IllegalArgumentException unresolvable) { // names the variable or file, never a value
+      result.complete(ProbeResult.failure(FailureClass.ERROR, unresolvable.getMessage(), 0));
+      return result;
+    }
+    start(result, target.getHttp(), target.getHttp().getUrl(), headers, System.nanoTime(), target.getTimeoutMs(), 0);
     return result;
   }
 
-  private void start(CompletableFuture<ProbeResult> result, HttpProbe spec, String urlText, long startNs,
-      long timeoutMs, int hops) {
+  /**
+   * {@code headers}: the configured headers with their references filled in, once per probe
+   * (off the event loop: a redirect, followed on the loop, reuses them).
+   */
+  private void start(CompletableFuture<ProbeResult> result, HttpProbe spec, String urlText, List<Label> headers,
+      long startNs, long timeoutMs, int hops) {
     Route route;
-    List<Label> headers;
     try {
-      Url url = urls.computeIfAbsent(urlText, Url::parse);
+      // Configured URLs are parsed once; a redirect's Location (the target's choice) is not kept.
+      Url url = hops == 0 ? urls.computeIfAbsent(urlText, Url::parse) : Url.parse(urlText);
       String serverName = spec.getTlsServerName().isEmpty() ? url.host() : spec.getTlsServerName();
       route = new Route(url, TlsContexts.Key.of(spec), serverName);
-      headers = spec.getHeadersList().stream()
-          .map(h -> h.toBuilder().setValue(secrets.expand(h.getValue())).build()).toList();
     } catch (IllegalArgumentException e) {
       result.complete(ProbeResult.failure(FailureClass.ERROR, e.getMessage(), (System.nanoTime() - startNs) / 1_000_000));
       return;
@@ -276,8 +286,10 @@ final class HttpProber implements Prober {
     if (status >= 300 && status < 400 && exchange.location != null && exchange.hops < exchange.spec.getMaxRedirects()) {
       release(ch, reusable);
       String next;
+      Url nextUrl;
       try {
         next = URI.create(exchange.route.url().text()).resolve(exchange.location).toString();
+        nextUrl = Url.parse(next);
       } catch (IllegalArgumentException e) {
         exchange.result.complete(ProbeResult.failure(FailureClass.HTTP_STATUS, "HTTP " + status + " to a bad Location",
             exchange.latencyMs()));
@@ -288,7 +300,16 @@ final class HttpProber implements Prober {
             exchange.latencyMs()));
         return;
       }
-      start(exchange.result, exchange.spec, next, exchange.startNs, exchange.timeoutMs, exchange.hops + 1);
+      if (exchange.route.url().https() && !nextUrl.https()) {
+        exchange.result.complete(ProbeResult.failure(FailureClass.HTTP_STATUS, "HTTP " + status
+            + ": redirect from https to http refused", exchange.latencyMs()));
+        return;
+      }
+      // The configured headers (tokens, often) are for the origin the operator named: a
+      // redirect elsewhere does not get them.
+      boolean sameOrigin = nextUrl.origin().equals(exchange.route.url().origin());
+      start(exchange.result, exchange.spec, next, sameOrigin ? exchange.headers : List.of(), exchange.startNs,
+          exchange.timeoutMs, exchange.hops + 1);
       return;
     }
     ProbeResult result;

@@ -129,8 +129,11 @@ class NodeConfigLoaderTest {
   @Test
   void deniedNetworksAreListedAsNetworksOrAddresses() throws Exception {
     NodeConfig c = NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "deny_networks: [169.254.0.0/16, \"fd00:ec2::254\"]\n");
-    assertThat(c.deniedNetworks().networks()).extracting(n -> n.text()).containsExactly("169.254.0.0/16", "fd00:ec2::254");
-    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).deniedNetworks().isEmpty()).isTrue();
+    assertThat(c.deniedNetworks().networks()).extracting(n -> n.text())
+        .containsExactly("0.0.0.0/8", "::/128", "169.254.0.0/16", "fd00:ec2::254");
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).deniedNetworks().networks()).extracting(n -> n.text())
+        .as("by default: this host and cloud metadata").containsExactly("0.0.0.0/8", "::/128", "169.254.169.254/32",
+            "fd00:ec2::254/128");
     assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "deny_networks: [10.0.0.0/8, 10.0.0.0/40]\n"))
         .hasMessage("/etc/quorumwatch/node.yaml: deny_networks[1]: expected a prefix length from 0 to 32 in '10.0.0.0/40'");
   }

@@ -3,10 +3,13 @@ package dev.quorumwatch.node.outbound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.quorumwatch.node.receiver.HttpPoster;
+import dev.quorumwatch.node.config.NodeConfig;
+import dev.quorumwatch.node.config.NodeConfigLoader;
 import dev.quorumwatch.node.probe.ProbeEngine;
 import dev.quorumwatch.node.probe.ProbeResult;
+import dev.quorumwatch.node.receiver.HttpPoster;
 import dev.quorumwatch.node.secret.Secrets;
+import dev.quorumwatch.node.testing.NodeYamls;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.DnsProbe;
@@ -16,6 +19,7 @@ import dev.quorumwatch.proto.TcpProbe;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +45,43 @@ class DeniedNetworksTest {
     DeniedNetworks everything = new DeniedNetworks(List.of(DeniedNetworks.parse("0.0.0.0/0")));
     assertThat(everything.networkOf(InetAddress.getByName("8.8.8.8"))).isPresent();
     assertThat(everything.networkOf(InetAddress.getByName("::1"))).as("IPv4 networks hold no IPv6 address").isEmpty();
+  }
+
+  @Test
+  void anIpv4AddressInsideAnIpv6OneIsCheckedAsIpv4() throws Exception {
+    DeniedNetworks metadata = new DeniedNetworks(DeniedNetworks.METADATA);
+    for (String disguised : List.of("::ffff:169.254.169.254", "::ffff:a9fe:a9fe", "::169.254.169.254",
+        "64:ff9b::169.254.169.254", "64:ff9b::a9fe:a9fe")) {
+      InetAddress a = InetAddress.getByAddress(InetAddress.getByName(disguised).getAddress().length == 16
+          ? InetAddress.getByName(disguised).getAddress() : mapped(InetAddress.getByName(disguised).getAddress()));
+      assertThat(metadata.networkOf(a)).as(disguised).map(DeniedNetworks.Network::text).contains("169.254.169.254/32");
+    }
+    assertThat(metadata.networkOf(InetAddress.getByName("64:ff9b::8.8.8.8"))).isEmpty();
+    assertThat(metadata.networkOf(InetAddress.getByName("::1"))).as("loopback is not IPv4-compatible").isEmpty();
+  }
+
+  /** The 16-byte IPv4-mapped form (Java turns a parsed ::ffff:a.b.c.d into IPv4 at once; a resolver may not). */
+  static byte[] mapped(byte[] v4) {
+    byte[] a = new byte[16];
+    a[10] = (byte) 0xff;
+    a[11] = (byte) 0xff;
+    System.arraycopy(v4, 0, a, 12, 4);
+    return a;
+  }
+
+  @Test
+  void thisHostIsAlwaysDeniedAndMetadataByDefault() throws Exception {
+    assertThat(DeniedNetworks.NONE.networkOf(InetAddress.getByName("0.0.0.0"))).isPresent();
+    assertThat(DeniedNetworks.NONE.networkOf(InetAddress.getByName("::"))).isPresent();
+    assertThat(DeniedNetworks.NONE.networkOf(InetAddress.getByName("127.0.0.1"))).isEmpty();
+    NodeConfig defaults = NodeConfigLoader.parse(Path.of("node.yaml"), NodeYamls.ONE_NODE, name -> null);
+    assertThat(defaults.deniedNetworks().networkOf(InetAddress.getByName("169.254.169.254"))).isPresent();
+    assertThat(defaults.deniedNetworks().networkOf(InetAddress.getByName("fd00:ec2::254"))).isPresent();
+    NodeConfig listed = NodeConfigLoader.parse(Path.of("node.yaml"), NodeYamls.ONE_NODE + "deny_networks: [10.0.0.0/8]\n",
+        name -> null);
+    assertThat(listed.deniedNetworks().networkOf(InetAddress.getByName("169.254.169.254")))
+        .as("a list of the operator's replaces the defaults").isEmpty();
+    assertThat(listed.deniedNetworks().networkOf(InetAddress.getByName("0.0.0.0"))).isPresent();
   }
 
   @Test

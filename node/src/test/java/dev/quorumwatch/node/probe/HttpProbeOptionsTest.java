@@ -122,6 +122,55 @@ class HttpProbeOptionsTest {
   }
 
   @Test
+  void aRedirectToAnotherOriginDoesNotGetTheConfiguredHeaders() throws Exception {
+    List<String> seenElsewhere = new CopyOnWriteArrayList<>();
+    HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    other.createContext("/", ex -> {
+      seenElsewhere.add(ex.getRequestHeaders().getFirst("Authorization") + " " + ex.getRequestHeaders().getFirst("X-Probe"));
+      respond(ex, 200, "");
+    });
+    other.start();
+    try {
+      String elsewhere = "http://127.0.0.1:" + other.getAddress().getPort() + "/health";
+      server.createContext("/away", ex -> {
+        requests.add("away " + ex.getRequestHeaders().getFirst("Authorization"));
+        ex.getResponseHeaders().set("Location", elsewhere);
+        respond(ex, 302, "");
+      });
+      ProbeResult followed = probe(base + "/away", h -> h.setMaxRedirects(2)
+          .addHeaders(Label.newBuilder().setName("Authorization").setValue("Bearer s3cret"))
+          .addHeaders(Label.newBuilder().setName("X-Probe").setValue("qw")));
+      assertThat(followed.ok()).as(followed.detail()).isTrue();
+      assertThat(requests).as("the named origin gets them").containsExactly("away Bearer s3cret");
+      assertThat(seenElsewhere).as("the other origin does not").containsExactly("null null");
+    } finally {
+      other.stop(0);
+    }
+  }
+
+  @Test
+  void aRedirectFromHttpsToHttpIsRefused(@TempDir Path dir) throws Exception {
+    TestCertificates ca = new TestCertificates("redirect-ca");
+    HttpsServer tls = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 4);
+    tls.setHttpsConfigurator(new HttpsConfigurator(ca.server("localhost", Duration.ofDays(1)).sslContext()));
+    tls.createContext("/", ex -> {
+      ex.getResponseHeaders().set("Location", base + "/health");
+      respond(ex, 301, "");
+    });
+    tls.start();
+    String caFile = ca.writeCaPem(dir).toString();
+    try {
+      ProbeResult refused = probe("https://127.0.0.1:" + tls.getAddress().getPort() + "/", h -> h.setMaxRedirects(2)
+          .setTlsCaFile(caFile));
+      assertThat(refused.ok()).isFalse();
+      assertThat(refused.detail()).isEqualTo("HTTP 301: redirect from https to http refused");
+      assertThat(clientPorts).as("the plain http endpoint was never asked").isEmpty();
+    } finally {
+      tls.stop(0);
+    }
+  }
+
+  @Test
   void keptAliveConnectionsAreReusedAndAFreshConnectionIsNot() throws Exception {
     for (int i = 0; i < 3; i++) {
       assertThat(probe(base + "/health", h -> h).ok()).isTrue();
