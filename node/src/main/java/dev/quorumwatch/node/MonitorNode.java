@@ -133,7 +133,7 @@ public final class MonitorNode implements AutoCloseable {
         new RetryDelay(NotificationDispatcher.RETRY_BASE_MS, NotificationDispatcher.RETRY_MAX_MS,
             NotificationDispatcher.RETRY_AFTER_MAX_MS, new Random()), metrics);
     this.receiverTester = new ReceiverTester(receivers, System::currentTimeMillis);
-    this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowRepairCommands(),
+    this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowedRepairCommands(),
         config.deniedNetworks(), repairThread);
     this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
     this.stuckFollowers = new StuckFollowerWatch(raft, timers, io);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -159,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
       NodeConfig.Peer p = peers.get(i);
       configs.add(new NodeConfig(p.id(), p.region(), dir.resolve(p.id()), p.raft(), p.api(), https.get(i), "demo",
           List.copyOf(peers), 2, true, NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS, 3 * NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS,
-          NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS, Optional.of(monitors), false, ApiAuth.NONE, Optional.empty(), DeniedNetworks.NONE)); // loopback, insecure, plaintext
+          NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS, Optional.of(monitors), Set.of(), ApiAuth.NONE, Optional.empty(), DeniedNetworks.NONE)); // loopback, insecure, plaintext
     }
     return configs;
   }

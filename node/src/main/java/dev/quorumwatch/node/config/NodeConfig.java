@@ -6,6 +6,7 @@ import dev.quorumwatch.node.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** One node's configuration ({@code node.yaml}, DESIGN.md §6). */
 public record NodeConfig(
@@ -23,7 +24,7 @@ public record NodeConfig(
     long staleAfterMs,
     long electionTimeoutMs,
     Optional<Path> monitorsFile,
-    boolean allowRepairCommands,
+    Set<String> allowedRepairCommands,
     ApiAuth auth,
     Optional<TlsFiles> tls,
     DeniedNetworks deniedNetworks) {

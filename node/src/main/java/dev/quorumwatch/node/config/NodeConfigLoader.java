@@ -90,14 +90,37 @@ public final class NodeConfigLoader {
     Optional<Path> monitors = root.has("monitors_file")
         ? Optional.of(base.resolve(root.string("monitors_file")).normalize())
         : Optional.empty();
-    // Repair steps of type `command` run a program on this machine: off unless the node's owner says so.
-    boolean allowRepairCommands = root.has("repair")
-        && root.object("repair").onlyKeys(Set.of("allow_commands")).bool("allow_commands", false);
+    Set<String> allowedRepairCommands = allowedRepairCommands(root);
     boolean majority = !cluster.has("quorum") || cluster.child("quorum").isText();
     ApiAuth auth = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : AuthParser.absent(root, api);
     Optional<TlsFiles> tls = root.has("tls") ? Optional.of(TlsParser.parse(root.object("tls"), base)) : Optional.empty();
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
-        heartbeatMs, staleAfterMs, electionTimeoutMs, monitors, allowRepairCommands, auth, tls, deniedNetworks(root));
+        heartbeatMs, staleAfterMs, electionTimeoutMs, monitors, allowedRepairCommands, auth, tls, deniedNetworks(root));
+  }
+
+  /**
+   * {@code repair.allowed_commands}: the programs (exact paths, as a step's {@code argv[0]})
+   * that repair steps may run on this machine; none unless the node's owner lists them.
+   */
+  private static Set<String> allowedRepairCommands(YamlTree root) throws ConfigException {
+    if (!root.has("repair")) {
+      return Set.of();
+    }
+    YamlTree repair = root.object("repair");
+    if (repair.has("allow_commands")) {
+      throw repair.child("allow_commands").error("replaced by allowed_commands: the exact programs repair steps may"
+          + " run, e.g. allowed_commands: [/usr/local/bin/rollback]");
+    }
+    repair.onlyKeys(Set.of("allowed_commands"));
+    Set<String> programs = new java.util.LinkedHashSet<>();
+    for (YamlTree program : repair.has("allowed_commands") ? repair.list("allowed_commands") : List.<YamlTree>of()) {
+      String path = program.asString();
+      if (!path.startsWith("/") || path.contains("${")) {
+        throw program.error("expected an absolute path such as /usr/local/bin/rollback, got '" + path + "'");
+      }
+      programs.add(path);
+    }
+    return Set.copyOf(programs);
   }
 
   /**

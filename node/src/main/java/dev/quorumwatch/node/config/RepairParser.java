@@ -77,6 +77,10 @@ final class RepairParser {
       if (argv.isEmpty()) {
         throw command.child("argv").error("expected the program and its arguments, e.g. [\"/usr/local/bin/restart\", \"api\"]");
       }
+      if (argv.get(0).contains("${")) {
+        // The program is what node.yaml's repair.allowed_commands allows: it is named, never looked up.
+        throw command.child("argv").error("expected the program as a path, not a reference, got '" + argv.get(0) + "'");
+      }
       return step.setCommand(CommandAction.newBuilder().addAllArgv(argv)).build();
     }
     YamlTree http = holder.object("http").onlyKeys(Set.of("method", "url", "headers", "body", "expect_status"));

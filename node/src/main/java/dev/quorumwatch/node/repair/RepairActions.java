@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,16 +32,16 @@ final class RepairActions {
 
   private final HttpClient http;
   private final ExecutorService blocking;
-  private final boolean commandsAllowed;
+  private final Set<String> allowedCommands;
   private final Secrets secrets;
   private final DeniedNetworks denied;
 
-  RepairActions(HttpClient http, ExecutorService blocking, boolean commandsAllowed, UnaryOperator<String> env,
+  RepairActions(HttpClient http, ExecutorService blocking, Set<String> allowedCommands, UnaryOperator<String> env,
       DeniedNetworks denied) {
     this.http = http;
     this.denied = denied;
     this.blocking = blocking;
-    this.commandsAllowed = commandsAllowed;
+    this.allowedCommands = Set.copyOf(allowedCommands);
     this.secrets = new Secrets(env);
   }
 
@@ -57,12 +58,28 @@ final class RepairActions {
   }
 
   private CompletableFuture<Result> http(HttpAction action, long timeoutMs) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(expand(action.getUrl())))
-        .timeout(Duration.ofMillis(timeoutMs))
+    // Errors below name the field, never its filled-in value: it may hold a secret, and the
+    // result is replicated into the repair record, the CLI, backups and logs.
+    String url = expand(action.getUrl());
+    HttpRequest.Builder request;
+    try {
+      request = HttpRequest.newBuilder(URI.create(url));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(url.equals(action.getUrl()) ? "not a valid URL: " + url
+          : "the URL is not a valid URL once its references are filled in");
+    }
+    request.timeout(Duration.ofMillis(timeoutMs))
         .method(action.getMethod().isEmpty() ? "POST" : action.getMethod(), action.getBody().isEmpty()
             ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(expand(action.getBody())));
     for (Label header : action.getHeadersList()) {
-      request.header(header.getName(), expand(header.getValue()));
+      try {
+        request.header(header.getName(), expand(header.getValue()));
+      } catch (IllegalArgumentException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("environment variable")) {
+          throw e;
+        }
+        throw new IllegalArgumentException("header " + header.getName() + " is not valid once its references are filled in");
+      }
     }
     List<Integer> expected = action.getExpectStatusList();
     HttpRequest built = request.build();
@@ -82,9 +99,10 @@ final class RepairActions {
   }
 
   private CompletableFuture<Result> command(CommandAction action, long timeoutMs) {
-    if (!commandsAllowed) {
-      return CompletableFuture.completedFuture(new Result(false,
-          "commands are not allowed on this node (node.yaml: repair: {allow_commands: true})"));
+    String program = action.getArgv(0);
+    if (!allowedCommands.contains(program)) {
+      return CompletableFuture.completedFuture(new Result(false, program
+          + " is not among this node's repair.allowed_commands (node.yaml)"));
     }
     List<String> argv = action.getArgvList().stream().map(this::expand).toList();
     return CompletableFuture.supplyAsync(() -> {

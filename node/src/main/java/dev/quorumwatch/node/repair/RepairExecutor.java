@@ -60,8 +60,8 @@ public final class RepairExecutor {
   }
 
   public static RepairExecutor create(MonitorStateMachine state, CommandSink raft, HttpClient http,
-      ExecutorService blocking, boolean commandsAllowed, DeniedNetworks denied, ScheduledExecutorService executor) {
-    return new RepairExecutor(state, raft, new RepairActions(http, blocking, commandsAllowed, System::getenv, denied),
+      ExecutorService blocking, Set<String> allowedCommands, DeniedNetworks denied, ScheduledExecutorService executor) {
+    return new RepairExecutor(state, raft, new RepairActions(http, blocking, allowedCommands, System::getenv, denied),
         executor, System::currentTimeMillis);
   }
 

@@ -227,6 +227,8 @@ class MonitorsParserTest {
         "monitors.yaml: targets[0].repair.steps[1]: expected exactly one action: http or command");
     assertError(REPAIRED.replace("attempts: 3", "attempts: 0"),
         "monitors.yaml: targets[0].repair.steps[0].attempts:");
+    assertError(REPAIRED.replace("argv: [/usr/local/bin/rollback, api]", "argv: [\"${QW_TOOL}\", api]"),
+        "monitors.yaml: targets[0].repair.steps[1].command.argv: expected the program as a path, not a reference");
   }
 
   static final String HTTP_OPTIONS = """

@@ -37,9 +37,13 @@ class NodeConfigLoaderTest {
     assertThat(c.heartbeatIntervalMs()).isEqualTo(1000);
     assertThat(c.staleAfterMs()).isEqualTo(3000);
     assertThat(c.monitorsFile()).contains(Path.of("/etc/quorumwatch/monitors.yaml"));
-    assertThat(c.allowRepairCommands()).as("off unless asked").isFalse();
-    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "repair: {allow_commands: true}\n")
-        .allowRepairCommands()).isTrue();
+    assertThat(c.allowedRepairCommands()).as("none unless listed").isEmpty();
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "repair: {allowed_commands: [/usr/local/bin/rollback]}\n")
+        .allowedRepairCommands()).containsExactly("/usr/local/bin/rollback");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "repair: {allow_commands: true}\n"))
+        .hasMessageContaining("repair.allow_commands: replaced by allowed_commands");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "repair: {allowed_commands: [rollback]}\n"))
+        .hasMessageContaining("repair.allowed_commands[0]: expected an absolute path");
     assertThat(c.apiListen()).isEqualTo(new HostPort("127.0.0.1", 9201));
   }
 

@@ -10,6 +10,7 @@ import dev.quorumwatch.proto.RepairStep;
 import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class RepairActionsTest {
   final ExecutorService blocking = Executors.newCachedThreadPool();
-  final Map<String, String> env = Map.of("TOKEN", "s3cr3t");
+  final Map<String, String> env = Map.of("TOKEN", "s3cr3t", "BAD_HOST", "exa mple^s3cr3t");
 
   @AfterEach
   void stop() {
@@ -25,7 +26,8 @@ class RepairActionsTest {
   }
 
   RepairActions actions(boolean commandsAllowed) {
-    return new RepairActions(HttpClient.newHttpClient(), blocking, commandsAllowed, env::get, DeniedNetworks.NONE);
+    return new RepairActions(HttpClient.newHttpClient(), blocking, commandsAllowed ? Set.of("true", "false", "sleep")
+        : Set.of(), env::get, DeniedNetworks.NONE);
   }
 
   @Test
@@ -42,7 +44,11 @@ class RepairActionsTest {
     RepairStep fails = ok.toBuilder().setCommand(CommandAction.newBuilder().addArgv("false")).build();
     RepairStep hangs = ok.toBuilder().setTimeoutMs(300).setCommand(CommandAction.newBuilder().addArgv("sleep")
         .addArgv("10")).build();
-    assertThat(actions(false).run(ok).get().detail()).contains("commands are not allowed on this node");
+    assertThat(actions(false).run(ok).get().detail()).isEqualTo(
+        "true is not among this node's repair.allowed_commands (node.yaml)");
+    RepairStep other = ok.toBuilder().setCommand(CommandAction.newBuilder().addArgv("/bin/true")).build();
+    assertThat(actions(true).run(other).get().detail()).as("the exact program, not its name")
+        .isEqualTo("/bin/true is not among this node's repair.allowed_commands (node.yaml)");
     assertThat(actions(true).run(ok).get()).isEqualTo(new RepairActions.Result(true, "exit 0"));
     assertThat(actions(true).run(fails).get()).isEqualTo(new RepairActions.Result(false, "exit 1"));
     long start = System.nanoTime();
@@ -57,6 +63,10 @@ class RepairActionsTest {
     RepairActions.Result result = actions(false).run(refused).get();
     assertThat(result.ok()).isFalse();
     assertThat(result.detail()).doesNotContain("s3cr3t");
+    RepairStep brokenOnceFilled = refused.toBuilder().setHttp(HttpAction.newBuilder().setMethod("POST")
+        .setUrl("http://${BAD_HOST}/restart")).build();
+    RepairActions.Result broken = actions(false).run(brokenOnceFilled).get();
+    assertThat(broken.detail()).isEqualTo("the URL is not a valid URL once its references are filled in");
   }
 
   @Test
@@ -64,7 +74,7 @@ class RepairActionsTest {
     DeniedNetworks loopback = new DeniedNetworks(List.of(DeniedNetworks.parse("127.0.0.0/8")));
     RepairStep restart = RepairStep.newBuilder().setName("restart").setTimeoutMs(2000)
         .setHttp(HttpAction.newBuilder().setMethod("POST").setUrl("http://localhost:1/restart")).build();
-    RepairActions.Result result = new RepairActions(HttpClient.newHttpClient(), blocking, false, env::get, loopback)
+    RepairActions.Result result = new RepairActions(HttpClient.newHttpClient(), blocking, Set.of(), env::get, loopback)
         .run(restart).get();
     assertThat(result).isEqualTo(new RepairActions.Result(false,
         "localhost (127.0.0.1) is in denied network 127.0.0.0/8 (node.yaml deny_networks)"));
