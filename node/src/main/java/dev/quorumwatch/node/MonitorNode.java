@@ -271,6 +271,11 @@ public final class MonitorNode implements AutoCloseable {
     ScheduledFuture<?> statusReports = timers.scheduleAtFixedRate(this::logStatusReport, STATUS_REPORT_EVERY_MS,
         STATUS_REPORT_EVERY_MS, TimeUnit.MILLISECONDS);
     started.add(() -> statusReports.cancel(false));
+    if (config.tls().isEmpty() && !config.raftListen().isLoopback()) {
+      log.warn("raft port unprotected node={} raft={}: anyone who can reach it can submit commands to the cluster"
+          + " (cluster.insecure_peers: true); configure tls in node.yaml (docs/security.md)", config.nodeId(),
+          config.raftListen());
+    }
     if (!config.authenticated()) {
       log.warn("api unauthenticated node={} api={}: anyone who can reach it can change the cluster; configure"
           + " auth.tokens in node.yaml (docs/security.md)", config.nodeId(), config.apiListen());

@@ -4,8 +4,6 @@ import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.auth.ApiToken;
 import dev.quorumwatch.node.auth.TokenHashes;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,25 +28,11 @@ final class AuthParser {
    * loud.
    */
   static ApiAuth absent(YamlTree root, HostPort api) throws ConfigException {
-    if (!isLoopback(api.host())) {
+    if (!api.isLoopback()) {
       throw root.error("expected an auth section: the API listens on " + api + ", beyond this machine; add"
           + " auth.tokens (docs/security.md), or auth: {insecure: true} to accept anyone who can reach it");
     }
     return ApiAuth.NONE;
-  }
-
-  static boolean isLoopback(String host) {
-    if (host.equalsIgnoreCase("localhost")) {
-      return true;
-    }
-    if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
-      return false; // a name: not resolved here, so not assumed to be local
-    }
-    try {
-      return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   static ApiAuth parse(YamlTree auth, Path base, Function<String, String> env) throws ConfigException {

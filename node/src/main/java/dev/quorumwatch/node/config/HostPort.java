@@ -1,6 +1,8 @@
 package dev.quorumwatch.node.config;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 /** A {@code host:port} pair as written in configuration files. */
 public record HostPort(String host, int port) {
@@ -18,6 +20,24 @@ public record HostPort(String host, int port) {
       return new HostPort(text.substring(0, colon), port);
     } catch (NumberFormatException e) {
       return null;
+    }
+  }
+
+  /**
+   * Whether only this machine can reach the address: {@code localhost} or a loopback literal.
+   * A name is not resolved here, so it is never assumed to be local.
+   */
+  public boolean isLoopback() {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (!host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
     }
   }
 

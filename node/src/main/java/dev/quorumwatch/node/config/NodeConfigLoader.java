@@ -53,7 +53,7 @@ public final class NodeConfigLoader {
     HostPort http = listen.address("http");
 
     YamlTree cluster = root.object("cluster").onlyKeys(Set.of("id", "peers", "quorum", "heartbeat_interval", "stale_after",
-        "election_timeout"));
+        "election_timeout", "insecure_peers"));
     String clusterId = cluster.string("id");
     List<NodeConfig.Peer> peers = new ArrayList<>();
     Set<String> ids = new HashSet<>();
@@ -94,6 +94,15 @@ public final class NodeConfigLoader {
     boolean majority = !cluster.has("quorum") || cluster.child("quorum").isText();
     ApiAuth auth = root.has("auth") ? AuthParser.parse(root.object("auth"), base, env) : AuthParser.absent(root, api);
     Optional<TlsFiles> tls = root.has("tls") ? Optional.of(TlsParser.parse(root.object("tls"), base)) : Optional.empty();
+    // Whoever reaches the Raft port can append to the log like a member: beyond loopback it
+    // needs TLS (peers then prove they hold a certificate of the cluster CA), or a said-out-loud
+    // exception for networks the operator fences off otherwise.
+    boolean insecurePeers = cluster.bool("insecure_peers", false);
+    if (tls.isEmpty() && !raft.isLoopback() && !insecurePeers) {
+      throw listen.child("raft").error("expected a tls section: the Raft port listens on " + raft + ", beyond this"
+          + " machine, and anyone who reaches it can submit commands to the cluster; configure tls (docs/security.md),"
+          + " or cluster.insecure_peers: true if only the cluster's own nodes can reach it");
+    }
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
         heartbeatMs, staleAfterMs, electionTimeoutMs, monitors, allowedRepairCommands, auth, tls, deniedNetworks(root));
   }

@@ -117,6 +117,20 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void aRaftPortBeyondLoopbackNeedsTlsOrASaidOutLoudInsecureMode() throws Exception {
+    String open = CONTRACT_EXAMPLE.replaceFirst("raft: 127\\.0\\.0\\.1:9101\n", "raft: 10.0.1.10:9101\n");
+    assertThat(open).contains("raft: 10.0.1.10:9101");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, open))
+        .hasMessage("/etc/quorumwatch/node.yaml: node.listen.raft: expected a tls section: the Raft port listens on"
+            + " 10.0.1.10:9101, beyond this machine, and anyone who reaches it can submit commands to the cluster;"
+            + " configure tls (docs/security.md), or cluster.insecure_peers: true if only the cluster's own nodes can"
+            + " reach it");
+    String insecure = open.replace("  quorum: majority\n", "  quorum: majority\n  insecure_peers: true\n");
+    assertThat(NodeConfigLoader.parse(FILE, insecure).tls()).isEmpty();
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).tls()).as("loopback: the documented example").isEmpty();
+  }
+
+  @Test
   void anApiBeyondLoopbackNeedsTokensOrASaidOutLoudInsecureMode() throws Exception {
     String open = CONTRACT_EXAMPLE.replaceFirst("api: 127\\.0\\.0\\.1:9201\n", "api: 0.0.0.0:9201\n");
     assertThat(open).contains("api: 0.0.0.0:9201");
