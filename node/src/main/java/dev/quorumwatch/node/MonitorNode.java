@@ -110,7 +110,8 @@ public final class MonitorNode implements AutoCloseable {
     this.targetMetrics = new TargetMetrics(prometheus, state::read);
     this.raft = new RaftNode(config, state, join, metrics);
     String userAgent = "quorumwatch/" + Version.current() + " (node=" + config.nodeId() + "; region=" + config.region() + ")";
-    this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent, config.deniedNetworks());
+    Secrets secrets = Secrets.ofThisNode(config.secrets());
+    this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent, config.deniedNetworks(), secrets);
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, this::withdrawOutdated, timers,
         metrics);
     this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine::proberFor,
@@ -125,7 +126,7 @@ public final class MonitorNode implements AutoCloseable {
         .build();
     // SMTP blocks: it runs on the cached io pool, at most one send in flight per receiver lane.
     SendContext sending = new SendContext(new HttpPoster(webhookClient, config.deniedNetworks(), io,
-        Secrets.ofThisNode(), System::currentTimeMillis), config.deniedNetworks(), io, config.nodeId(),
+        secrets, System::currentTimeMillis), config.deniedNetworks(), io, config.nodeId(),
         System::currentTimeMillis);
     Receivers receivers = new Receivers(sending, (config.tls().isPresent() ? "https://" : "http://")
         + config.httpListen() + "/");
@@ -133,7 +134,7 @@ public final class MonitorNode implements AutoCloseable {
         new RetryDelay(NotificationDispatcher.RETRY_BASE_MS, NotificationDispatcher.RETRY_MAX_MS,
             NotificationDispatcher.RETRY_AFTER_MAX_MS, new Random()), metrics);
     this.receiverTester = new ReceiverTester(receivers, System::currentTimeMillis);
-    this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowedRepairCommands(),
+    this.repairs = RepairExecutor.create(state, raft, webhookClient, io, config.allowedRepairCommands(), secrets,
         config.deniedNetworks(), repairThread);
     this.ticker = new Ticker(raft, state::appliedIndex, timers, config.heartbeatIntervalMs());
     this.stuckFollowers = new StuckFollowerWatch(raft, timers, io);
@@ -163,7 +164,7 @@ public final class MonitorNode implements AutoCloseable {
       }
     });
     QuorumWatchService service = new QuorumWatchService(config, state, raft, events, io, dispatcher::attempts,
-        receiverTester);
+        receiverTester, secrets);
     this.api = new ApiServer(config.apiListen(), service, config.auth(), config.tls());
     registerRaftGauges();
     this.http = new HttpEndpoints(config.httpListen(), config.tls(), config.auth(), raft, metrics, prometheus,

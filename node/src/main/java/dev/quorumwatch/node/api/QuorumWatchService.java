@@ -5,6 +5,7 @@ import dev.quorumwatch.coordinator.StateCodec;
 import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.node.alert.NotificationDispatcher;
 import dev.quorumwatch.node.alert.ReceiverTester;
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.AcknowledgeRequest;
 import dev.quorumwatch.proto.Acknowledge;
 import dev.quorumwatch.proto.AddSilence;
@@ -111,12 +112,14 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   private final ExecutorService watchers;
   private final Supplier<Map<String, NotificationDispatcher.Attempt>> attempts;
   private final ReceiverTester receiverTester;
+  /** What references this node allows: a monitors file is checked against it before it is applied. */
+  private final Secrets secrets;
   /** The last digest computed, with the index it was computed at (a value swapped whole). */
   private volatile IndexedDigest lastDigest;
 
   public QuorumWatchService(NodeConfig config, MonitorStateMachine state, RaftNode raft, EventHub events,
       ExecutorService watchers, Supplier<Map<String, NotificationDispatcher.Attempt>> attempts,
-      ReceiverTester receiverTester) {
+      ReceiverTester receiverTester, Secrets secrets) {
     this.config = config;
     this.state = state;
     this.raft = raft;
@@ -124,6 +127,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     this.watchers = watchers;
     this.attempts = attempts;
     this.receiverTester = receiverTester;
+    this.secrets = secrets;
   }
 
   @Override
@@ -160,6 +164,12 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
       spec = MonitorsParser.parse(file, request.getYaml());
     } catch (ConfigException e) {
       response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+      return;
+    }
+    String disallowed = secrets.disallowedReference(request.getYaml(), spec);
+    if (disallowed != null) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription(file + ": " + disallowed + " (on node "
+          + config.nodeId() + ")").asRuntimeException());
       return;
     }
     Command command = Command.newBuilder()

@@ -3,6 +3,7 @@ package dev.quorumwatch.node.cli;
 import dev.quorumwatch.node.MonitorNode;
 import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.outbound.DeniedNetworks;
+import dev.quorumwatch.node.secret.SecretAllowance;
 import dev.quorumwatch.node.config.HostPort;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.demo.ConsoleWebhookSink;
@@ -160,7 +161,8 @@ final class DemoCommand implements Callable<Integer> {
       NodeConfig.Peer p = peers.get(i);
       configs.add(new NodeConfig(p.id(), p.region(), dir.resolve(p.id()), p.raft(), p.api(), https.get(i), "demo",
           List.copyOf(peers), 2, true, NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS, 3 * NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS,
-          NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS, Optional.of(monitors), Set.of(), ApiAuth.NONE, Optional.empty(), DeniedNetworks.NONE)); // loopback, insecure, plaintext
+          NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS, Optional.of(monitors), Set.of(), ApiAuth.NONE, Optional.empty(), DeniedNetworks.NONE,
+          SecretAllowance.DEFAULT)); // loopback, insecure, plaintext
     }
     return configs;
   }

@@ -2,6 +2,7 @@ package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.outbound.DeniedNetworks;
+import dev.quorumwatch.node.secret.SecretAllowance;
 import dev.quorumwatch.node.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,8 @@ public record NodeConfig(
     Set<String> allowedRepairCommands,
     ApiAuth auth,
     Optional<TlsFiles> tls,
-    DeniedNetworks deniedNetworks) {
+    DeniedNetworks deniedNetworks,
+    SecretAllowance secrets) {
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
   /**
    * The shortest time a follower waits for its leader before it stands for election (Ratis'

@@ -2,6 +2,7 @@ package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.outbound.DeniedNetworks;
+import dev.quorumwatch.node.secret.SecretAllowance;
 import dev.quorumwatch.node.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public final class NodeConfigLoader {
   /** {@code env}: where {@code auth.tokens[].env} values come from. */
   public static NodeConfig parse(Path file, String text, Function<String, String> env) throws ConfigException {
     Path base = file.toAbsolutePath().getParent();
-    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair", "auth", "tls", "deny_networks"));
+    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair", "auth", "tls", "deny_networks", "secrets"));
 
     YamlTree node = root.object("node").onlyKeys(Set.of("id", "region", "data_dir", "listen"));
     String id = node.string("id");
@@ -104,7 +105,34 @@ public final class NodeConfigLoader {
           + " or cluster.insecure_peers: true if only the cluster's own nodes can reach it");
     }
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
-        heartbeatMs, staleAfterMs, electionTimeoutMs, monitors, allowedRepairCommands, auth, tls, deniedNetworks(root));
+        heartbeatMs, staleAfterMs, electionTimeoutMs, monitors, allowedRepairCommands, auth, tls, deniedNetworks(root),
+        secretAllowance(root, base));
+  }
+
+  /**
+   * {@code secrets}: which environment variables ({@code env}: names, or prefixes ending in
+   * {@code *}) and which directories' files ({@code dirs}) references in monitors files may
+   * read on this node. Absent: {@code QW_*} and {@code QUORUMWATCH_*} variables, no files.
+   */
+  private static SecretAllowance secretAllowance(YamlTree root, Path base) throws ConfigException {
+    if (!root.has("secrets")) {
+      return SecretAllowance.DEFAULT;
+    }
+    YamlTree secrets = root.object("secrets").onlyKeys(Set.of("env", "dirs"));
+    List<String> env = secrets.has("env") ? secrets.strings("env") : SecretAllowance.DEFAULT.envPatterns();
+    for (int i = 0; i < env.size(); i++) {
+      if (!env.get(i).matches("[A-Za-z_][A-Za-z0-9_]*\\*?")) {
+        throw secrets.child("env").error("expected variable names or prefixes such as QW_*, got '" + env.get(i) + "'");
+      }
+    }
+    List<Path> dirs = new ArrayList<>();
+    for (String dir : secrets.strings("dirs")) {
+      if (dir.equals("/") ) {
+        throw secrets.child("dirs").error("expected directories that hold only secrets for QuorumWatch, not /");
+      }
+      dirs.add(base.resolve(dir).normalize());
+    }
+    return new SecretAllowance(env, dirs);
   }
 
   /**

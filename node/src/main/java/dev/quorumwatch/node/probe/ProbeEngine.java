@@ -25,12 +25,21 @@ public final class ProbeEngine implements AutoCloseable {
   private final DnsProber dns;
   private final ProbeResolverGroup resolvers;
 
-  /** {@code denied}: networks no probe may connect to (node.yaml deny_networks). */
-  public ProbeEngine(int threads, String userAgent, DeniedNetworks denied) {
-    this(threads, userAgent, denied, InetAddress::getAllByName);
+  /**
+   * {@code denied}: networks no probe may connect to (node.yaml deny_networks); {@code secrets}:
+   * what references in probe headers may read (node.yaml secrets).
+   */
+  public ProbeEngine(int threads, String userAgent, DeniedNetworks denied, Secrets secrets) {
+    this(threads, userAgent, denied, secrets, InetAddress::getAllByName);
   }
 
-  ProbeEngine(int threads, String userAgent, DeniedNetworks denied, ProbeResolverGroup.HostLookup lookup) {
+  /** With the default secrets allowance: for tests and the probe benchmark. */
+  public ProbeEngine(int threads, String userAgent, DeniedNetworks denied) {
+    this(threads, userAgent, denied, new Secrets(System::getenv));
+  }
+
+  ProbeEngine(int threads, String userAgent, DeniedNetworks denied, Secrets secrets,
+      ProbeResolverGroup.HostLookup lookup) {
     this.resolvers = new ProbeResolverGroup(lookup, denied);
     this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("qw-probe", true), NioIoHandler.newFactory());
     Bootstrap bootstrap = new Bootstrap()
@@ -39,7 +48,7 @@ public final class ProbeEngine implements AutoCloseable {
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .resolver(resolvers); // denied networks are checked at connect time, on the address dialled
-    this.http = new HttpProber(bootstrap, userAgent, Secrets.ofThisNode());
+    this.http = new HttpProber(bootstrap, userAgent, secrets);
     this.tcp = new TcpProber(bootstrap);
     this.grpc = new GrpcHealthProber(userAgent, denied);
     this.dns = new DnsProber(group, denied);

@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 /**
  * Runs one repair action within its step's timeout: an HTTP call, or (only where node.yaml
@@ -36,13 +35,13 @@ final class RepairActions {
   private final Secrets secrets;
   private final DeniedNetworks denied;
 
-  RepairActions(HttpClient http, ExecutorService blocking, Set<String> allowedCommands, UnaryOperator<String> env,
+  RepairActions(HttpClient http, ExecutorService blocking, Set<String> allowedCommands, Secrets secrets,
       DeniedNetworks denied) {
     this.http = http;
     this.denied = denied;
     this.blocking = blocking;
     this.allowedCommands = Set.copyOf(allowedCommands);
-    this.secrets = new Secrets(env);
+    this.secrets = secrets;
   }
 
   CompletableFuture<Result> run(RepairStep step) {

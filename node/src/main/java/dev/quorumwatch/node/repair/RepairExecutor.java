@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.repair;
 
 import dev.quorumwatch.node.outbound.DeniedNetworks;
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.raft.CommandSink;
 import dev.quorumwatch.proto.Command;
@@ -60,8 +61,9 @@ public final class RepairExecutor {
   }
 
   public static RepairExecutor create(MonitorStateMachine state, CommandSink raft, HttpClient http,
-      ExecutorService blocking, Set<String> allowedCommands, DeniedNetworks denied, ScheduledExecutorService executor) {
-    return new RepairExecutor(state, raft, new RepairActions(http, blocking, allowedCommands, System::getenv, denied),
+      ExecutorService blocking, Set<String> allowedCommands, Secrets secrets, DeniedNetworks denied,
+      ScheduledExecutorService executor) {
+    return new RepairExecutor(state, raft, new RepairActions(http, blocking, allowedCommands, secrets, denied),
         executor, System::currentTimeMillis);
   }
 

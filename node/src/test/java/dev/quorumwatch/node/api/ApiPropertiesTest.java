@@ -74,7 +74,7 @@ class ApiPropertiesTest {
     monitors = """
         targets:
           - id: api
-            http: {url: "%1$s", headers: {X-Probe: "${HOME}"}}
+            http: {url: "%1$s", headers: {X-Probe: "${QW_TEST_WEBHOOK_SECRET}"}}
             interval: 1s
             timeout: 800ms
             labels: {service: api}

@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.quorumwatch.node.bench.LocalCluster;
@@ -8,9 +9,11 @@ import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.proto.ListTargetsRequest;
 import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +83,21 @@ class ReplicaSafetyTest {
           .isLessThan(1_000);
       assertThat(s.getAppliedIndex()).as("node %d goes on applying", i).isGreaterThan(appliedBefore[i]);
     }
+  }
+
+  @Test
+  void aMonitorsFileThatReadsSecretsNodeYamlDoesNotAllowIsRefusedByName() {
+    long before = status(0).getAppliedIndex();
+    String prying = """
+        targets:
+          - {id: %s, http: {url: "%s", headers: {X-Leak: "${AWS_SECRET_ACCESS_KEY}"}}, interval: 1s, timeout: 800ms}
+        """.formatted(LONG_ID, target.url());
+    assertThatThrownBy(() -> cluster.apply(prying)).isInstanceOf(StatusRuntimeException.class)
+        .hasMessageStartingWith("INVALID_ARGUMENT: monitors.yaml: ${AWS_SECRET_ACCESS_KEY} is not allowed by node.yaml"
+            + " secrets:");
+    assertThat(cluster.client(0).listTargets(ListTargetsRequest.getDefaultInstance()).getTargets(0).getId())
+        .as("nothing changed").isEqualTo(LONG_ID);
+    assertThat(status(0).getAppliedIndex()).isGreaterThanOrEqualTo(before);
   }
 
   StatusResponse status(int node) {

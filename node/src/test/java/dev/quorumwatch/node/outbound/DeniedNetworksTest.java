@@ -121,13 +121,13 @@ class DeniedNetworksTest {
   void aWebhookIntoADeniedNetworkIsNotSent() throws Exception {
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       HttpPoster sender = new HttpPoster(HttpClient.newHttpClient(), LOOPBACK, ForkJoinPool.commonPool(),
-          Secrets.ofThisNode(), System::currentTimeMillis);
+          new Secrets(System::getenv), System::currentTimeMillis);
       assertThatThrownBy(() -> sender.post(receiver.url(), "application/json", "{}".getBytes(), Map.of())
           .get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class).hasRootCauseInstanceOf(DeniedAddressException.class);
       assertThat(receiver.received()).isEmpty();
       assertThat(new HttpPoster(HttpClient.newHttpClient(), DeniedNetworks.NONE, ForkJoinPool.commonPool(),
-          Secrets.ofThisNode(), System::currentTimeMillis).post(receiver.url(), "application/json",
+          new Secrets(System::getenv), System::currentTimeMillis).post(receiver.url(), "application/json",
           "{\"alerts\":[]}".getBytes(), Map.of()).get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
     }
   }

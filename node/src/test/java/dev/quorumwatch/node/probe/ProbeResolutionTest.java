@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.quorumwatch.node.outbound.DeniedNetworks;
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.TcpProbe;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class ProbeResolutionTest {
   final CountDownLatch resolverAnswers = new CountDownLatch(1);
   final AtomicInteger hangingLookups = new AtomicInteger();
-  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE, this::lookup);
+  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE, new Secrets(System::getenv), this::lookup);
   HttpServer server;
 
   private InetAddress[] lookup(String host) throws UnknownHostException {

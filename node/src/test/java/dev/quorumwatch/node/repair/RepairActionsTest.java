@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorumwatch.node.outbound.DeniedNetworks;
+import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.CommandAction;
 import dev.quorumwatch.proto.HttpAction;
 import dev.quorumwatch.proto.RepairStep;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class RepairActionsTest {
   final ExecutorService blocking = Executors.newCachedThreadPool();
-  final Map<String, String> env = Map.of("TOKEN", "s3cr3t", "BAD_HOST", "exa mple^s3cr3t");
+  final Map<String, String> env = Map.of("QW_TOKEN", "s3cr3t", "QW_BAD_HOST", "exa mple^s3cr3t", "HOME", "/root");
 
   @AfterEach
   void stop() {
@@ -27,14 +28,16 @@ class RepairActionsTest {
 
   RepairActions actions(boolean commandsAllowed) {
     return new RepairActions(HttpClient.newHttpClient(), blocking, commandsAllowed ? Set.of("true", "false", "sleep")
-        : Set.of(), env::get, DeniedNetworks.NONE);
+        : Set.of(), new Secrets(env::get), DeniedNetworks.NONE);
   }
 
   @Test
   void variablesComeFromTheNodesEnvironmentAndAMissingOneIsAnError() {
-    assertThat(actions(false).expand("Bearer ${TOKEN}")).isEqualTo("Bearer s3cr3t");
-    assertThatThrownBy(() -> actions(false).expand("${NOPE}")).hasMessage(
-        "environment variable NOPE is not set on this node");
+    assertThat(actions(false).expand("Bearer ${QW_TOKEN}")).isEqualTo("Bearer s3cr3t");
+    assertThatThrownBy(() -> actions(false).expand("${QW_NOPE}")).hasMessage(
+        "environment variable QW_NOPE is not set on this node");
+    assertThatThrownBy(() -> actions(false).expand("${HOME}")).as("set, but not among node.yaml's secrets.env")
+        .hasMessageStartingWith("environment variable HOME is not allowed by node.yaml secrets: {env: [QW_*, QUORUMWATCH_*]");
   }
 
   @Test
@@ -59,12 +62,12 @@ class RepairActionsTest {
   @Test
   void aSecretNeverAppearsInTheResult() throws Exception {
     RepairStep refused = RepairStep.newBuilder().setName("restart").setTimeoutMs(2000)
-        .setHttp(HttpAction.newBuilder().setMethod("POST").setUrl("http://127.0.0.1:1/restart?token=${TOKEN}")).build();
+        .setHttp(HttpAction.newBuilder().setMethod("POST").setUrl("http://127.0.0.1:1/restart?token=${QW_TOKEN}")).build();
     RepairActions.Result result = actions(false).run(refused).get();
     assertThat(result.ok()).isFalse();
     assertThat(result.detail()).doesNotContain("s3cr3t");
     RepairStep brokenOnceFilled = refused.toBuilder().setHttp(HttpAction.newBuilder().setMethod("POST")
-        .setUrl("http://${BAD_HOST}/restart")).build();
+        .setUrl("http://${QW_BAD_HOST}/restart")).build();
     RepairActions.Result broken = actions(false).run(brokenOnceFilled).get();
     assertThat(broken.detail()).isEqualTo("the URL is not a valid URL once its references are filled in");
   }
@@ -74,7 +77,7 @@ class RepairActionsTest {
     DeniedNetworks loopback = new DeniedNetworks(List.of(DeniedNetworks.parse("127.0.0.0/8")));
     RepairStep restart = RepairStep.newBuilder().setName("restart").setTimeoutMs(2000)
         .setHttp(HttpAction.newBuilder().setMethod("POST").setUrl("http://localhost:1/restart")).build();
-    RepairActions.Result result = new RepairActions(HttpClient.newHttpClient(), blocking, Set.of(), env::get, loopback)
+    RepairActions.Result result = new RepairActions(HttpClient.newHttpClient(), blocking, Set.of(), new Secrets(env::get), loopback)
         .run(restart).get();
     assertThat(result).isEqualTo(new RepairActions.Result(false,
         "localhost (127.0.0.1) is in denied network 127.0.0.0/8 (node.yaml deny_networks)"));

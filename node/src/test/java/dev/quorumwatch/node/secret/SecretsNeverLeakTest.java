@@ -75,7 +75,9 @@ class SecretsNeverLeakTest {
         .withEnvironment("QW_PROBE_TOKEN", PROBE_SECRET)
         .withEnvironment("QW_REPAIR_TOKEN", REPAIR_SECRET)
         .withEnvironment("QW_HOOK_PATH", HOOK_PATH_SECRET);
-    Path hookSecret = Files.writeString(Files.createDirectories(cluster.dir()).resolve("hook.secret"), HOOK_SECRET + "\n");
+    Path secretsDir = Files.createDirectories(cluster.dir().resolve("secrets")).toAbsolutePath();
+    Path hookSecret = Files.writeString(secretsDir.resolve("hook.secret"), HOOK_SECRET + "\n");
+    cluster.withNodeYaml("secrets: {dirs: [\"" + secretsDir + "\"]}\n");
     cluster.startAll();
     cluster.awaitLeader(30_000);
     cluster.apply("""

@@ -72,7 +72,7 @@ public final class WebhookKind extends NamedKind {
     String source = fromEnv ? "environment variable " + hook.getSecretEnv() : "file " + hook.getSecretFile();
     String secret = null;
     try {
-      secret = fromEnv ? secrets.variable(hook.getSecretEnv()) : Secrets.file(hook.getSecretFile());
+      secret = fromEnv ? secrets.variable(hook.getSecretEnv()) : secrets.file(hook.getSecretFile());
     } catch (IllegalArgumentException unset) {
       // warned below, like an empty value
     }
