@@ -80,6 +80,8 @@ public final class Coordinator {
   static final String SEVERITY_WARNING = "warning";
   static final int HISTORY_KEPT = 20;
   static final int FAILED_KEPT = 1000;
+  /** Ten years: enough for any silence, and far from overflowing the state clock when added to it. */
+  static final long SILENCE_MAX_MS = 3650L * 86_400_000;
   private static final String QUORUM_KEY = "quorum";
   private static final String NODE_KEY_PREFIX = "node:";
   /**
@@ -332,8 +334,8 @@ public final class Coordinator {
     if (add.getMatchersCount() == 0) {
       return "a silence needs at least one matcher";
     }
-    if (add.getDurationMs() <= 0) {
-      return "a silence needs a positive duration";
+    if (add.getDurationMs() <= 0 || add.getDurationMs() > SILENCE_MAX_MS) {
+      return "a silence needs a positive duration of at most 3650 days";
     }
     if (silences.activeCount(clockMs) >= Silences.ACTIVE_MAX) {
       return "too many active silences (" + Silences.ACTIVE_MAX + "); expire some first";

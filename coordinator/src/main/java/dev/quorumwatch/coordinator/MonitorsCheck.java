@@ -20,6 +20,10 @@ import java.util.Set;
  * messages come earlier, from the node's monitors-file parser.
  */
 public final class MonitorsCheck {
+  public static final int MAX_LABELS = 32;
+  public static final int MAX_LABEL_NAME_CHARS = 128;
+  public static final int MAX_LABEL_VALUE_CHARS = 1024;
+
   private MonitorsCheck() {}
 
   /** Returns null when the spec is usable, else the first problem. */
@@ -42,6 +46,11 @@ public final class MonitorsCheck {
       }
       if (t.getFailureThreshold() < 1 || t.getRecoveryThreshold() < 1) {
         return at + ": thresholds must be at least 1";
+      }
+      if (t.getLabelsCount() > MAX_LABELS || t.getLabelsList().stream().anyMatch(l -> l.getName().isEmpty()
+          || l.getName().length() > MAX_LABEL_NAME_CHARS || l.getValue().length() > MAX_LABEL_VALUE_CHARS)) {
+        return at + ".labels: at most " + MAX_LABELS + ", names of 1 to " + MAX_LABEL_NAME_CHARS + " characters, values"
+            + " of at most " + MAX_LABEL_VALUE_CHARS;
       }
       if (t.getWarnings().getRegionalForMs() < 0) {
         return at + ".warnings.regional_for: must not be negative";

@@ -33,6 +33,7 @@ import dev.quorumwatch.proto.WatchServicesRequest;
 import dev.quorumwatch.coordinator.TargetRow;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.config.ConfigException;
+import dev.quorumwatch.node.config.Durations;
 import dev.quorumwatch.node.config.MonitorsParser;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.raft.RaftNode;
@@ -109,7 +110,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   private final MonitorStateMachine state;
   private final RaftNode raft;
   private final EventHub events;
-  private final ExecutorService watchers;
+  private final EventStreams streams;
   private final Supplier<Map<String, NotificationDispatcher.Attempt>> attempts;
   private final ReceiverTester receiverTester;
   /** What references this node allows: a monitors file is checked against it before it is applied. */
@@ -124,7 +125,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     this.state = state;
     this.raft = raft;
     this.events = events;
-    this.watchers = watchers;
+    this.streams = new EventStreams(events, watchers);
     this.attempts = attempts;
     this.receiverTester = receiverTester;
     this.secrets = secrets;
@@ -258,9 +259,9 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
           .asRuntimeException());
       return;
     }
-    if (request.getDurationMs() <= 0) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("duration: expected a positive duration, got "
-          + request.getDurationMs() + " ms").asRuntimeException());
+    if (request.getDurationMs() <= 0 || request.getDurationMs() > Durations.MAX_MS) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("duration: expected a positive duration of at most"
+          + " 3650d, got " + request.getDurationMs() + " ms").asRuntimeException());
       return;
     }
     for (String text : request.getMatchersList()) {
@@ -699,66 +700,43 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
    */
   @Override
   public void watchServices(WatchServicesRequest request, StreamObserver<ServiceState> response) {
-    ServerCallStreamObserver<ServiceState> call = (ServerCallStreamObserver<ServiceState>) response;
-    EventHub.Subscription subscription = events.subscribe();
-    call.setOnCancelHandler(subscription::close);
-    watchers.execute(() -> {
-      Map<String, Long> sent = new HashMap<>();
-      try {
+    Map<String, Long> sent = new HashMap<>();
+    streams.serve((ServerCallStreamObserver<ServiceState>) response, new EventStreams.Feed<>() {
+      @Override
+      public void start(EventStreams.Sink<ServiceState> sink) throws InterruptedException {
         for (ServiceState s : state.read(ServiceStates::all)) {
-          call.onNext(s);
-          sent.put(s.getService(), s.getVersion());
-        }
-        while (!call.isCancelled()) {
-          Event e = subscription.queue().poll(1, TimeUnit.SECONDS);
-          if (e != null && e.hasService() && e.getService().getVersion() > sent.getOrDefault(
-              e.getService().getServiceId(), 0L)) {
-            ServiceRecord r = e.getService();
-            Optional<ServiceState> s = state.read(c -> ServiceStates.spec(c, r.getServiceId())
-                .map(spec -> ServiceStates.of(c, spec, r)));
-            if (s.isPresent()) {
-              call.onNext(s.get());
-              sent.put(r.getServiceId(), r.getVersion());
-            }
-          } else if (e == null && subscription.overflowed()) {
-            call.onError(Status.RESOURCE_EXHAUSTED.withDescription("watcher too slow; reconnect").asRuntimeException());
+          if (!sink.send(s)) {
             return;
           }
+          sent.put(s.getService(), s.getVersion());
         }
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        call.onError(Status.UNAVAILABLE.withDescription("node stopping").asRuntimeException());
-      } catch (RuntimeException ignored) {
-        // the client went away
-      } finally {
-        subscription.close();
+      }
+
+      @Override
+      public void onEvent(Event e, EventStreams.Sink<ServiceState> sink) throws InterruptedException {
+        if (!e.hasService() || e.getService().getVersion() <= sent.getOrDefault(e.getService().getServiceId(), 0L)) {
+          return;
+        }
+        ServiceRecord r = e.getService();
+        Optional<ServiceState> s = state.read(c -> ServiceStates.spec(c, r.getServiceId())
+            .map(spec -> ServiceStates.of(c, spec, r)));
+        if (s.isPresent() && sink.send(s.get())) {
+          sent.put(r.getServiceId(), r.getVersion());
+        }
       }
     });
   }
 
   @Override
   public void watch(WatchRequest request, StreamObserver<Event> response) {
-    ServerCallStreamObserver<Event> call = (ServerCallStreamObserver<Event>) response;
-    EventHub.Subscription subscription = events.subscribe();
-    call.setOnCancelHandler(subscription::close);
-    watchers.execute(() -> {
-      try {
-        while (!call.isCancelled()) {
-          Event e = subscription.queue().poll(1, TimeUnit.SECONDS);
-          if (e != null) {
-            call.onNext(e);
-          } else if (subscription.overflowed()) {
-            call.onError(Status.RESOURCE_EXHAUSTED.withDescription("watcher too slow; reconnect").asRuntimeException());
-            return;
-          }
-        }
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        call.onError(Status.UNAVAILABLE.withDescription("node stopping").asRuntimeException());
-      } catch (RuntimeException ignored) {
-        // the client went away
-      } finally {
-        subscription.close();
+    streams.serve((ServerCallStreamObserver<Event>) response, new EventStreams.Feed<>() {
+      @Override
+      public void start(EventStreams.Sink<Event> sink) {
+      }
+
+      @Override
+      public void onEvent(Event e, EventStreams.Sink<Event> sink) throws InterruptedException {
+        sink.send(e);
       }
     });
   }

@@ -9,20 +9,27 @@ public final class Durations {
 
   private Durations() {}
 
-  /** Milliseconds, or -1 when the text is not a duration. */
+  /** Ten years: nothing an operator configures lasts longer, and sums with it can't overflow. */
+  public static final long MAX_MS = 3650L * 86_400_000;
+
+  /** Milliseconds, or -1 when the text is not a duration of at most {@link #MAX_MS}. */
   public static long parseMs(String text) {
     Matcher m = FORMAT.matcher(text.trim());
-    if (!m.matches()) {
+    if (!m.matches() || m.group(1).length() > 18) {
       return -1;
     }
     long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> n;
-      case "s" -> n * 1000;
-      case "m" -> n * 60_000;
-      case "h" -> n * 3_600_000;
-      default -> n * 86_400_000;
+    long unitMs = switch (m.group(2)) {
+      case "ms" -> 1;
+      case "s" -> 1000;
+      case "m" -> 60_000;
+      case "h" -> 3_600_000;
+      default -> 86_400_000;
     };
+    if (n > MAX_MS / unitMs) {
+      return -1;
+    }
+    return n * unitMs;
   }
 
   public static String format(long ms) {

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.config;
 
+import dev.quorumwatch.coordinator.MonitorsCheck;
 import dev.quorumwatch.node.receiver.KindFields;
 import dev.quorumwatch.proto.DnsProbe;
 import dev.quorumwatch.proto.GrpcProbe;
@@ -26,6 +27,9 @@ public final class MonitorsParser {
   static final long DEFAULT_MAX_DELIVERY_AGE_MS = 24L * 3600 * 1000;
   static final long DEFAULT_REGIONAL_FOR_MS = 30_000;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+  /** The shortest probe interval: below it a probe's own latency is a large share of the interval. */
+  public static final long MIN_INTERVAL_MS = 250;
 
   /** Twice what the capacity benchmark measured on 2 cores (10,000 targets at 10 s). */
   public static final int MAX_TARGETS = 20_000;
@@ -117,6 +121,11 @@ public final class MonitorsParser {
       target.setGrpc(probe);
     }
     long intervalMs = t.durationMs("interval", DEFAULT_INTERVAL_MS);
+    if (intervalMs < MIN_INTERVAL_MS) {
+      throw t.child("interval").error("expected at least " + Durations.format(MIN_INTERVAL_MS) + " (each region probes"
+          + " every target: a shorter interval is load on the target, not faster detection), got "
+          + Durations.format(intervalMs));
+    }
     long timeoutMs = t.durationMs("timeout", Math.min(DEFAULT_TIMEOUT_MS_MAX, intervalMs * 8 / 10));
     if (timeoutMs > intervalMs) {
       throw t.child("timeout").error("expected at most the interval (" + Durations.format(intervalMs)
@@ -133,7 +142,19 @@ public final class MonitorsParser {
         .setDegraded(warnings == null || warnings.bool("degraded", true))
         .setRegionalForMs(warnings == null ? DEFAULT_REGIONAL_FOR_MS
             : warnings.durationMs("regional_for", DEFAULT_REGIONAL_FOR_MS)));
-    for (Map.Entry<String, String> label : new TreeMap<>(t.stringMap("labels")).entrySet()) {
+    Map<String, String> labels = new TreeMap<>(t.stringMap("labels"));
+    if (labels.size() > MonitorsCheck.MAX_LABELS) {
+      throw t.child("labels").error("expected at most " + MonitorsCheck.MAX_LABELS + " labels, got " + labels.size());
+    }
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      if (!label.getKey().matches("[A-Za-z_][A-Za-z0-9_]{0," + (MonitorsCheck.MAX_LABEL_NAME_CHARS - 1) + "}")) {
+        throw t.child("labels").error("expected label names of letters, digits and '_' (at most "
+            + MonitorsCheck.MAX_LABEL_NAME_CHARS + "), got '" + label.getKey() + "'");
+      }
+      if (label.getValue().length() > MonitorsCheck.MAX_LABEL_VALUE_CHARS) {
+        throw t.child("labels").child(label.getKey()).error("expected at most " + MonitorsCheck.MAX_LABEL_VALUE_CHARS
+            + " characters, got " + label.getValue().length());
+      }
       target.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
     }
     long maxIntervalMs = t.durationOrZeroMs("max_interval", 0);

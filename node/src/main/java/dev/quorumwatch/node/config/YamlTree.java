@@ -158,7 +158,7 @@ public final class YamlTree {
     long ms = child.node.isTextual() ? Durations.parseMs(child.node.asText()) : -1;
     if (ms < 0 || (ms == 0 && !zeroAllowed)) {
       throw child.error("expected a " + (zeroAllowed ? "" : "positive ")
-          + "duration such as 500ms, 10s or 2m, got '" + child.node.asText() + "'");
+          + "duration such as 500ms, 10s or 2m (at most 3650d), got '" + child.node.asText() + "'");
     }
     return ms;
   }

@@ -39,7 +39,7 @@ class CliErrorsTest {
   @Test
   void badDurationInNodeConfig() throws Exception {
     assertOneLineError(node(VALID + "  heartbeat_interval: soon\n"),
-        "node.yaml: cluster.heartbeat_interval: expected a positive duration such as 500ms, 10s or 2m, got 'soon'");
+        "node.yaml: cluster.heartbeat_interval: expected a positive duration such as 500ms, 10s or 2m (at most 3650d), got 'soon'");
   }
 
   @Test

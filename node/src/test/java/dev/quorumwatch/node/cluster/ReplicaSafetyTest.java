@@ -9,13 +9,24 @@ import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.ListTargetsRequest;
+import dev.quorumwatch.proto.QuorumWatchGrpc;
 import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
+import dev.quorumwatch.proto.WatchRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +109,61 @@ class ReplicaSafetyTest {
     assertThat(cluster.client(0).listTargets(ListTargetsRequest.getDefaultInstance()).getTargets(0).getId())
         .as("nothing changed").isEqualTo(LONG_ID);
     assertThat(status(0).getAppliedIndex()).isGreaterThanOrEqualTo(before);
+  }
+
+  @Test
+  void twoThousandWatchersThatNeverReadCostTheNodeNothingButRefusals() throws Exception {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(cluster.api(1)).usePlaintext().build();
+    List<ClientCallStreamObserver<WatchRequest>> opened = new ArrayList<>();
+    AtomicInteger refused = new AtomicInteger();
+    try {
+      QuorumWatchGrpc.QuorumWatchStub stub = QuorumWatchGrpc.newStub(channel);
+      for (int i = 0; i < 2_000; i++) {
+        stub.watch(WatchRequest.getDefaultInstance(), new ClientResponseObserver<WatchRequest, Event>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<WatchRequest> call) {
+            call.disableAutoRequestWithInitial(0); // never reads
+            synchronized (opened) {
+              opened.add(call);
+            }
+          }
+
+          @Override
+          public void onNext(Event value) {
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            if (Status.fromThrowable(t).getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+              refused.incrementAndGet();
+            }
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        });
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() >= 2_000 - 32);
+      long started = System.nanoTime();
+      assertThat(status(1).getAppliedIndex()).isPositive();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("the node still answers at once")
+          .isLessThan(1_000);
+      assertThat(refused.get()).as("32 streams per caller").isEqualTo(2_000 - 32);
+    } finally {
+      synchronized (opened) {
+        opened.forEach(c -> c.cancel("done", null));
+      }
+    }
+    // The slots come back: a reading watcher gets events again.
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+      var events = cluster.client(1).withDeadlineAfter(2, TimeUnit.SECONDS).watch(WatchRequest.getDefaultInstance());
+      target.setUp(false);
+      boolean got = events.hasNext();
+      target.setUp(true);
+      return got;
+    });
+    channel.shutdownNow();
   }
 
   StatusResponse status(int node) {

@@ -51,7 +51,7 @@ class MonitorsParserTest {
   @Test
   void errorsNameTheFieldPath() {
     assertError(CONTRACT_EXAMPLE.replace("interval: 1s", "interval: 1 second"),
-        "monitors.yaml: targets[0].interval: expected a positive duration such as 500ms, 10s or 2m, got '1 second'");
+        "monitors.yaml: targets[0].interval: expected a positive duration such as 500ms, 10s or 2m (at most 3650d), got '1 second'");
     assertError(CONTRACT_EXAMPLE.replace("expect_status: [200]", "expect_status: [200, 999]"),
         "monitors.yaml: targets[0].http.expect_status[1]: expected a whole number from 100 to 599, got 999");
     assertError(CONTRACT_EXAMPLE.replace("timeout: 800ms", "timeout: 2s"),
@@ -307,6 +307,26 @@ class MonitorsParserTest {
         "monitors.yaml: targets[0].slow_threshold: expected at most the timeout (800ms), got 2s");
     assertError(OTHER_PROBES.replace("type: aaaa", "type: MX"),
         "monitors.yaml: targets[2].dns.type: expected A, AAAA or CNAME, got 'MX'");
+  }
+
+  @Test
+  void limitsOnIntervalsDurationsAndLabels() {
+    String target = "targets:\n  - {id: a, http: {url: \"http://127.0.0.1:1/\"}, interval: %s, labels: %s}\n";
+    assertError(target.formatted("100ms", "{}"), "monitors.yaml: targets[0].interval: expected at least 250ms");
+    assertError(target.formatted("99999999999999999999s", "{}"),
+        "monitors.yaml: targets[0].interval: expected a positive duration such as 500ms, 10s or 2m (at most 3650d)");
+    assertError(target.formatted("9223372036854775807d", "{}"), "monitors.yaml: targets[0].interval: expected a positive");
+    StringBuilder many = new StringBuilder("{");
+    for (int i = 0; i < 33; i++) {
+      many.append(i == 0 ? "" : ", ").append("l").append(i).append(": v");
+    }
+    assertError(target.formatted("1s", many + "}"), "monitors.yaml: targets[0].labels: expected at most 32 labels, got 33");
+    assertError(target.formatted("1s", "{team-name: core}"),
+        "monitors.yaml: targets[0].labels: expected label names of letters, digits and '_'");
+    assertError(target.formatted("1s", "{team: " + "x".repeat(1025) + "}"),
+        "monitors.yaml: targets[0].labels.team: expected at most 1024 characters, got 1025");
+    assertThat(Durations.parseMs("3650d")).isEqualTo(Durations.MAX_MS);
+    assertThat(Durations.parseMs("3651d")).isEqualTo(-1);
   }
 
   private static void assertError(String yaml, String message) {
