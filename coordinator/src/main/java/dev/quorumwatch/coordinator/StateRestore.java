@@ -38,6 +38,19 @@ public final class StateRestore {
       return new Restored(current, ApplyOutcome.rejected("backup " + restore.getBackupId() + ": state does not decode: "
           + e.getMessage()));
     }
+    String invalid = StateCheck.problem(backup);
+    if (invalid != null) {
+      return new Restored(current, ApplyOutcome.rejected("backup " + restore.getBackupId() + ": " + invalid));
+    }
+    try {
+      return restored(current, command, restore, backup);
+    } catch (RuntimeException bug) { // every replica fails alike: the entry is rejected, the state kept
+      return new Restored(current, ApplyOutcome.failedInternally("internal error restoring backup "
+          + restore.getBackupId() + ": " + bug));
+    }
+  }
+
+  private static Restored restored(Coordinator current, Command command, RestoreState restore, StateSnapshot backup) {
     long clockMs = Math.max(Math.max(current.clockMs, command.getAtMs()), backup.getClockMs());
     StateSnapshot.Builder merged = backup.toBuilder()
         .setClockMs(clockMs)

@@ -58,6 +58,7 @@ import dev.quorumwatch.proto.RemoveMemberRequest;
 import dev.quorumwatch.proto.AddMemberRequest;
 import dev.quorumwatch.node.Version;
 import dev.quorumwatch.node.backup.BackupFiles;
+import dev.quorumwatch.node.backup.BackupSigner;
 import dev.quorumwatch.proto.StateSnapshot;
 import dev.quorumwatch.proto.BackupRequest;
 import dev.quorumwatch.proto.BackupFile;
@@ -397,7 +398,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     CommandReply point = CommandReply.newBuilder().setLogIndex(readIndex).build();
     answerAfter(point, c -> {
       StateSnapshot snapshot = StateCodec.snapshot(c);
-      return BackupFile.newBuilder()
+      BackupFile backup = BackupFile.newBuilder()
           .setFormat(BackupFiles.FORMAT)
           .setBackupId(StateCodec.digest(snapshot))
           .setClusterId(config.clusterId())
@@ -406,6 +407,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
           .setVersion(Version.current())
           .setState(snapshot)
           .build();
+      return config.backupKey().map(key -> BackupSigner.sign(backup, key)).orElse(backup);
     }, response);
   }
 

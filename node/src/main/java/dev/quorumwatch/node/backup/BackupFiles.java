@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.backup;
 
+import dev.quorumwatch.coordinator.StateCheck;
 import dev.quorumwatch.coordinator.StateCodec;
 import dev.quorumwatch.proto.BackupFile;
 import dev.quorumwatch.proto.StateSnapshot;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 
 /** Backup files: what they hold, how they are written (atomically) and checked when read. */
 public final class BackupFiles {
@@ -17,6 +19,8 @@ public final class BackupFiles {
    * Ratis.
    */
   public static final int MAX_STATE_BYTES = 3_500_000;
+  /** The state and the little around it: a larger file is refused before it is read. */
+  static final long MAX_FILE_BYTES = MAX_STATE_BYTES + 64 * 1024;
 
   private BackupFiles() {}
 
@@ -32,10 +36,19 @@ public final class BackupFiles {
     }
   }
 
-  /** Reads and checks a backup; the exception names the file and what is wrong with it. */
-  public static BackupFile read(Path file) throws IOException {
+  /**
+   * Reads and checks a backup: its size before reading it, its format and digest, its
+   * signature when {@code key} is given (a cluster with a backup key restores only what it
+   * signed), and the whole state's invariants. The exception names the file and what is
+   * wrong with it.
+   */
+  public static BackupFile read(Path file, Optional<byte[]> key) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException(file + ": no such file");
+    }
+    long bytes = Files.size(file);
+    if (bytes > MAX_FILE_BYTES) {
+      throw new IOException(file + ": " + bytes + " bytes; a backup is at most " + MAX_FILE_BYTES + " (not read)");
     }
     BackupFile backup;
     try {
@@ -52,6 +65,14 @@ public final class BackupFiles {
     int size = backup.getState().getSerializedSize();
     if (size > MAX_STATE_BYTES) {
       throw new IOException(file + ": state is " + size + " bytes; a restore takes at most " + MAX_STATE_BYTES);
+    }
+    if (key.isPresent() && !BackupSigner.verify(backup, key.get())) {
+      throw new IOException(file + ": " + (backup.getSignature().isEmpty() ? "not signed" : "signature does not match")
+          + " with this cluster's backup key (node.yaml backup.hmac_key_file): refused");
+    }
+    String invalid = StateCheck.problem(backup.getState());
+    if (invalid != null) {
+      throw new IOException(file + ": the state is not usable: " + invalid);
     }
     return backup;
   }

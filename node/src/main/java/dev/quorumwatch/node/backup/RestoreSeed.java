@@ -74,7 +74,7 @@ public final class RestoreSeed implements AutoCloseable {
     if (!Files.exists(seed)) {
       return;
     }
-    backup = BackupFiles.read(seed);
+    backup = BackupFiles.read(seed, Optional.empty()); // its signature was checked when `restore` planted it
     log.info("restore seed found file={} \"{}\"", seed, BackupFiles.describe(backup));
     task = timer.scheduleWithFixedDelay(this::step, 0, intervalMs, TimeUnit.MILLISECONDS);
   }

@@ -162,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
       configs.add(new NodeConfig(p.id(), p.region(), dir.resolve(p.id()), p.raft(), p.api(), https.get(i), "demo",
           List.copyOf(peers), 2, true, NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS, 3 * NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS,
           NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS, Optional.of(monitors), Set.of(), ApiAuth.NONE, Optional.empty(), DeniedNetworks.NONE,
-          SecretAllowance.DEFAULT)); // loopback, insecure, plaintext
+          SecretAllowance.DEFAULT, Optional.empty())); // loopback, insecure, plaintext
     }
     return configs;
   }

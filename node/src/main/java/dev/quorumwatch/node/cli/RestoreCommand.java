@@ -28,7 +28,10 @@ final class RestoreCommand implements Callable<Integer> {
   public Integer call() {
     try {
       NodeConfig node = NodeConfigLoader.load(config);
-      BackupFile backup = BackupFiles.read(from);
+      BackupFile backup = BackupFiles.read(from, node.backupKey());
+      if (node.backupKey().isEmpty() && !backup.getSignature().isEmpty()) {
+        System.err.println("note: the backup is signed, but this node.yaml has no backup.hmac_key_file to check it with");
+      }
       if (!backup.getClusterId().equals(node.clusterId())) {
         System.err.println("note: the backup is of cluster '" + backup.getClusterId() + "', this node's is '"
             + node.clusterId() + "'; restoring anyway");

@@ -29,7 +29,8 @@ public record NodeConfig(
     ApiAuth auth,
     Optional<TlsFiles> tls,
     DeniedNetworks deniedNetworks,
-    SecretAllowance secrets) {
+    SecretAllowance secrets,
+    Optional<byte[]> backupKey) {
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 1_000;
   /**
    * The shortest time a follower waits for its leader before it stands for election (Ratis'

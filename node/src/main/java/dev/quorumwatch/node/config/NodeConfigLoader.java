@@ -42,7 +42,7 @@ public final class NodeConfigLoader {
   /** {@code env}: where {@code auth.tokens[].env} values come from. */
   public static NodeConfig parse(Path file, String text, Function<String, String> env) throws ConfigException {
     Path base = file.toAbsolutePath().getParent();
-    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair", "auth", "tls", "deny_networks", "secrets"));
+    YamlTree root = YamlTree.parse(file.toString(), text).onlyKeys(Set.of("node", "cluster", "monitors_file", "repair", "auth", "tls", "deny_networks", "secrets", "backup"));
 
     YamlTree node = root.object("node").onlyKeys(Set.of("id", "region", "data_dir", "listen"));
     String id = node.string("id");
@@ -106,7 +106,7 @@ public final class NodeConfigLoader {
     }
     return new NodeConfig(id, region, dataDir, raft, api, http, clusterId, List.copyOf(peers), quorum, majority,
         heartbeatMs, staleAfterMs, electionTimeoutMs, monitors, allowedRepairCommands, auth, tls, deniedNetworks(root),
-        secretAllowance(root, base));
+        secretAllowance(root, base), backupKey(root, base));
   }
 
   /**
@@ -133,6 +133,31 @@ public final class NodeConfigLoader {
       dirs.add(base.resolve(dir).normalize());
     }
     return new SecretAllowance(env, dirs);
+  }
+
+  /**
+   * {@code backup.hmac_key_file}: the key backups are signed with and restores check; the same
+   * file on every node of the cluster (and of a cluster restored from its backups).
+   */
+  private static Optional<byte[]> backupKey(YamlTree root, Path base) throws ConfigException {
+    if (!root.has("backup")) {
+      return Optional.empty();
+    }
+    YamlTree backup = root.object("backup").onlyKeys(Set.of("hmac_key_file"));
+    Path file = base.resolve(backup.string("hmac_key_file")).normalize();
+    try {
+      if (!Files.isRegularFile(file) || Files.size(file) > 4096) {
+        throw backup.child("hmac_key_file").error("expected a regular file of at most 4 KiB, got " + file);
+      }
+      byte[] key = Files.readString(file).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      if (key.length < 32) {
+        throw backup.child("hmac_key_file").error("expected a key of at least 32 characters (openssl rand -hex 32), "
+            + file + " has " + key.length);
+      }
+      return Optional.of(key);
+    } catch (java.io.IOException e) {
+      throw backup.child("hmac_key_file").error("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.probe;
 
+import dev.quorumwatch.node.config.MonitorsParser;
 import dev.quorumwatch.node.outbound.RetryAfter;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.HttpProbe;
@@ -50,6 +51,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 final class HttpProber implements Prober {
   static final int IDLE_PER_ORIGIN_MAX = 64;
+  /** Origins with pooled connections: the targets' own, plus room for redirects. */
+  static final int IDLE_ORIGINS_MAX = 4096;
+  /** Parsed configured URLs: twice the most targets a cluster may have. */
+  static final int URLS_MAX = 2 * MonitorsParser.MAX_TARGETS;
   private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("qw.exchange");
   private static final AttributeKey<Route> ROUTE = AttributeKey.valueOf("qw.route");
   private static final AttributeKey<Long> CERT_NOT_AFTER = AttributeKey.valueOf("qw.cert_not_after");
@@ -178,6 +183,9 @@ final class HttpProber implements Prober {
     Route route;
     try {
       // Configured URLs are parsed once; a redirect's Location (the target's choice) is not kept.
+      if (urls.size() > URLS_MAX) {
+        urls.clear(); // targets were replaced many times over: parse the current ones again
+      }
       Url url = hops == 0 ? urls.computeIfAbsent(urlText, Url::parse) : Url.parse(urlText);
       String serverName = spec.getTlsServerName().isEmpty() ? url.host() : spec.getTlsServerName();
       route = new Route(url, TlsContexts.Key.of(spec), serverName);
@@ -372,6 +380,10 @@ final class HttpProber implements Prober {
       return;
     }
     Route route = ch.attr(ROUTE).get();
+    if (!idle.containsKey(route.poolKey()) && idle.size() >= IDLE_ORIGINS_MAX) {
+      ch.close(); // redirects can name any origin: the pool keeps a bounded number of them
+      return;
+    }
     ConcurrentLinkedDeque<Channel> pool = idle.computeIfAbsent(route.poolKey(), o -> new ConcurrentLinkedDeque<>());
     if (pool.size() >= IDLE_PER_ORIGIN_MAX) {
       ch.close();

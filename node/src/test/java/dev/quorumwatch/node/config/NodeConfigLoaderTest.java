@@ -3,8 +3,10 @@ package dev.quorumwatch.node.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NodeConfigLoaderTest {
   static final Path FILE = Path.of("/etc/quorumwatch/node.yaml");
@@ -114,6 +116,19 @@ class NodeConfigLoaderTest {
       assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "auth:\n  tokens:\n    " + m[0] + "\n",
           var -> null)).as(m[0]).hasMessageContaining(m[1]);
     }
+  }
+
+  @Test
+  void aBackupKeyIsAFileOfAtLeast32Characters(@TempDir Path dir) throws Exception {
+    Path good = Files.writeString(dir.resolve("backup.key"), "a".repeat(64) + "\n");
+    Path weak = Files.writeString(dir.resolve("weak.key"), "secret\n");
+    NodeConfig c = NodeConfigLoader.parse(dir.resolve("node.yaml"), CONTRACT_EXAMPLE + "backup: {hmac_key_file: backup.key}\n");
+    assertThat(c.backupKey()).hasValueSatisfying(key -> assertThat(key).hasSize(64));
+    assertThatThrownBy(() -> NodeConfigLoader.parse(dir.resolve("node.yaml"), CONTRACT_EXAMPLE
+        + "backup: {hmac_key_file: " + weak + "}\n")).hasMessageContaining("backup.hmac_key_file: expected a key of at"
+        + " least 32 characters");
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).backupKey()).isEmpty();
+    assertThat(good).exists();
   }
 
   @Test
