@@ -67,6 +67,21 @@ public final class MonitorStateMachine extends BaseStateMachine {
   private Coordinator coordinator = new Coordinator();
   private long lastStampMs;
 
+  /**
+   * Who may append what, checked by the leader before a command enters the log (the node's
+   * peer identity check, with TLS); null when the command may be appended.
+   */
+  public interface CommandGate {
+    String refusal(Command command);
+  }
+
+  private volatile CommandGate commandGate = command -> null;
+
+  /** Set before the Raft server starts; without it every command may be appended. */
+  public void setCommandGate(CommandGate gate) {
+    this.commandGate = gate;
+  }
+
   public MonitorStateMachine(LongSupplier wallClockMs) {
     this.wallClockMs = wallClockMs;
     for (Command.KindCase kind : Command.KindCase.values()) {
@@ -163,9 +178,11 @@ public final class MonitorStateMachine extends BaseStateMachine {
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     Command command = Command.parseFrom(request.getMessage().getContent().toByteArray());
     long stamp;
-    String problem;
+    String problem = commandGate.refusal(command);
     synchronized (lock) {
-      problem = coordinator.operatorCommandProblem(command);
+      if (problem == null) {
+        problem = coordinator.operatorCommandProblem(command);
+      }
       stamp = Math.max(Math.max(wallClockMs.getAsLong(), lastStampMs), coordinator.clockMs());
       if (problem == null) {
         lastStampMs = stamp;
@@ -177,7 +194,7 @@ public final class MonitorStateMachine extends BaseStateMachine {
       refused.setException(new RejectedCommandException(problem));
       return refused;
     }
-    byte[] stamped = command.toBuilder().setAtMs(stamp).build().toByteArray();
+    byte[] stamped = command.toBuilder().setAtMs(stamp).clearSignature().build().toByteArray();
     return TransactionContext.newBuilder()
         .setStateMachine(this)
         .setClientRequest(request)

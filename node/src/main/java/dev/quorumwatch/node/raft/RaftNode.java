@@ -94,6 +94,8 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   private final Timer commitLatency;
   private final Set<RaftClient> retiring = new HashSet<>();
   private final ClientId leadershipClientId = ClientId.randomId();
+  /** With TLS: signs what this node submits, and checks what others submit to it as leader. */
+  private final CommandSignatures signatures;
   private final AtomicLong leadershipCallIds = new AtomicLong();
 
   /**
@@ -119,6 +121,23 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     this.client = newClient(null, CLIENT_REQUEST_TIMEOUT_MS, WRITE_RETRIES);
+    this.signatures = config.tls().isPresent() ? CommandSignatures.of(config.tls().get()) : null;
+    if (signatures != null) {
+      stateMachine.setCommandGate(command -> signatures.refusal(command, peerIds()));
+    }
+  }
+
+  /** The members' ids, of both configurations while one change is under way. */
+  private Set<String> peerIds() {
+    Set<String> ids = new HashSet<>();
+    try {
+      RaftConfiguration conf = server.getDivision(group.getGroupId()).getRaftConf();
+      conf.getCurrentPeers().forEach(p -> ids.add(p.getId().toString()));
+      conf.getPreviousPeers().forEach(p -> ids.add(p.getId().toString()));
+    } catch (IOException e) {
+      // no division yet: nobody is a member
+    }
+    return ids;
   }
 
   /** {@code leader}: where the client's first request goes; null lets it find out. */
@@ -206,7 +225,8 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     Timer.Context timing = commitLatency.time();
     CompletableFuture<RaftClientReply> sent;
     try {
-      sent = used.async().send(Message.valueOf(ByteString.copyFrom(command.toByteArray())));
+      Command signed = signatures == null ? command : signatures.sign(command);
+      sent = used.async().send(Message.valueOf(ByteString.copyFrom(signed.toByteArray())));
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }

@@ -11,6 +11,13 @@ import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.MakeCertsScript;
 import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver;
+import com.google.protobuf.ByteString;
+import dev.quorumwatch.proto.ApplyMonitors;
+import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.CommandSignature;
+import dev.quorumwatch.proto.ListTargetsRequest;
+import dev.quorumwatch.proto.MonitorsSpec;
+import dev.quorumwatch.proto.ReportView;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import java.io.IOException;
@@ -22,10 +29,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.junit.jupiter.api.AfterAll;
@@ -135,6 +146,53 @@ class MutualTlsClusterTest {
     long appliedBefore = after.getAppliedIndex();
     assertThat(cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url())).getLogIndex())
         .as("the cluster still commits").isGreaterThan(appliedBefore);
+  }
+
+  @Test
+  @Order(3)
+  void onlyAMembersSignedCommandsEnterTheLogAndAReportOnlyForItsOwnRegion() throws Exception {
+    Path certs = cluster.dir().resolve("certs");
+    MakeCertsScript.run(certs, "intruder"); // a valid certificate of the cluster CA, for a name that is no member
+    Command apply = Command.newBuilder().setApplyMonitors(ApplyMonitors.newBuilder()
+        .setSpec(MonitorsSpec.getDefaultInstance())).build();
+    Command forgedReport = Command.newBuilder().setReportView(ReportView.newBuilder().setNodeId("us-west")
+        .setRegion("us-west").setFull(true)).build();
+    TlsFiles intruder = new TlsFiles(clusterCa, certs.resolve("intruder.crt"), certs.resolve("intruder.key"));
+    try (RaftClient asIntruder = cluster.raftClient(0, intruder, RetryPolicies.noRetry())) {
+      assertThat(submit(asIntruder, apply)).contains("not signed by a member");
+      assertThat(submit(asIntruder, signed(apply, certs.resolve("intruder")))).contains("signed by intruder, which is"
+          + " not a member");
+      assertThat(submit(asIntruder, signed(forgedReport, certs.resolve("intruder")))).contains("not a member");
+    }
+    TlsFiles usEast = new TlsFiles(clusterCa, certs.resolve("us-east.crt"), certs.resolve("us-east.key"));
+    try (RaftClient asUsEast = cluster.raftClient(1, usEast, RetryPolicies.noRetry())) {
+      assertThat(submit(asUsEast, signed(forgedReport, certs.resolve("us-east"))))
+          .as("a member votes only for its own region").contains("a report for us-west signed by us-east");
+    }
+    assertThat(cluster.client(0).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsCount())
+        .as("nothing was applied").isEqualTo(1);
+  }
+
+  /** What the leader answered a raw Raft client: "accepted", or the refusal. */
+  static String submit(RaftClient client, Command command) {
+    try {
+      RaftClientReply reply = client.io().send(Message.valueOf(
+          org.apache.ratis.thirdparty.com.google.protobuf.ByteString.copyFrom(command.toByteArray())));
+      return reply.isSuccess() ? "accepted" : String.valueOf(reply.getException());
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  /** {@code command} signed with the key next to {@code certPrefix}.crt, as a node signs (the attacker's view). */
+  static Command signed(Command command, Path certPrefix) throws Exception {
+    PrivateKey key = PemFiles.privateKey(Path.of(certPrefix + ".key"));
+    Signature signer = Signature.getInstance("SHA256withECDSA");
+    signer.initSign(key);
+    signer.update(command.toBuilder().clearAtMs().clearSignature().build().toByteArray());
+    return command.toBuilder().setSignature(CommandSignature.newBuilder()
+        .setCertificate(ByteString.copyFrom(PemFiles.certificates(Path.of(certPrefix + ".crt")).get(0).getEncoded()))
+        .setValue(ByteString.copyFrom(signer.sign()))).build();
   }
 
   /** The leader's status (the majority's leader: the outsider, when running, names none). */
