@@ -135,7 +135,8 @@ final class CommandSignatures {
     }
   }
 
-  private static String commonName(X509Certificate cert) {
+  /** The certificate's CN: the node id, in certificates made by make-certs.sh. */
+  static String commonName(X509Certificate cert) {
     try {
       for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
         if (rdn.getType().equalsIgnoreCase("CN")) {

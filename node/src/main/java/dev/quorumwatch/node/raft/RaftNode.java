@@ -111,6 +111,9 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     this.selfId = RaftPeerId.valueOf(config.nodeId());
     RaftProperties props = serverProperties(config);
     this.tlsParameters = config.tls().map(NodeTls::ratisParameters).orElseGet(Parameters::new);
+    if (config.tls().isPresent()) {
+      GrpcConfigKeys.Server.setServicesCustomizer(tlsParameters, new AdminCallsFromMembers(this::peerIds));
+    }
     this.server = RaftServer.newBuilder()
         .setServerId(selfId)
         .setGroup(join && RestoreSeed.anythingButASeed(config.dataDir()).isEmpty() ? RaftGroup.valueOf(group.getGroupId())

@@ -32,13 +32,19 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.util.TimeDuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -158,19 +164,46 @@ class MutualTlsClusterTest {
     Command forgedReport = Command.newBuilder().setReportView(ReportView.newBuilder().setNodeId("us-west")
         .setRegion("us-west").setFull(true)).build();
     TlsFiles intruder = new TlsFiles(clusterCa, certs.resolve("intruder.crt"), certs.resolve("intruder.key"));
-    try (RaftClient asIntruder = cluster.raftClient(0, intruder, RetryPolicies.noRetry())) {
+    // Retries only find the leader: a refusal is an answer, not retried.
+    RetryPolicy findTheLeader = RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, TimeDuration.valueOf(100,
+        TimeUnit.MILLISECONDS));
+    try (RaftClient asIntruder = cluster.raftClient(0, intruder, findTheLeader)) {
       assertThat(submit(asIntruder, apply)).contains("not signed by a member");
       assertThat(submit(asIntruder, signed(apply, certs.resolve("intruder")))).contains("signed by intruder, which is"
           + " not a member");
       assertThat(submit(asIntruder, signed(forgedReport, certs.resolve("intruder")))).contains("not a member");
     }
     TlsFiles usEast = new TlsFiles(clusterCa, certs.resolve("us-east.crt"), certs.resolve("us-east.key"));
-    try (RaftClient asUsEast = cluster.raftClient(1, usEast, RetryPolicies.noRetry())) {
+    try (RaftClient asUsEast = cluster.raftClient(1, usEast, findTheLeader)) {
       assertThat(submit(asUsEast, signed(forgedReport, certs.resolve("us-east"))))
           .as("a member votes only for its own region").contains("a report for us-west signed by us-east");
     }
     assertThat(cluster.client(0).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsCount())
         .as("nothing was applied").isEqualTo(1);
+  }
+
+  @Test
+  @Order(4)
+  void aNonMembersCertificateOpensNoneOfRatisAdminCalls() throws Exception {
+    Path certs = cluster.dir().resolve("certs");
+    TlsFiles intruder = new TlsFiles(clusterCa, certs.resolve("intruder.crt"), certs.resolve("intruder.key"));
+    int leader = cluster.majorityLeader();
+    try (RaftClient asIntruder = cluster.raftClient(0, intruder, RetryPolicies.noRetry())) {
+      assertThatThrownBy(() -> asIntruder.getGroupManagementApi(RaftPeerId.valueOf("us-west")).list())
+          .hasStackTraceContaining("PERMISSION_DENIED").hasStackTraceContaining("intruder is not a member");
+      List<RaftPeer> withIntruder = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        withIntruder.add(RaftPeer.newBuilder().setId(cluster.id(i)).setAddress(cluster.raftAddress(i)).build());
+      }
+      withIntruder.add(RaftPeer.newBuilder().setId("intruder").setAddress("127.0.0.1:1").build());
+      assertThatThrownBy(() -> asIntruder.admin().setConfiguration(withIntruder))
+          .hasStackTraceContaining("PERMISSION_DENIED");
+      assertThatThrownBy(() -> asIntruder.admin().transferLeadership(RaftPeerId.valueOf(cluster.id((leader + 1) % 3)),
+          2_000)).hasStackTraceContaining("PERMISSION_DENIED");
+    }
+    Cli.Result list = Cli.run("members", "list", "--json", "--server", cluster.api(0), "--ca", clusterCa.toString());
+    assertThat(list.stdout()).doesNotContain("intruder");
+    assertThat(cluster.majorityLeader()).as("leadership did not move").isEqualTo(leader);
   }
 
   /** What the leader answered a raw Raft client: "accepted", or the refusal. */
