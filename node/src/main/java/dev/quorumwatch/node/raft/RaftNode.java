@@ -112,7 +112,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     RaftProperties props = serverProperties(config);
     this.tlsParameters = config.tls().map(NodeTls::ratisParameters).orElseGet(Parameters::new);
     if (config.tls().isPresent()) {
-      GrpcConfigKeys.Server.setServicesCustomizer(tlsParameters, new AdminCallsFromMembers(this::peerIds));
+      GrpcConfigKeys.Server.setServicesCustomizer(tlsParameters, new PeerCallsFromMembers(this::peerIds));
     }
     this.server = RaftServer.newBuilder()
         .setServerId(selfId)

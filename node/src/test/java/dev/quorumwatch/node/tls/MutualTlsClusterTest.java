@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos;
+import org.apache.ratis.proto.grpc.RaftServerProtocolServiceGrpc;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
@@ -204,6 +206,28 @@ class MutualTlsClusterTest {
     Cli.Result list = Cli.run("members", "list", "--json", "--server", cluster.api(0), "--ca", clusterCa.toString());
     assertThat(list.stdout()).doesNotContain("intruder");
     assertThat(cluster.majorityLeader()).as("leadership did not move").isEqualTo(leader);
+
+    // The peer protocol itself (votes, entries): refused before Ratis reads the request.
+    assertThat(requestVote(certs.resolve("intruder"))).contains("PERMISSION_DENIED").contains("intruder is not a member");
+    assertThat(requestVote(certs.resolve("us-east"))).as("a member reaches Ratis (which then judges the request)")
+        .doesNotContain("PERMISSION_DENIED");
+  }
+
+  /** A RequestVote straight on us-west's peer port, as the holder of {@code certPrefix}.crt; what came back. */
+  String requestVote(Path certPrefix) throws Exception {
+    org.apache.ratis.thirdparty.io.netty.handler.ssl.SslContext ssl = org.apache.ratis.thirdparty.io.grpc.netty
+        .GrpcSslContexts.forClient().trustManager(clusterCa.toFile())
+        .keyManager(Path.of(certPrefix + ".crt").toFile(), Path.of(certPrefix + ".key").toFile()).build();
+    org.apache.ratis.thirdparty.io.grpc.ManagedChannel channel = org.apache.ratis.thirdparty.io.grpc.netty
+        .NettyChannelBuilder.forTarget(cluster.raftAddress(0)).sslContext(ssl).build();
+    try {
+      return String.valueOf(RaftServerProtocolServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+          .requestVote(RaftProtos.RequestVoteRequestProto.getDefaultInstance()));
+    } catch (RuntimeException e) {
+      return e.toString();
+    } finally {
+      channel.shutdownNow();
+    }
   }
 
   /** What the leader answered a raw Raft client: "accepted", or the refusal. */

@@ -9,6 +9,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.apache.ratis.grpc.server.GrpcServices;
 import org.apache.ratis.proto.grpc.AdminProtocolServiceGrpc;
+import org.apache.ratis.proto.grpc.RaftServerProtocolServiceGrpc;
 import org.apache.ratis.thirdparty.io.grpc.Grpc;
 import org.apache.ratis.thirdparty.io.grpc.Metadata;
 import org.apache.ratis.thirdparty.io.grpc.ServerCall;
@@ -19,14 +20,16 @@ import org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder;
 
 /**
  * Ratis' admin calls (configuration changes, leadership transfer, group and snapshot
- * management) bypass the state machine, so {@link CommandSignatures} never sees them. With
- * TLS they are answered only for a client whose certificate names (CN) a member: a holder of
- * any other certificate of the cluster CA can't add itself or move leadership.
+ * management) and its peer protocol (append, vote, install snapshot) bypass the state
+ * machine, so {@link CommandSignatures} never sees them. With TLS they are answered only for a
+ * caller whose certificate names (CN) a member: a holder of any other certificate of the
+ * cluster CA can't add itself, move leadership, or send a member votes and entries. Client
+ * requests (commands) pass: their signatures are checked by the leader.
  */
-final class AdminCallsFromMembers implements ServerInterceptor, GrpcServices.Customizer {
+final class PeerCallsFromMembers implements ServerInterceptor, GrpcServices.Customizer {
   private final Supplier<Set<String>> members;
 
-  AdminCallsFromMembers(Supplier<Set<String>> members) {
+  PeerCallsFromMembers(Supplier<Set<String>> members) {
     this.members = members;
   }
 
@@ -38,7 +41,8 @@ final class AdminCallsFromMembers implements ServerInterceptor, GrpcServices.Cus
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    if (!AdminProtocolServiceGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())) {
+    String service = call.getMethodDescriptor().getServiceName();
+    if (!AdminProtocolServiceGrpc.SERVICE_NAME.equals(service) && !RaftServerProtocolServiceGrpc.SERVICE_NAME.equals(service)) {
       return next.startCall(call, headers);
     }
     String caller = caller(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
@@ -47,7 +51,7 @@ final class AdminCallsFromMembers implements ServerInterceptor, GrpcServices.Cus
     if (caller != null && (current.isEmpty() || current.contains(caller))) {
       return next.startCall(call, headers);
     }
-    call.close(Status.PERMISSION_DENIED.withDescription("Raft admin calls are answered for members only; "
+    call.close(Status.PERMISSION_DENIED.withDescription("Raft admin and peer calls are answered for members only; "
         + (caller == null ? "no client certificate" : caller + " is not a member")), new Metadata());
     return new ServerCall.Listener<>() { };
   }
