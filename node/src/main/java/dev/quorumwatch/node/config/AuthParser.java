@@ -91,7 +91,7 @@ final class AuthParser {
         throw t.child("env").error("expected environment variable " + var + " to hold the token, but it is not set");
       }
     } else {
-      Path file = base.resolve(t.string("file")).normalize();
+      Path file = t.path("file", base);
       try {
         value = Files.readString(file).strip();
       } catch (IOException e) {

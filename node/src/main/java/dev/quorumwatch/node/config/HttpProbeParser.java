@@ -86,7 +86,7 @@ final class HttpProbeParser {
       YamlTree tls = http.object("tls").onlyKeys(Set.of("verify", "ca_file", "server_name"));
       probe.setTlsInsecure(!tls.bool("verify", true));
       String ca = tls.string("ca_file", "");
-      if (!ca.isEmpty() && !Files.isReadable(Path.of(ca))) {
+      if (!ca.isEmpty() && !Files.isReadable(tls.path("ca_file", Path.of("")))) {
         throw tls.child("ca_file").error("cannot read '" + ca + "' (the file must exist on every node)");
       }
       probe.setTlsCaFile(ca).setTlsServerName(tls.string("server_name", ""));

@@ -47,7 +47,7 @@ public final class NodeConfigLoader {
     YamlTree node = root.object("node").onlyKeys(Set.of("id", "region", "data_dir", "listen"));
     String id = node.string("id");
     String region = node.string("region", id);
-    Path dataDir = base.resolve(node.string("data_dir")).normalize();
+    Path dataDir = node.path("data_dir", base);
     YamlTree listen = node.object("listen").onlyKeys(Set.of("raft", "api", "http"));
     HostPort raft = listen.address("raft");
     HostPort api = listen.address("api");
@@ -89,7 +89,7 @@ public final class NodeConfigLoader {
     }
 
     Optional<Path> monitors = root.has("monitors_file")
-        ? Optional.of(base.resolve(root.string("monitors_file")).normalize())
+        ? Optional.of(root.path("monitors_file", base))
         : Optional.empty();
     Set<String> allowedRepairCommands = allowedRepairCommands(root);
     boolean majority = !cluster.has("quorum") || cluster.child("quorum").isText();
@@ -126,11 +126,12 @@ public final class NodeConfigLoader {
       }
     }
     List<Path> dirs = new ArrayList<>();
-    for (String dir : secrets.strings("dirs")) {
-      if (dir.equals("/") ) {
-        throw secrets.child("dirs").error("expected directories that hold only secrets for QuorumWatch, not /");
+    for (YamlTree dir : secrets.has("dirs") ? secrets.list("dirs") : List.<YamlTree>of()) {
+      Path path = dir.asPath(base);
+      if (path.getParent() == null) {
+        throw dir.error("expected directories that hold only secrets for QuorumWatch, not /");
       }
-      dirs.add(base.resolve(dir).normalize());
+      dirs.add(path);
     }
     return new SecretAllowance(env, dirs);
   }
@@ -144,7 +145,7 @@ public final class NodeConfigLoader {
       return Optional.empty();
     }
     YamlTree backup = root.object("backup").onlyKeys(Set.of("hmac_key_file"));
-    Path file = base.resolve(backup.string("hmac_key_file")).normalize();
+    Path file = backup.path("hmac_key_file", base);
     try {
       if (!Files.isRegularFile(file) || Files.size(file) > 4096) {
         throw backup.child("hmac_key_file").error("expected a regular file of at most 4 KiB, got " + file);

@@ -23,9 +23,9 @@ final class TlsParser {
 
   static TlsFiles parse(YamlTree tls, Path base) throws ConfigException {
     tls.onlyKeys(Set.of("ca", "cert", "key"));
-    Path ca = base.resolve(tls.string("ca")).normalize();
-    Path cert = base.resolve(tls.string("cert")).normalize();
-    Path key = base.resolve(tls.string("key")).normalize();
+    Path ca = tls.path("ca", base);
+    Path cert = tls.path("cert", base);
+    Path key = tls.path("key", base);
     // Several CAs while one is being replaced by another (docs/security.md, rotation).
     List<X509Certificate> authorities = read(tls, "ca", () -> PemFiles.certificates(ca));
     List<X509Certificate> chain = read(tls, "cert", () -> PemFiles.certificates(cert));

@@ -185,6 +185,22 @@ public final class YamlTree {
     return out;
   }
 
+  /** A file or directory, relative to {@code base} unless absolute. */
+  public java.nio.file.Path path(String key, java.nio.file.Path base) throws ConfigException {
+    YamlTree child = child(key);
+    return child.asPath(base);
+  }
+
+  /** This value as a path, relative to {@code base} unless absolute. */
+  public java.nio.file.Path asPath(java.nio.file.Path base) throws ConfigException {
+    String text = asString();
+    try {
+      return base.resolve(text).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw error("expected a file path, got '" + text.replace("\u0000", "\\0") + "' (" + e.getReason() + ")");
+    }
+  }
+
   /** A {@code host:port} address. */
   public HostPort address(String key) throws ConfigException {
     YamlTree child = child(key);

@@ -5,6 +5,7 @@ import dev.quorumwatch.proto.ReceiverSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -79,12 +80,11 @@ public final class Secrets {
    * at most {@link #FILE_MAX_BYTES}, within an allowed directory once links are followed.
    */
   public String file(String path) {
-    Path file = Path.of(path);
-    if (!file.isAbsolute() || !allowance.allowsFile(file)) {
+    if (!allowedFile(path)) {
       throw new IllegalArgumentException("secret file " + path + " is not allowed by node.yaml " + allowance.describe());
     }
     try {
-      Path real = file.toRealPath();
+      Path real = Path.of(path).toRealPath();
       if (!allowance.allowsFile(real) && !allowance.dirs().stream().anyMatch(d -> startsWithReal(real, d))) {
         throw new IllegalArgumentException("secret file " + path + " leads outside node.yaml's secrets.dirs");
       }
@@ -99,6 +99,14 @@ public final class Secrets {
     } catch (IOException | SecurityException e) {
       throw new IllegalArgumentException("secret file " + path + " cannot be read on this node ("
           + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private boolean allowedFile(String path) {
+    try {
+      return Path.of(path).isAbsolute() && allowance.allowsFile(Path.of(path));
+    } catch (InvalidPathException notAPath) {
+      return false;
     }
   }
 
@@ -119,8 +127,7 @@ public final class Secrets {
   public String disallowedReference(String text, MonitorsSpec spec) {
     Matcher m = REFERENCE.matcher(text);
     while (m.find()) {
-      boolean allowed = m.group(1) != null ? Path.of(m.group(1)).isAbsolute() && allowance.allowsFile(Path.of(m.group(1)))
-          : allowance.allowsVariable(m.group(2));
+      boolean allowed = m.group(1) != null ? allowedFile(m.group(1)) : allowance.allowsVariable(m.group(2));
       if (!allowed) {
         return m.group() + " is not allowed by node.yaml " + allowance.describe();
       }
@@ -131,7 +138,7 @@ public final class Secrets {
         return "receiver " + r.getId() + ": secret_env " + name + " is not allowed by node.yaml " + allowance.describe();
       }
       String path = r.getWebhook().getSecretFile();
-      if (!path.isEmpty() && !(Path.of(path).isAbsolute() && allowance.allowsFile(Path.of(path)))) {
+      if (!path.isEmpty() && !allowedFile(path)) {
         return "receiver " + r.getId() + ": secret_file " + path + " is not allowed by node.yaml " + allowance.describe();
       }
     }

@@ -119,6 +119,16 @@ class NodeConfigLoaderTest {
   }
 
   @Test
+  void aPathThatIsNoPathIsAnErrorNamingTheField() {
+    // ConfigPropertiesTest found it: a NUL in data_dir escaped as an InvalidPathException.
+    String nul = CONTRACT_EXAMPLE.replace("data_dir: ./data/us-west", "data_dir: \"./data/a\\0b\"");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, nul)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("node.data_dir: expected a file path");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE + "secrets: {dirs: [\"/etc/\\0\"]}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("secrets.dirs[0]: expected a file path");
+  }
+
+  @Test
   void aBackupKeyIsAFileOfAtLeast32Characters(@TempDir Path dir) throws Exception {
     Path good = Files.writeString(dir.resolve("backup.key"), "a".repeat(64) + "\n");
     Path weak = Files.writeString(dir.resolve("weak.key"), "secret\n");
