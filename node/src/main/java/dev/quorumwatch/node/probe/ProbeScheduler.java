@@ -191,14 +191,17 @@ public final class ProbeScheduler implements AutoCloseable {
   }
 
   /**
-   * Backs off while the target rate-limits us (double the interval, or what Retry-After
-   * asks, up to the maximum; the next probe moves out at once) and comes back gradually
-   * (halving towards the configured interval on each other answer).
+   * Backs off while the target rate-limits us: exactly what Retry-After asks (never longer:
+   * each extra second is a second the monitor is blind), or, without it, double the interval;
+   * up to the maximum, and the next probe moves out at once. The first answer that is not a
+   * 429 brings the configured interval back: a slow return once left a target probed every
+   * 30 s for a minute after a 15 s episode, and an outage then paged 25 s late.
    */
   private void adaptInterval(Scheduled s, ProbeResult r) {
     long base = s.spec.getIntervalMs();
     if (FailureClass.RATE_LIMITED.equals(r.failureClass())) {
-      long next = Math.min(s.maxIntervalMs(), Math.max(s.intervalMs * 2, r.retryAfterMs()));
+      long asked = r.retryAfterMs() > 0 ? Math.max(base, r.retryAfterMs()) : s.intervalMs * 2;
+      long next = Math.min(s.maxIntervalMs(), asked);
       if (next != s.intervalMs) {
         s.intervalMs = next;
         s.task.cancel(false);
@@ -209,10 +212,8 @@ public final class ProbeScheduler implements AutoCloseable {
             r.retryAfterMs());
       }
     } else if (s.intervalMs > base) {
-      s.intervalMs = Math.max(base, s.intervalMs / 2);
-      if (s.intervalMs == base) {
-        log.info("probe interval restored target={} interval_ms={}", s.spec.getId(), base);
-      }
+      s.intervalMs = base;
+      log.info("probe interval restored target={} interval_ms={}", s.spec.getId(), base);
     }
   }
 

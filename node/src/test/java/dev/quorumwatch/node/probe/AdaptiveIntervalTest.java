@@ -42,13 +42,15 @@ class AdaptiveIntervalTest {
     timer.shutdownNow();
   }
 
-  @Test
-  void rateLimitingBacksOffAsAskedAndRecoversWithoutADownVote() throws Exception {
+  /** A server answering 429 while {@code limiting}, with {@code retryAfter} when not null. */
+  void serve(String retryAfter) throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
     server.createContext("/", ex -> {
       requestsAt.add(System.currentTimeMillis());
       if (limiting.get()) {
-        ex.getResponseHeaders().set("Retry-After", "1");
+        if (retryAfter != null) {
+          ex.getResponseHeaders().set("Retry-After", retryAfter);
+        }
         ex.sendResponseHeaders(429, -1);
       } else {
         ex.sendResponseHeaders(200, -1);
@@ -62,23 +64,48 @@ class AdaptiveIntervalTest {
         .setHttp(HttpProbe.newBuilder().setUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/")
             .addExpectStatus(200)).build()));
     await().atMost(Duration.ofSeconds(5)).until(() -> views.stream().anyMatch(v -> v.getState() == VoteState.VOTE_UP));
+  }
 
+  /** The gaps between the requests made since {@code from}. */
+  List<Long> gapsSince(int from) {
+    List<Long> gaps = new java.util.ArrayList<>();
+    for (int i = Math.max(1, from); i < requestsAt.size(); i++) {
+      gaps.add(requestsAt.get(i) - requestsAt.get(i - 1));
+    }
+    return gaps;
+  }
+
+  @Test
+  void aRetryAfterIsWaitedOutAsAskedNeverLongerAndTheFirstAnswerRestoresTheInterval() throws Exception {
+    serve("1");
+    limiting.set(true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.currentIntervalMs("api") == 1_000);
+    int limitedFrom = requestsAt.size();
+    await().atMost(Duration.ofSeconds(10)).until(() -> requestsAt.size() >= limitedFrom + 3);
+    assertThat(gapsSince(limitedFrom)).as("what the server asked: 1 s, not the 3 s maximum")
+        .allSatisfy(gap -> assertThat(gap).isBetween(900L, 2_000L));
+    assertThat(scheduler.currentIntervalMs("api")).isEqualTo(1_000);
+
+    limiting.set(false);
+    int recoveredFrom = requestsAt.size();
+    await().atMost(Duration.ofSeconds(3)).until(() -> requestsAt.size() >= recoveredFrom + 4);
+    assertThat(scheduler.currentIntervalMs("api")).as("back at once, not halving step by step").isEqualTo(INTERVAL_MS);
+    List<Long> after = gapsSince(recoveredFrom + 1);
+    assertThat(after.get(after.size() - 1)).as("back at the configured interval").isLessThan(INTERVAL_MS + 150);
+    assertThat(views).as("a 429 is no down vote").noneMatch(v -> v.getState() == VoteState.VOTE_DOWN);
+  }
+
+  @Test
+  void withoutRetryAfterTheIntervalDoublesUpToItsMaximum() throws Exception {
+    serve(null);
     limiting.set(true);
     await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.currentIntervalMs("api") >= 3_000);
     int limitedFrom = requestsAt.size();
     await().atMost(Duration.ofSeconds(10)).until(() -> requestsAt.size() >= limitedFrom + 2);
-    List<Long> limited = requestsAt.subList(limitedFrom - 1, requestsAt.size());
-    for (int i = 1; i < limited.size(); i++) {
-      assertThat(limited.get(i) - limited.get(i - 1)).as("backed off to the maximum").isGreaterThanOrEqualTo(2_900);
-    }
-
+    assertThat(gapsSince(limitedFrom)).as("backed off to the maximum").allSatisfy(gap -> assertThat(gap)
+        .isGreaterThanOrEqualTo(2_900));
     limiting.set(false);
-    await().atMost(Duration.ofSeconds(15)).until(() -> scheduler.currentIntervalMs("api") == INTERVAL_MS);
-    int recoveredFrom = requestsAt.size();
-    await().atMost(Duration.ofSeconds(5)).until(() -> requestsAt.size() >= recoveredFrom + 5);
-    assertThat(requestsAt.get(requestsAt.size() - 1) - requestsAt.get(requestsAt.size() - 2))
-        .as("back at the configured interval").isLessThan(INTERVAL_MS + 150);
-    assertThat(views).as("a 429 is no down vote").noneMatch(v -> v.getState() == VoteState.VOTE_DOWN);
+    await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.currentIntervalMs("api") == INTERVAL_MS);
   }
 
   @Test
