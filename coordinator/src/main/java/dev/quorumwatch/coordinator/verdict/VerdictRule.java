@@ -2,7 +2,7 @@ package dev.quorumwatch.coordinator.verdict;
 
 import dev.quorumwatch.proto.Verdict;
 
-/** The quorum rule of DESIGN.md §3: from the fresh votes of one target to its verdict. */
+/** The quorum rule (docs/architecture.md, "The state machine"): from the fresh votes of one target to its verdict. */
 public final class VerdictRule {
   private VerdictRule() {}
 

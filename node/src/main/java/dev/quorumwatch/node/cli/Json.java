@@ -23,7 +23,7 @@ import dev.quorumwatch.proto.TargetStatus;
 import dev.quorumwatch.proto.Verdict;
 import java.util.TreeMap;
 
-/** The {@code --json} documents of DESIGN.md §6. Fields may be added, never renamed or removed. */
+/** The {@code --json} documents of docs/api.md ("CLI conventions"). Fields may be added, never renamed or removed. */
 final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** One node's configuration ({@code node.yaml}, DESIGN.md §6). */
+/** One node's configuration ({@code node.yaml}; README "Quick start" and docs/operations.md). */
 public record NodeConfig(
     String nodeId,
     String region,

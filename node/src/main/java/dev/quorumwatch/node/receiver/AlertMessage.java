@@ -36,11 +36,16 @@ public final class AlertMessage {
   private AlertMessage(Notification n, String link, MessageTemplates templates, String receiverId) {
     this.notification = n;
     this.link = link;
-    this.context = buildContext(n, link);
     String defaultTitle = defaultTitle(n);
     String defaultText = defaultText(n, link);
-    context.put("default_title", defaultTitle);
-    context.put("default_text", defaultText);
+    // Most receivers have no templates: their messages need no template context.
+    boolean templated = !templates.getTitle().isEmpty() || !templates.getText().isEmpty()
+        || !templates.getHtml().isEmpty();
+    this.context = templated ? buildContext(n, link) : Map.of();
+    if (templated) {
+      context.put("default_title", defaultTitle);
+      context.put("default_text", defaultText);
+    }
     this.title = rendered(templates.getTitle(), defaultTitle, false, receiverId, "title");
     this.text = rendered(templates.getText(), defaultText, false, receiverId, "text");
     this.html = rendered(templates.getHtml(), "", true, receiverId, "html");
@@ -93,11 +98,6 @@ public final class AlertMessage {
       }
     }
     return worst;
-  }
-
-  /** What templates see: maps, lists and text only. */
-  public Map<String, Object> context() {
-    return context;
   }
 
   private String rendered(String template, String fallback, boolean html, String receiverId, String field) {

@@ -33,7 +33,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -92,14 +92,22 @@ public final class EmailKind extends NamedKind {
   public Receiver create(ReceiverSpec spec, SendContext context) {
     EmailSpec mail = spec.getEmail();
     HostPort smarthost = HostPort.parse(mail.getSmarthost());
+    // The session (its TLS trust read from tls_ca_file) is made once per receiver, on the first
+    // send that succeeds in making it; a receiver is made again when its spec changes.
+    AtomicReference<Session> session = new AtomicReference<>();
     return (n, m) -> context.denied().checkAsync(smarthost.host(), context.blocking())
-        .thenApplyAsync(allowed -> send(mail, smarthost, m, context), context.blocking());
+        .thenApplyAsync(allowed -> send(mail, smarthost, session, m, context), context.blocking());
   }
 
-  private static Delivery send(EmailSpec mail, HostPort smarthost, AlertMessage m, SendContext context) {
+  private static Delivery send(EmailSpec mail, HostPort smarthost, AtomicReference<Session> made, AlertMessage m,
+      SendContext context) {
     try {
       String password = mail.getAuthPassword().isEmpty() ? null : context.http().secrets().expand(mail.getAuthPassword());
-      Session session = Session.getInstance(properties(mail, smarthost));
+      Session session = made.get();
+      if (session == null) {
+        session = Session.getInstance(properties(mail, smarthost));
+        made.set(session);
+      }
       MimeMessage message = message(session, mail, m, context.nodeId());
       try (SMTPTransport transport = (SMTPTransport) session.getTransport("smtp")) {
         transport.connect(smarthost.host(), smarthost.port(), mail.getAuthUsername().isEmpty() ? null
