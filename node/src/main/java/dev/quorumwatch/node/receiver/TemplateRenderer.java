@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A receiver's own title and text, as Mustache templates over {@link AlertMessage#context()}.
+ * A receiver's own title and text, as Mustache templates over the alerts' context (see AlertMessage).
  * Logic-less by design: the context holds only maps, lists and text, and the collector reads
  * nothing else, so a template can't call into the node. Templates are checked when the
  * monitors file is applied; at send time a template that still fails yields the default text.
