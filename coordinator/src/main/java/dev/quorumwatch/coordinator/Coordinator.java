@@ -13,6 +13,7 @@ import dev.quorumwatch.coordinator.notify.HandOvers;
 import dev.quorumwatch.coordinator.notify.Outbox;
 import dev.quorumwatch.coordinator.notify.ReceiverKinds;
 import dev.quorumwatch.coordinator.repair.RepairLadders;
+import dev.quorumwatch.coordinator.verdict.RateLimitedVotes;
 import dev.quorumwatch.coordinator.verdict.VerdictRule;
 import dev.quorumwatch.coordinator.verdict.VoteTally;
 import dev.quorumwatch.proto.AddSilence;
@@ -68,6 +69,7 @@ public final class Coordinator {
   public static final String ALERT_TARGET_REGIONAL = "TargetRegional";
   public static final String ALERT_TARGET_DEGRADED = "TargetDegraded";
   public static final String ALERT_TARGET_CERT_EXPIRING = "TargetCertExpiring";
+  public static final String ALERT_TARGET_RATE_LIMITED = "TargetRateLimited";
   static final long CERT_SWEEP_MS = 60_000;
   public static final String ALERT_NODE_DOWN = "MonitorNodeDown";
   public static final String ALERT_QUORUM_AT_RISK = "MonitorQuorumAtRisk";
@@ -114,6 +116,8 @@ public final class Coordinator {
   private SortedSet<String> freshAtLastEvaluation = new TreeSet<>();
   /** Targets in REGIONAL or DEGRADED whose warning has not opened yet (derived). */
   private final TreeSet<String> warningCandidates = new TreeSet<>();
+  /** Targets with no verdict possible for rate limits whose warning has not opened yet (derived). */
+  private final TreeSet<String> rateLimitCandidates = new TreeSet<>();
   private long nextSilenceChangeMs;
   private int incidentsOpenedInEntry;
   private final Failover.Verdicts verdicts = new Failover.Verdicts() {
@@ -260,6 +264,7 @@ public final class Coordinator {
       announce(index, change, events);
     }
     openDueWarnings(index, events);
+    openDueRateLimitWarnings(index, events);
     watchMembers(index, fresh, events);
     if (silencesChanged || clockMs >= nextSilenceChangeMs) {
       refreshSilenced();
@@ -384,6 +389,9 @@ public final class Coordinator {
     }
     membership.heartbeat(nodeId, report.getRegion(), clockMs, report.getIncarnation(), report.getSeq(),
         report.getProtocol());
+    // Older replicas count a rate-limited vote as current: until every member understands
+    // the flag, it is dropped here so that all replicas decide alike.
+    boolean rateLimitsUnderstood = membership.membersBelow(Protocol.RATE_LIMITS).isEmpty();
     // Targets an incremental report does not mention keep this node's last vote. A node
     // withdraws a vote explicitly (an unspecified observation) when it has no current opinion;
     // a full report withdraws every vote it does not mention (a node restarting with its
@@ -403,7 +411,8 @@ public final class Coordinator {
       if (track == null) {
         continue; // a target removed since the node looked
       }
-      if (o.getState() == VoteState.VOTE_UNSPECIFIED) {
+      boolean rateLimited = o.getRateLimited() && rateLimitsUnderstood;
+      if (o.getState() == VoteState.VOTE_UNSPECIFIED && !rateLimited) {
         // The node has no current opinion (just started, or back from a pause with probe
         // results too old to stand for the present): its old vote may hold the verdict but
         // not change it (see evaluate).
@@ -419,7 +428,8 @@ public final class Coordinator {
       VoteRecord previous = track.votesByNode.get(nodeId);
       boolean sameState = previous != null && previous.getState() == o.getState();
       if (sameState && !previous.getWithdrawn() && previous.getFailureClass().equals(o.getFailureClass())
-          && previous.getDetail().equals(o.getDetail()) && previous.getCertNotAfterMs() == o.getCertNotAfterMs()) {
+          && previous.getDetail().equals(o.getDetail()) && previous.getCertNotAfterMs() == o.getCertNotAfterMs()
+          && previous.getRateLimited() == rateLimited) {
         continue;
       }
       track.votesByNode.put(nodeId, VoteRecord.newBuilder()
@@ -429,10 +439,12 @@ public final class Coordinator {
           .setDetail(o.getDetail())
           .setSinceMs(sameState ? previous.getSinceMs() : clockMs)
           .setCertNotAfterMs(o.getCertNotAfterMs())
+          .setRateLimited(rateLimited)
           .build());
-      if (!sameState || previous.getWithdrawn()) {
+      if (!sameState || previous.getWithdrawn() || previous.getRateLimited() != rateLimited) {
         track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setNodeId(nodeId).setVote(o.getState())
-            .setFailureClass(o.getFailureClass()).setNote(o.getDetail()).build(), HISTORY_KEPT);
+            .setFailureClass(o.getFailureClass())
+            .setNote(rateLimited ? "rate limited, last opinion held" : o.getDetail()).build(), HISTORY_KEPT);
       }
       touched.add(track.targetId);
     }
@@ -469,8 +481,13 @@ public final class Coordinator {
           resolveIncident(track.certIncidentId, events);
           track.certIncidentId = "";
         }
+        if (!track.rateLimitIncidentId.isEmpty()) {
+          resolveIncident(track.rateLimitIncidentId, events);
+          track.rateLimitIncidentId = "";
+        }
         tracks.remove(track.targetId);
         warningCandidates.remove(track.targetId);
+        rateLimitCandidates.remove(track.targetId);
       }
     }
     for (TargetSpec t : spec.getTargetsList()) {
@@ -497,11 +514,16 @@ public final class Coordinator {
     int withdrawnUp = 0;
     int withdrawnDown = 0;
     int withdrawnSlow = 0;
+    int rateLimited = 0;
     for (VoteRecord vote : track.votesByNode.values()) {
       if (!membership.isFresh(vote.getNodeId(), clockMs)) {
         continue;
       }
-      boolean withdrawn = vote.getWithdrawn();
+      // A rate-limited vote is an opinion held from earlier answers: like a withdrawn one.
+      boolean withdrawn = vote.getWithdrawn() || vote.getRateLimited();
+      if (vote.getRateLimited()) {
+        rateLimited++;
+      }
       switch (vote.getState()) {
         case VOTE_UP -> {
           if (withdrawn) {
@@ -540,6 +562,7 @@ public final class Coordinator {
     if (!track.openIncidentId.isEmpty()) {
       incidents.addRegions(track.openIncidentId, regionsOf(downEvidence(track)));
     }
+    trackRateLimits(track, RateLimitedVotes.noVerdictPossible(up + down + slow, rateLimited, quorum), events);
     if (next == previous) {
       return;
     }
@@ -628,6 +651,59 @@ public final class Coordinator {
     } else if (!warn && !track.certIncidentId.isEmpty()) {
       resolveIncident(track.certIncidentId, events);
       track.certIncidentId = "";
+    }
+  }
+
+  /**
+   * Notes when rate limits leave a target without a verdict (its verdict is held, not
+   * judged), and resolves its TargetRateLimited warning when answers are back.
+   */
+  private void trackRateLimits(TargetTrack track, boolean noVerdictPossible, List<Event> events) {
+    if (noVerdictPossible && track.rateLimitedSinceMs == 0) {
+      track.rateLimitedSinceMs = clockMs;
+      rateLimitCandidates.add(track.targetId);
+      track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(track.verdict)
+          .setNote("no verdict possible: too few regions have an answer, the rest are rate limited; verdict held")
+          .build(), HISTORY_KEPT);
+    } else if (!noVerdictPossible && track.rateLimitedSinceMs != 0) {
+      track.rateLimitedSinceMs = 0;
+      rateLimitCandidates.remove(track.targetId);
+      if (!track.rateLimitIncidentId.isEmpty()) {
+        resolveIncident(track.rateLimitIncidentId, events);
+        track.rateLimitIncidentId = "";
+      }
+    }
+  }
+
+  /** Opens TargetRateLimited for targets left without a verdict by rate limits for their regional_for. */
+  private void openDueRateLimitWarnings(long index, List<Event> events) {
+    for (String targetId : List.copyOf(rateLimitCandidates)) {
+      TargetTrack track = tracks.get(targetId);
+      TargetSpec spec = targetSpecs.get(targetId);
+      if (!spec.getWarnings().getRateLimited()
+          || clockMs - track.rateLimitedSinceMs < spec.getWarnings().getRegionalForMs()) {
+        continue;
+      }
+      rateLimitCandidates.remove(targetId);
+      List<RegionEvidence> evidence = new ArrayList<>();
+      for (VoteRecord vote : track.votesByNode.values()) {
+        if (vote.getRateLimited() && membership.isFresh(vote.getNodeId(), clockMs)) {
+          evidence.add(RegionEvidence.newBuilder().setRegion(membership.regionOf(vote.getNodeId()))
+              .setNodeId(vote.getNodeId()).setFailureClass("rate_limited").setDetail(vote.getDetail())
+              .setSinceMs(vote.getSinceMs()).build());
+        }
+      }
+      Incident.Builder draft = Incident.newBuilder()
+          .setTargetId(targetId)
+          .setAlertname(ALERT_TARGET_RATE_LIMITED)
+          .setSeverity(SEVERITY_WARNING)
+          .addAllRegions(regionsOf(evidence))
+          .addAllEvidence(evidence)
+          .addAllLabels(spec.getLabelsList())
+          .setSummary(targetId + " rate limits our probes in " + String.join(",", regionsOf(evidence))
+              + ": fewer than the quorum of " + membership.quorum() + " regions have an answer, no verdict possible ("
+              + track.verdict.name().replace("VERDICT_", "") + " held)");
+      track.rateLimitIncidentId = openIncident(index, draft, events).getId();
     }
   }
 
@@ -938,7 +1014,7 @@ public final class Coordinator {
         fresh.put(node, membership.isFresh(node, clockMs));
       }
       rows.add(new TargetRow(spec, track.verdict, track.verdictSinceMs, track.openIncidentId,
-          track.warningIncidentId, votes, fresh,
+          track.warningIncidentId, track.rateLimitedSinceMs, track.rateLimitIncidentId, votes, fresh,
           track.uptime.uptimePercent(clockMs, 24L * 3600 * 1000),
           track.uptime.uptimePercent(clockMs, 7L * 24 * 3600 * 1000),
           track.uptime.uptimePercent(clockMs, 30L * 24 * 3600 * 1000),
@@ -979,7 +1055,11 @@ public final class Coordinator {
     silences.setWindows(monitors.getMaintenanceList());
     nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
     warningCandidates.clear();
+    rateLimitCandidates.clear();
     for (TargetTrack t : tracks.values()) {
+      if (t.rateLimitedSinceMs != 0 && t.rateLimitIncidentId.isEmpty()) {
+        rateLimitCandidates.add(t.targetId);
+      }
       if ((t.verdict == Verdict.VERDICT_REGIONAL || t.verdict == Verdict.VERDICT_DEGRADED)
           && t.warningIncidentId.isEmpty()) {
         warningCandidates.add(t.targetId);

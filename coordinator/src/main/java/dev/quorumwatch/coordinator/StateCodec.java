@@ -38,6 +38,8 @@ public final class StateCodec {
           .setOpenIncidentId(t.openIncidentId)
           .setWarningIncidentId(t.warningIncidentId)
           .setCertIncidentId(t.certIncidentId)
+          .setRateLimitedSinceMs(t.rateLimitedSinceMs)
+          .setRateLimitIncidentId(t.rateLimitIncidentId)
           .addAllHistory(t.history)
           .setMonitoredSinceMs(t.uptime.monitoredSinceMs())
           .addAllDown(t.uptime.intervals())
@@ -63,6 +65,8 @@ public final class StateCodec {
       t.openIncidentId = r.getOpenIncidentId();
       t.warningIncidentId = r.getWarningIncidentId();
       t.certIncidentId = r.getCertIncidentId();
+      t.rateLimitedSinceMs = r.getRateLimitedSinceMs();
+      t.rateLimitIncidentId = r.getRateLimitIncidentId();
       t.history.addAll(r.getHistoryList());
       t.uptime.restore(r.getMonitoredSinceMs(), r.getDownList());
       r.getVotesList().forEach(v -> t.votesByNode.put(v.getNodeId(), v));

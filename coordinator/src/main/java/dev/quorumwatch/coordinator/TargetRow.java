@@ -14,6 +14,8 @@ public record TargetRow(
     long verdictSinceMs,
     String openIncidentId,
     String warningIncidentId,
+    long rateLimitedSinceMs,
+    String rateLimitIncidentId,
     Map<String, VoteRecord> votesByNode,
     Map<String, Boolean> freshByNode,
     double uptime24h,

@@ -17,6 +17,9 @@ final class TargetTrack {
   String openIncidentId = "";
   String warningIncidentId = "";
   String certIncidentId = "";
+  /** Since when rate limits leave too few real answers for a verdict; 0: not so. */
+  long rateLimitedSinceMs;
+  String rateLimitIncidentId = "";
   final ArrayDeque<HistoryEntry> history = new ArrayDeque<>();
 
   TargetTrack(String targetId) {

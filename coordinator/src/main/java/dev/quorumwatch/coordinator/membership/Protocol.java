@@ -11,8 +11,13 @@ public final class Protocol {
   public static final int UNNUMBERED = 0;
   /** Receiver kinds other than webhook, fallback receivers and templates; the HandOver command. */
   public static final int RECEIVER_KINDS = 2;
+  /**
+   * Reports say when a node's probes are rate limited, and such votes hold the verdict
+   * without moving it: older replicas would count them as current.
+   */
+  public static final int RATE_LIMITS = 3;
   /** What this build speaks. */
-  public static final int CURRENT = RECEIVER_KINDS;
+  public static final int CURRENT = RATE_LIMITS;
 
   private Protocol() {}
 }

@@ -608,7 +608,10 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
         .setUptime7D(row.uptime7d())
         .setUptime30D(row.uptime30d())
         .setOpenIncidentId(row.openIncidentId())
-        .setWarningIncidentId(row.warningIncidentId());
+        .setWarningIncidentId(row.warningIncidentId())
+        .setRateLimited(row.rateLimitedSinceMs() != 0)
+        .setRateLimitedSinceMs(row.rateLimitedSinceMs())
+        .setRateLimitIncidentId(row.rateLimitIncidentId());
     for (Label l : row.spec().getLabelsList()) {
       t.putLabels(l.getName(), l.getValue());
     }
@@ -626,7 +629,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
           case VOTE_SLOW -> "slow";
           default -> "none";
         }).setFailureClass(vote.getFailureClass()).setDetail(vote.getDetail()).setSinceMs(vote.getSinceMs())
-            .setWithdrawn(vote.getWithdrawn());
+            .setWithdrawn(vote.getWithdrawn()).setRateLimited(vote.getRateLimited());
       }
       t.addVotes(v);
     }

@@ -37,11 +37,15 @@ final class ExplainCommand implements Callable<Integer> {
     System.out.printf("%s is %s since %s (quorum %d of %d regions)%s%n", targetId, Json.verdict(r.getTarget().getVerdict()),
         Times.rfc3339(r.getTarget().getSinceMs()), r.getQuorum(), r.getTarget().getVotesCount(),
         r.getSilencedBy().isEmpty() ? "" : ", silenced by " + r.getSilencedBy());
+    if (r.getTarget().getRateLimited()) {
+      System.out.println("no verdict possible since " + Times.rfc3339(r.getTarget().getRateLimitedSinceMs())
+          + ": too few regions have an answer, the rest are rate limited (marked ~); the verdict is held");
+    }
     System.out.println();
     System.out.printf("%-12s %-12s %-6s %-24s %-14s %s%n", "NODE", "REGION", "VOTE", "SINCE", "CLASS", "DETAIL");
     for (RegionVote v : r.getTarget().getVotesList()) {
       System.out.printf("%-12s %-12s %-6s %-24s %-14s %s%n", v.getNodeId(), v.getRegion(),
-          v.getVote() + (v.getWithdrawn() ? "*" : ""), v.getSinceMs() == 0 ? "-" : Times.rfc3339(v.getSinceMs()),
+          v.getVote() + (v.getWithdrawn() ? "*" : "") + (v.getRateLimited() ? "~" : ""), v.getSinceMs() == 0 ? "-" : Times.rfc3339(v.getSinceMs()),
           v.getFailureClass(), v.getDetail());
     }
     System.out.println();
@@ -77,6 +81,8 @@ final class ExplainCommand implements Callable<Integer> {
     doc.put("since", Json.timeOrNull(r.getTarget().getSinceMs()));
     doc.put("quorum", r.getQuorum());
     doc.put("silenced_by", r.getSilencedBy().isEmpty() ? null : r.getSilencedBy());
+    doc.put("rate_limited_since", r.getTarget().getRateLimited() ? Json.timeOrNull(r.getTarget().getRateLimitedSinceMs())
+        : null);
     ArrayNode votes = doc.putArray("votes");
     for (RegionVote v : r.getTarget().getVotesList()) {
       ObjectNode vote = votes.addObject();
@@ -84,6 +90,7 @@ final class ExplainCommand implements Callable<Integer> {
       vote.put("region", v.getRegion());
       vote.put("vote", v.getVote());
       vote.put("withdrawn", v.getWithdrawn());
+      vote.put("rate_limited", v.getRateLimited());
       vote.put("since", Json.timeOrNull(v.getSinceMs()));
       vote.put("failure_class", v.getFailureClass().isEmpty() ? null : v.getFailureClass());
       vote.put("detail", v.getDetail().isEmpty() ? null : v.getDetail());

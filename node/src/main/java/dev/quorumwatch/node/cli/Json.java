@@ -93,6 +93,13 @@ final class Json {
       uptime.put("30d", round(t.getUptime30D()));
       target.set("labels", MAPPER.valueToTree(new TreeMap<>(t.getLabelsMap())));
       target.put("open_incident", t.getOpenIncidentId().isEmpty() ? null : t.getOpenIncidentId());
+      // Present only while rate limits leave too few answers for a verdict: scripts that
+      // read the verdict can tell a held one from a judged one.
+      if (t.getRateLimited()) {
+        ObjectNode held = target.putObject("rate_limited");
+        held.put("since", timeOrNull(t.getRateLimitedSinceMs()));
+        held.put("regions", t.getVotesList().stream().filter(RegionVote::getRateLimited).count());
+      }
       if (t.hasRepair()) {
         target.set("repair", repair(t.getRepair()));
       }

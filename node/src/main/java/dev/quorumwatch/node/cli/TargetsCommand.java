@@ -33,10 +33,15 @@ final class TargetsCommand implements Callable<Integer> {
     StringBuilder out = new StringBuilder(String.format("%-28s %-9s %-24s %-9s %s%n", "TARGET", "VERDICT", "SINCE", "UPTIME24H", "VOTES"));
     for (TargetStatus t : r.getTargetsList()) {
       String votes = t.getVotesList().stream()
-          .map(v -> v.getNodeId() + "=" + v.getVote() + (v.getFailureClass().isEmpty() ? "" : "(" + v.getFailureClass() + ")"))
+          .map(v -> v.getNodeId() + "=" + v.getVote() + (v.getRateLimited() ? "(rate_limited)"
+              : v.getFailureClass().isEmpty() ? "" : "(" + v.getFailureClass() + ")"))
           .collect(Collectors.joining(" "));
       out.append(String.format("%-28s %-9s %-24s %8.3f%% %s%n", t.getId(), Json.verdict(t.getVerdict()),
           t.getSinceMs() == 0 ? "-" : Times.rfc3339(t.getSinceMs()), t.getUptime24H(), votes));
+      if (t.getRateLimited()) {
+        out.append(String.format("%-28s   no verdict possible since %s: too few regions have an answer, the rest are"
+            + " rate limited (HTTP 429); the verdict is held%n", "", Times.rfc3339(t.getRateLimitedSinceMs())));
+      }
     }
     return out.toString();
   }

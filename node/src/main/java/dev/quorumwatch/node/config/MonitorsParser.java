@@ -135,11 +135,12 @@ public final class MonitorsParser {
         .setTimeoutMs(timeoutMs)
         .setFailureThreshold(t.integer("failure_threshold", DEFAULT_THRESHOLD, 1, 100))
         .setRecoveryThreshold(t.integer("recovery_threshold", DEFAULT_THRESHOLD, 1, 100));
-    YamlTree warnings = t.has("warnings") ? t.object("warnings").onlyKeys(Set.of("regional", "degraded", "regional_for"))
+    YamlTree warnings = t.has("warnings") ? t.object("warnings").onlyKeys(Set.of("regional", "degraded", "rate_limited", "regional_for"))
         : null;
     target.setWarnings(WarningSpec.newBuilder()
         .setRegional(warnings == null || warnings.bool("regional", true))
         .setDegraded(warnings == null || warnings.bool("degraded", true))
+        .setRateLimited(warnings == null || warnings.bool("rate_limited", true))
         .setRegionalForMs(warnings == null ? DEFAULT_REGIONAL_FOR_MS
             : warnings.durationMs("regional_for", DEFAULT_REGIONAL_FOR_MS)));
     Map<String, String> labels = new TreeMap<>(t.stringMap("labels"));

@@ -24,6 +24,8 @@ final class Debounce {
   private String failureClass = "";
   private String detail = "";
   private long lastResultMs;
+  /** The latest answer was "slow down": the opinion above is held from earlier answers. */
+  private boolean rateLimited;
 
   Debounce(String targetId) {
     this.targetId = targetId;
@@ -32,7 +34,8 @@ final class Debounce {
   /**
    * Records a result by the target's rules; returns true when the view changed. A rate-limited
    * answer counts for nothing (the service answered; it asked us to slow down) unless the
-   * target says it is down.
+   * target says it is down, but the view says so: the cluster must know when its verdict
+   * rests on held opinions instead of answers.
    */
   boolean recordFor(TargetSpec spec, ProbeResult result, long nowMs) {
     // A new certificate is news whatever the vote: the cluster judges its expiry.
@@ -42,10 +45,14 @@ final class Debounce {
     }
     if (FailureClass.RATE_LIMITED.equals(result.failureClass()) && !spec.getRateLimitedIsDown()) {
       lastResultMs = nowMs;
-      return certificateChanged && state != VoteState.VOTE_UNSPECIFIED;
+      boolean began = !rateLimited;
+      rateLimited = true;
+      return began || (certificateChanged && state != VoteState.VOTE_UNSPECIFIED);
     }
+    boolean ended = rateLimited;
+    rateLimited = false;
     boolean changed = record(result, spec.getFailureThreshold(), spec.getRecoveryThreshold(), nowMs, spec.getLatency());
-    return changed || (certificateChanged && state != VoteState.VOTE_UNSPECIFIED);
+    return changed || ended || (certificateChanged && state != VoteState.VOTE_UNSPECIFIED);
   }
 
   /** Returns true when the view changed and must be reported (no latency rule). */
@@ -119,10 +126,11 @@ final class Debounce {
    * when an opinion was dropped and the withdrawal must be reported.
    */
   boolean dropIfOutdated(long nowMs, long maxAgeMs) {
-    if (state == VoteState.VOTE_UNSPECIFIED || nowMs - lastResultMs <= maxAgeMs) {
+    if ((state == VoteState.VOTE_UNSPECIFIED && !rateLimited) || nowMs - lastResultMs <= maxAgeMs) {
       return false;
     }
     state = VoteState.VOTE_UNSPECIFIED;
+    rateLimited = false;
     failuresInRow = 0;
     successesInRow = 0;
     slowInRow = 0;
@@ -142,6 +150,7 @@ final class Debounce {
         .setFailureClass(failureClass)
         .setDetail(detail)
         .setCertNotAfterMs(state == VoteState.VOTE_UNSPECIFIED ? 0 : certNotAfterMs)
+        .setRateLimited(rateLimited)
         .build();
   }
 }

@@ -248,13 +248,14 @@ public final class ProbeScheduler implements AutoCloseable {
 
   /**
    * Opinions whose latest probe result is older than two intervals plus the timeout (after
-   * a pause of this process, say), dropped now and returned as withdrawals to report.
+   * a pause of this process, say), dropped now and returned as withdrawals to report. The
+   * interval is the current one: a target that asked us to wait is not outdated for waiting.
    */
   public synchronized List<Observation> withdrawOutdated() {
     long nowMs = System.currentTimeMillis();
     List<Observation> withdrawn = new ArrayList<>();
     for (Scheduled s : scheduled.values()) {
-      if (s.view.dropIfOutdated(nowMs, 2 * s.spec.getIntervalMs() + s.spec.getTimeoutMs())) {
+      if (s.view.dropIfOutdated(nowMs, 2 * s.intervalMs + s.spec.getTimeoutMs())) {
         withdrawn.add(s.view.observation());
       }
     }

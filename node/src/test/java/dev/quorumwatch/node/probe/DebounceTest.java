@@ -2,6 +2,7 @@ package dev.quorumwatch.node.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.VoteState;
 import org.junit.jupiter.api.Test;
 
@@ -57,5 +58,34 @@ class DebounceTest {
     assertThat(d.state()).isEqualTo(VoteState.VOTE_UNSPECIFIED);
     assertThat(d.observation().getState()).isEqualTo(VoteState.VOTE_UNSPECIFIED);
     assertThat(d.dropIfOutdated(13_000, 2_800)).as("withdrawn once").isFalse();
+  }
+
+  @Test
+  void aRateLimitedAnswerHoldsTheOpinionAndSaysSoOnceUntilAnAnswerComes() {
+    TargetSpec spec = TargetSpec.newBuilder().setId("web").setFailureThreshold(2).setRecoveryThreshold(2).build();
+    ProbeResult limited = ProbeResult.rateLimited("HTTP 429", 2, 2_000);
+    Debounce d = new Debounce("web");
+    d.recordFor(spec, OK, 0);
+    d.recordFor(spec, OK, 1_000);
+    assertThat(d.recordFor(spec, limited, 2_000)).as("the cluster must hear of it").isTrue();
+    assertThat(d.observation().getRateLimited()).isTrue();
+    assertThat(d.observation().getState()).as("the last opinion, held").isEqualTo(VoteState.VOTE_UP);
+    assertThat(d.recordFor(spec, limited, 4_000)).as("said once").isFalse();
+    assertThat(d.dropIfOutdated(8_000, 5_000)).as("4 s since the 429, 5 s allowed").isFalse();
+    assertThat(d.recordFor(spec, REFUSED, 6_000)).as("an answer again").isTrue();
+    assertThat(d.observation().getRateLimited()).isFalse();
+    assertThat(d.recordFor(spec, REFUSED, 7_000)).isTrue();
+    assertThat(d.observation().getState()).isEqualTo(VoteState.VOTE_DOWN);
+  }
+
+  @Test
+  void aTargetRateLimitedFromTheStartHasNoOpinionButSaysWhy() {
+    TargetSpec spec = TargetSpec.newBuilder().setId("web").setFailureThreshold(2).setRecoveryThreshold(2).build();
+    Debounce d = new Debounce("web");
+    assertThat(d.recordFor(spec, ProbeResult.rateLimited("HTTP 429", 2, 0), 0)).isTrue();
+    assertThat(d.observation().getState()).isEqualTo(VoteState.VOTE_UNSPECIFIED);
+    assertThat(d.observation().getRateLimited()).isTrue();
+    assertThat(d.dropIfOutdated(60_000, 5_000)).as("no answer for a minute: the flag too is outdated").isTrue();
+    assertThat(d.observation().getRateLimited()).isFalse();
   }
 }

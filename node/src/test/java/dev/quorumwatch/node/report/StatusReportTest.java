@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class StatusReportTest {
   static TargetRow row(String id, Verdict verdict, double uptime) {
-    return new TargetRow(TargetSpec.newBuilder().setId(id).build(), verdict, 0, "", "", Map.of(), Map.of(), uptime,
+    return new TargetRow(TargetSpec.newBuilder().setId(id).build(), verdict, 0, "", "", 0, "", Map.of(), Map.of(), uptime,
         uptime, uptime, List.of());
   }
 

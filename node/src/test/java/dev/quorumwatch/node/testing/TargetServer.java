@@ -12,12 +12,15 @@ import java.util.regex.Pattern;
 
 /**
  * A real HTTP target on loopback. It can be down for everyone, or only for the probes of
- * chosen nodes (recognised by the {@code node=<id>} in their User-Agent).
+ * chosen nodes (recognised by the {@code node=<id>} in their User-Agent), or rate limit
+ * everyone (429 with Retry-After).
  */
 public final class TargetServer implements AutoCloseable {
   private static final Pattern NODE = Pattern.compile("node=([^;)]+)");
   private final HttpServer server;
   private final AtomicBoolean up = new AtomicBoolean(true);
+  /** Seconds a 429 asks the probes to wait; 0: not rate limiting. */
+  private final AtomicInteger retryAfterSeconds = new AtomicInteger();
   private final Set<String> downForNodes = ConcurrentHashMap.newKeySet();
   private final Set<String> userAgentsSeen = ConcurrentHashMap.newKeySet();
   private final Set<String> authorizationsSeen = ConcurrentHashMap.newKeySet();
@@ -35,7 +38,11 @@ public final class TargetServer implements AutoCloseable {
       }
       Matcher m = NODE.matcher(ua);
       boolean failForThisNode = m.find() && downForNodes.contains(m.group(1));
-      int status = up.get() && !failForThisNode ? 200 : 503;
+      int retryAfter = retryAfterSeconds.get();
+      if (retryAfter > 0) {
+        ex.getResponseHeaders().set("Retry-After", Integer.toString(retryAfter));
+      }
+      int status = retryAfter > 0 ? 429 : up.get() && !failForThisNode ? 200 : 503;
       ex.sendResponseHeaders(status, -1);
       ex.close();
     });
@@ -48,6 +55,11 @@ public final class TargetServer implements AutoCloseable {
 
   public void setUp(boolean value) {
     up.set(value);
+  }
+
+  /** Answers every probe 429 with {@code Retry-After: seconds}; 0 ends it. */
+  public void rateLimit(int seconds) {
+    retryAfterSeconds.set(seconds);
   }
 
   public void setDownOnlyFor(Set<String> nodeIds) {
