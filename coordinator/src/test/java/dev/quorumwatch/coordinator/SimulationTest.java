@@ -3,6 +3,8 @@ package dev.quorumwatch.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.coordinator.alert.DailyDigests;
+import dev.quorumwatch.coordinator.membership.Protocol;
+import dev.quorumwatch.coordinator.verdict.RateLimitedVotes;
 import dev.quorumwatch.proto.AlertItem;
 import dev.quorumwatch.proto.RepairAttempt;
 import dev.quorumwatch.proto.RepairAttemptFinished;
@@ -16,6 +18,8 @@ import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Member;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
+import dev.quorumwatch.proto.Observation;
+import dev.quorumwatch.proto.ReportView;
 import dev.quorumwatch.proto.StateSnapshot;
 import dev.quorumwatch.proto.TargetRecord;
 import dev.quorumwatch.proto.Verdict;
@@ -41,6 +45,8 @@ class SimulationTest {
   static final int RUNS = Integer.getInteger("qw.runs", 400);
   static final int COMMANDS_PER_RUN = 400;
   static final long T0 = 1_790_000_000_000L;
+  /** Coverage guard: how many states had a target with no verdict possible for rate limits. */
+  private static int rateLimitedStates;
 
   @Test
   void randomLogsKeepTheInvariants() {
@@ -49,9 +55,11 @@ class SimulationTest {
       runSeed(only);
       return;
     }
+    rateLimitedStates = 0;
     for (long seed = 1; seed <= RUNS; seed++) {
       runSeed(seed);
     }
+    assertThat(rateLimitedStates).as("states where rate limits left a target without a verdict").isGreaterThan(100);
   }
 
   private static void runSeed(long seed) {
@@ -137,7 +145,14 @@ class SimulationTest {
               : VoteState.VOTE_UNSPECIFIED);
         }
       }
-      return Commands.report(now, node, full, votes);
+      // Most reports speak this build's protocol, some an older one (a rolling upgrade), and
+      // some votes are held by rate limits: the mark counts only while every member speaks it.
+      ReportView.Builder report = Commands.report(now, node, full, votes).getReportView().toBuilder()
+          .setProtocol(random.nextInt(20) == 0 ? Protocol.RECEIVER_KINDS : Protocol.CURRENT);
+      for (Observation.Builder o : report.getObservationsBuilderList()) {
+        o.setRateLimited(random.nextInt(6) == 0);
+      }
+      return Command.newBuilder().setAtMs(now).setReportView(report).build();
     }
     if (kind < 82) {
       return Commands.tick(now + random.nextInt(4000));
@@ -233,10 +248,12 @@ class SimulationTest {
       int fresh = 0;
       int freshDown = 0;
       int freshDownWithdrawn = 0;
+      int freshRateLimited = 0;
       for (VoteRecord v : t.getVotesList()) {
         Long hb = heartbeat.get(v.getNodeId());
         if (members.containsKey(v.getNodeId()) && hb != null && s.getClockMs() - hb <= s.getCluster().getStaleAfterMs()) {
-          if (v.getWithdrawn()) {
+          freshRateLimited += v.getRateLimited() ? 1 : 0;
+          if (v.getWithdrawn() || v.getRateLimited()) {
             freshDownWithdrawn += v.getState() == VoteState.VOTE_DOWN ? 1 : 0;
             continue;
           }
@@ -256,6 +273,21 @@ class SimulationTest {
         assertThat(freshDown).as("%s is %s with a quorum of fresh down votes", t.getTargetId(), t.getVerdict())
             .isLessThan(quorum);
       }
+      int answered = 0;
+      for (VoteRecord v : t.getVotesList()) {
+        Long hb = heartbeat.get(v.getNodeId());
+        boolean fresh_ = members.containsKey(v.getNodeId()) && hb != null
+            && s.getClockMs() - hb <= s.getCluster().getStaleAfterMs();
+        answered += fresh_ && !v.getWithdrawn() && !v.getRateLimited()
+            && v.getState() != VoteState.VOTE_UNSPECIFIED ? 1 : 0;
+      }
+      rateLimitedStates += t.getRateLimitedSinceMs() != 0 ? 1 : 0;
+      assertThat(t.getRateLimitedSinceMs() != 0)
+          .as("%s: no verdict possible iff rate limits leave fewer than a quorum of answers (%d answered, %d rate"
+              + " limited, quorum %d)", t.getTargetId(), answered, freshRateLimited, quorum)
+          .isEqualTo(RateLimitedVotes.noVerdictPossible(answered, freshRateLimited, quorum));
+      assertThat(t.getRateLimitIncidentId().isEmpty() || t.getRateLimitedSinceMs() != 0)
+          .as("a TargetRateLimited warning is open only while no verdict is possible: " + t.getTargetId()).isTrue();
       assertThat(t.getOpenIncidentId().isEmpty()).as("open incident iff DOWN: " + t.getTargetId())
           .isEqualTo(t.getVerdict() != Verdict.VERDICT_DOWN);
       assertThat(openIncidentTargets.contains(t.getTargetId())).isEqualTo(t.getVerdict() == Verdict.VERDICT_DOWN);
