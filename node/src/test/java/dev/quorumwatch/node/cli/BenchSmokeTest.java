@@ -50,6 +50,13 @@ class BenchSmokeTest {
     assertThat(run.path("nodes").path(0).path("rss_mib").asDouble()).isPositive();
     assertThat(run.path("raft_commands_per_s").asDouble()).isPositive();
     assertThat(run.path("snapshot_bytes").asLong()).isPositive();
+    // A quiet cluster (every target UP, nothing changing) writes one heartbeat per node per
+    // second and nothing else: a count of commands, against the window's length.
+    double window = run.path("window_s").asDouble();
+    assertThat(run.path("raft_commands_by_kind").properties()).extracting(java.util.Map.Entry::getKey)
+        .as("command kinds written by a quiet cluster").containsOnly("report_view");
+    assertThat(run.path("raft_commands").asLong()).as("commands in %.1f s on 3 nodes", window)
+        .isBetween(3 * (long) Math.floor(window) - 3, 3 * (long) Math.ceil(window) + 3);
   }
 
   @Test
