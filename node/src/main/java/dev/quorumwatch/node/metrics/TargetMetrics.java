@@ -4,9 +4,7 @@ import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Verdict;
-import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.HashMap;
 import java.util.Locale;
@@ -21,23 +19,11 @@ import java.util.function.Function;
  * name-to-label mapping would be ambiguous).
  */
 public final class TargetMetrics {
-  private final Histogram latency;
-  private final Counter results;
+  private final ProbeSeries probes = new ProbeSeries();
 
   /** {@code state}: reads the replicated state (the state machine's lock is held meanwhile). */
   public TargetMetrics(PrometheusRegistry registry, Function<Function<Coordinator, Void>, Void> state) {
-    this.latency = Histogram.builder()
-        .name("quorumwatch_probe_latency_seconds")
-        .help("This node's probe latency per target (successful probes)")
-        .labelNames("target")
-        .classicOnly()
-        .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-        .register(registry);
-    this.results = Counter.builder()
-        .name("quorumwatch_probe_results_total")
-        .help("This node's probe results per target: ok, or the failure class")
-        .labelNames("target", "result")
-        .register(registry);
+    registry.register(probes);
     GaugeWithCallback.builder()
         .name("quorumwatch_target_verdict")
         .help("The cluster's verdict per target: 1 for the current verdict, 0 for the others")
@@ -76,15 +62,11 @@ public final class TargetMetrics {
   }
 
   public void recordProbe(String target, boolean ok, String failureClass, long latencyMs) {
-    results.labelValues(target, ok ? "ok" : failureClass.isEmpty() ? "error" : failureClass).inc();
-    if (ok) {
-      latency.labelValues(target).observe(latencyMs / 1000.0);
-    }
+    probes.record(target, ok ? "ok" : failureClass.isEmpty() ? "error" : failureClass, ok, latencyMs);
   }
 
   /** Drops the series of targets no longer configured. */
   public void retain(Set<String> targets) {
-    latency.removeIf(labels -> !targets.contains(labels.get(0)));
-    results.removeIf(labels -> !targets.contains(labels.get(0)));
+    probes.retain(targets);
   }
 }
