@@ -1,19 +1,39 @@
 package dev.quorumwatch.node.bench;
 
+import dev.quorumwatch.node.links.LinkProxies;
+import dev.quorumwatch.node.links.WanProfile;
 import dev.quorumwatch.proto.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** One benchmark setup: a local cluster, the simulated targets and the webhook sink; closes all three. */
+/**
+ * One benchmark setup: a local cluster (its Raft links through delaying proxies when the
+ * network is not loopback), the simulated targets and the webhook sink; closes them all.
+ */
 final class BenchCluster implements AutoCloseable {
   final LocalCluster cluster;
   final SimTargetServer targets;
   final WebhookSink sink;
+  private final LinkProxies links;
 
   BenchCluster(int nodes, int targetCount, boolean keep) throws IOException, InterruptedException {
+    this(nodes, targetCount, keep, BenchNetwork.LOOPBACK);
+  }
+
+  BenchCluster(int nodes, int targetCount, boolean keep, BenchNetwork network) throws IOException, InterruptedException {
+    WanProfile wan = network.profile(nodes);
     Path dir = Files.createTempDirectory("quorumwatch-bench-");
-    this.cluster = new LocalCluster(dir, !keep, nodes, "bench", "");
+    this.cluster = new LocalCluster(dir, !keep, nodes, "bench", network.clusterYaml());
+    if (wan.isLoopback()) {
+      this.links = null;
+    } else {
+      this.links = new LinkProxies(cluster.ids(), cluster.raftPorts(), i -> cluster.isRunning(i) ? cluster.pid(i) : -1L);
+      links.setWan(wan);
+      for (int i = 0; i < nodes; i++) {
+        cluster.advertiseRaftPort(i, links.advertisedPort(i));
+      }
+    }
     this.targets = new SimTargetServer(targetCount, 5_000);
     this.sink = new WebhookSink();
   }
@@ -47,6 +67,9 @@ final class BenchCluster implements AutoCloseable {
     try {
       cluster.close();
     } finally {
+      if (links != null) {
+        links.close();
+      }
       targets.close();
       sink.close();
     }

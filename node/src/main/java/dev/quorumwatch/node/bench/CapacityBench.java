@@ -2,6 +2,7 @@ package dev.quorumwatch.node.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import java.io.PrintStream;
 import java.util.List;
@@ -12,14 +13,17 @@ import java.util.Map;
  * schedule lag, Raft entries and bytes written, snapshot size and time, for each target count.
  */
 public final class CapacityBench {
-  public record Options(int nodes, List<Integer> targetCounts, long intervalMs, long durationMs, boolean keep) {}
+  public record Options(int nodes, List<Integer> targetCounts, long intervalMs, long durationMs, boolean keep,
+      BenchNetwork network) {}
 
   private CapacityBench() {}
 
   public static BenchReport run(Options o, PrintStream progress) throws Exception {
     BenchReport report = new BenchReport("capacity");
     report.json().put("nodes", o.nodes()).put("interval_ms", o.intervalMs()).put("duration_ms", o.durationMs())
-        .put("cores", Runtime.getRuntime().availableProcessors());
+        .put("cores", Runtime.getRuntime().availableProcessors()).put("wan", o.network().wan())
+        .put("election_timeout_ms", o.network().electionTimeoutMs());
+    report.row("network", o.network().describe(o.nodes()), "");
     ArrayNode runs = report.json().putArray("runs");
     for (int count : o.targetCounts()) {
       progress.printf("capacity: %d targets every %d ms on %d nodes...%n", count, o.intervalMs(), o.nodes());
@@ -29,7 +33,7 @@ public final class CapacityBench {
   }
 
   private static ObjectNode runOne(Options o, int count, BenchReport report) throws Exception {
-    try (BenchCluster b = new BenchCluster(o.nodes(), count, o.keep())) {
+    try (BenchCluster b = new BenchCluster(o.nodes(), count, o.keep(), o.network())) {
       b.start();
       b.cluster.apply(b.monitors(count, o.intervalMs(), Math.min(5_000, o.intervalMs() * 8 / 10), 2));
       DetectBench.require(b.awaitAll(Verdict.VERDICT_UP, 4 * o.intervalMs() + 60_000), "targets never all UP");
@@ -46,6 +50,7 @@ public final class CapacityBench {
       Map<String, Double> leaderMetrics0 = NodeSampler.metrics(c.httpPort(leader));
       Map<String, Double> commands0 = NodeSampler.appliedCommands(leaderMetrics0);
       double entries0 = leaderMetrics0.getOrDefault("quorumwatch_raft_applied_index", 0.0);
+      long term0 = highestTerm(c);
       double logBytes0 = NodeSampler.metrics(c.httpPort(leader)).getOrDefault("quorumwatch_raft_log_bytes_applied", 0.0);
       long t0 = System.nanoTime();
       Thread.sleep(o.durationMs());
@@ -86,6 +91,8 @@ public final class CapacityBench {
         }
       }
       double commandsPerS = commands / seconds;
+      // Each election starts a term: nothing fails here, so any is a leader change for nothing.
+      long elections = highestTerm(c) - term0;
       // Ratis appends a metadata entry (the commit index) after commits: the log holds more
       // entries than commands.
       double entriesPerS = (leaderMetrics.getOrDefault("quorumwatch_raft_applied_index", 0.0) - entries0) / seconds;
@@ -101,7 +108,8 @@ public final class CapacityBench {
       run.put("cpu_percent_of_machine", cpuTotal / cores).put("rss_mib_max", rssMax / 1048576.0).put("rss_mib_total", rssTotal / 1048576.0)
           .put("schedule_lag_p99_ms_max", lagMax).put("window_s", seconds).put("raft_commands", (long) commands)
           .put("raft_commands_per_s", commandsPerS).put("raft_commands_per_s_per_node", commandsPerS / n)
-          .put("raft_log_entries_per_s", entriesPerS).put("raft_log_bytes_per_s", logBytesPerS)
+          .put("raft_log_entries_per_s", entriesPerS).put("elections", elections)
+          .put("elections_per_hour", elections * 3600 / seconds).put("raft_log_bytes_per_s", logBytesPerS)
           .put("raft_log_mib_per_hour", logBytesPerS * 3600 / 1048576.0).put("snapshot_bytes", snapshotBytes)
           .put("snapshot_ms", snapshotMs);
       String label = count + " targets: ";
@@ -113,9 +121,19 @@ public final class CapacityBench {
       report.row(label + "schedule lag p99, worst node", BenchReport.ms(lagMax), "");
       report.row(label + "Raft commands/s (per node)", String.format("%.2f (%.2f)", commandsPerS, commandsPerS / n), "");
       report.row(label + "Raft log entries/s (with Ratis')", String.format("%.2f", entriesPerS), "");
+      report.row(label + "elections (per hour)", String.format("%d (%.0f)", elections, elections * 3600 / seconds),
+          "nothing fails: goal 0");
       report.row(label + "Raft log growth (command bytes)", String.format("%.0f B/s = %.1f MiB/h", logBytesPerS, logBytesPerS * 3600 / 1048576.0), "");
       report.row(label + "snapshot", String.format("%d bytes in %.0f ms", snapshotBytes, snapshotMs), "");
       return run;
     }
+  }
+
+  private static long highestTerm(LocalCluster c) {
+    long term = 0;
+    for (int i = 0; i < c.size(); i++) {
+      term = Math.max(term, c.status(i).map(StatusResponse::getTerm).orElse(0L));
+    }
+    return term;
   }
 }

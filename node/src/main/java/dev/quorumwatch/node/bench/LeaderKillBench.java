@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * SIGKILL the leader right after an outage starts: how long the cluster has no leader, when
- * the firing notification arrives, whether any is lost, and whether duplicates share a key.
+ * SIGKILL the leader right after an outage starts (or freeze it with SIGSTOP, then let it go
+ * on): how long the cluster has no leader, when the firing notification arrives, whether any
+ * is lost, and whether duplicates share a key.
  */
 public final class LeaderKillBench {
   static final long SETTLE_MS = 3_000;
@@ -23,7 +24,7 @@ public final class LeaderKillBench {
     int lost = 0;
     int duplicates = 0;
     int duplicatesWithOtherKey = 0;
-    try (BenchCluster b = new BenchCluster(o.nodes(), 1, o.keep())) {
+    try (BenchCluster b = new BenchCluster(o.nodes(), 1, o.keep(), o.network())) {
       b.start();
       b.cluster.apply(b.monitors(1, o.intervalMs(), Math.max(100, o.intervalMs() * 8 / 10), o.threshold()));
       DetectBench.require(b.awaitAll(Verdict.VERDICT_UP, DetectBench.WAIT_MS_MAX), "target never became UP");
@@ -32,10 +33,16 @@ public final class LeaderKillBench {
         Thread.sleep(random.nextLong(o.intervalMs()));
         long downAt = System.currentTimeMillis();
         b.targets.set(0, SimTargetServer.State.DOWN);
-        b.cluster.kill(leader);
+        boolean freeze = o.freezeMs() > 0;
+        if (freeze) {
+          b.cluster.pause(leader);
+        } else {
+          b.cluster.kill(leader);
+        }
         long killedAt = System.currentTimeMillis();
         int next;
-        while ((next = b.cluster.agreedLeader()) < 0 || next == leader) {
+        // A frozen node answers nobody, so the others' word decides who leads.
+        while ((next = freeze ? b.cluster.majorityLeader() : b.cluster.agreedLeader()) < 0 || next == leader) {
           Thread.sleep(10);
         }
         leaderless.add(System.currentTimeMillis() - killedAt);
@@ -53,14 +60,19 @@ public final class LeaderKillBench {
           duplicates += firings.size() - 1;
           duplicatesWithOtherKey += (int) firings.stream().map(WebhookSink.Arrival::idempotencyKey).distinct().count() - 1;
         }
-        b.cluster.start(leader);
+        if (freeze) {
+          Thread.sleep(Math.max(0, killedAt + o.freezeMs() - System.currentTimeMillis()));
+          b.cluster.resume(leader);
+        } else {
+          b.cluster.start(leader);
+        }
         long upAt = System.currentTimeMillis();
         b.targets.set(0, SimTargetServer.State.UP);
         DetectBench.awaitArrival(b, upAt, "resolved");
         DetectBench.require(b.awaitAll(Verdict.VERDICT_UP, DetectBench.WAIT_MS_MAX), "target did not return to UP");
         b.cluster.awaitAllFresh(DetectBench.WAIT_MS_MAX);
-        progress.printf("incident %d/%d: killed %s, %d ms without a leader, firing after %s ms, %d firing webhooks%n",
-            i + 1, o.incidents(), b.cluster.id(leader), leaderless.get(i), firingAt < 0 ? "never" : Long.toString(firingAt - downAt),
+        progress.printf("incident %d/%d: %s %s, %d ms without a leader, firing after %s ms, %d firing webhooks%n",
+            i + 1, o.incidents(), freeze ? "froze" : "killed", b.cluster.id(leader), leaderless.get(i), firingAt < 0 ? "never" : Long.toString(firingAt - downAt),
             firings.size());
       }
     }
@@ -68,7 +80,8 @@ public final class LeaderKillBench {
     Stats notify = Stats.of(notified);
     double floorMax = (double) o.threshold() * o.intervalMs();
     BenchReport report = new BenchReport("leader-kill");
-    report.json().put("nodes", o.nodes()).put("interval_ms", o.intervalMs()).put("threshold", o.threshold())
+    report.json().put("nodes", o.nodes()).put("wan", o.network().wan())
+        .put("election_timeout_ms", o.network().electionTimeoutMs()).put("freeze_ms", o.freezeMs()).put("interval_ms", o.intervalMs()).put("threshold", o.threshold())
         .put("seed", o.seed()).put("incidents", o.incidents());
     report.json().set("leaderless_ms", BenchReport.stats(gap));
     report.json().set("notified_after_outage_ms", BenchReport.stats(notify));
@@ -78,6 +91,7 @@ public final class LeaderKillBench {
         "goal: max <= floor max + 2 s = " + BenchReport.ms(floorMax + 2000));
     report.row("lost notifications", Integer.toString(lost), "goal: 0");
     report.row("duplicates (with another key)", duplicates + " (" + duplicatesWithOtherKey + ")", "goal: any duplicate has the same key");
+    report.row("network", o.network().describe(o.nodes()), "");
     return report;
   }
 }

@@ -16,10 +16,10 @@ public final class LeaderStopBench {
 
   private LeaderStopBench() {}
 
-  public static BenchReport run(int nodes, int rounds, boolean keep, PrintStream progress) throws Exception {
+  public static BenchReport run(int nodes, int rounds, boolean keep, BenchNetwork network, PrintStream progress) throws Exception {
     List<Long> graceful = new ArrayList<>();
     List<Long> killed = new ArrayList<>();
-    try (BenchCluster b = new BenchCluster(nodes, 1, keep)) {
+    try (BenchCluster b = new BenchCluster(nodes, 1, keep, network)) {
       b.start();
       for (int i = 0; i < 2 * rounds; i++) {
         boolean term = i % 2 == 0;
@@ -42,7 +42,9 @@ public final class LeaderStopBench {
     Stats term = Stats.of(graceful);
     Stats kill = Stats.of(killed);
     BenchReport report = new BenchReport("leader-stop");
-    report.json().put("nodes", nodes).put("rounds", rounds);
+    report.json().put("nodes", nodes).put("rounds", rounds).put("wan", network.wan())
+        .put("election_timeout_ms", network.electionTimeoutMs());
+    report.row("network", network.describe(nodes), "");
     report.json().set("sigterm_handover_ms", BenchReport.stats(term));
     report.json().set("sigkill_election_ms", BenchReport.stats(kill));
     report.json().put("ratio_median", term.median() / kill.median());

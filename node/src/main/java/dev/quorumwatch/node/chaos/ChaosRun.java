@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.chaos;
 
+import dev.quorumwatch.node.bench.BenchNetwork;
 import dev.quorumwatch.node.chaos.Intervals.Span;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import java.util.Set;
  * run. The same seed draws the same faults in the same order.
  */
 public final class ChaosRun {
-  public record Options(long seed, long durationMs, int nodes, int targets, boolean keep) {}
+  public record Options(long seed, long durationMs, int nodes, int targets, boolean keep, BenchNetwork network) {}
 
   /** The outcome: violations (empty when every promise held), and what happened. */
   public record Result(long seed, List<String> violations, List<String> events, int deliveries, int leaderChanges,
@@ -35,7 +36,7 @@ public final class ChaosRun {
     if (o.keep()) {
       progress.println("chaos seed " + o.seed() + ": node data and logs kept in " + dir);
     }
-    try (FaultyCluster c = new FaultyCluster(dir, !o.keep(), o.nodes(), o.targets())) {
+    try (FaultyCluster c = new FaultyCluster(dir, !o.keep(), o.nodes(), o.targets(), o.network())) {
       c.start();
       long end = System.currentTimeMillis() + o.durationMs();
       PriorityQueue<Undo> undo = new PriorityQueue<>((a, b) -> Long.compare(a.atMs(), b.atMs()));

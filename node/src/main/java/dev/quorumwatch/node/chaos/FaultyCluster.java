@@ -1,6 +1,8 @@
 package dev.quorumwatch.node.chaos;
 
+import dev.quorumwatch.node.bench.BenchNetwork;
 import dev.quorumwatch.node.bench.LocalCluster;
+import dev.quorumwatch.node.links.LinkProxies;
 import dev.quorumwatch.node.bench.SimTargetServer;
 import dev.quorumwatch.node.bench.WebhookSink;
 import dev.quorumwatch.proto.Incident;
@@ -39,8 +41,15 @@ public final class FaultyCluster implements AutoCloseable {
   private List<Long> lastPageDelaysMs = List.of();
 
   public FaultyCluster(Path dir, boolean deleteOnClose, int nodes, int targetCount) throws IOException, InterruptedException {
-    this.cluster = new LocalCluster(dir, deleteOnClose, nodes, "chaos", "");
+    this(dir, deleteOnClose, nodes, targetCount, BenchNetwork.LOOPBACK);
+  }
+
+  /** {@code network}: the wide-area links (under every injected fault) and the election timeout. */
+  public FaultyCluster(Path dir, boolean deleteOnClose, int nodes, int targetCount, BenchNetwork network)
+      throws IOException, InterruptedException {
+    this.cluster = new LocalCluster(dir, deleteOnClose, nodes, "chaos", network.clusterYaml());
     this.links = new LinkProxies(cluster.ids(), cluster.raftPorts(), i -> cluster.isRunning(i) ? cluster.pid(i) : -1L);
+    links.setWan(network.profile(nodes));
     for (int i = 0; i < nodes; i++) {
       cluster.advertiseRaftPort(i, links.advertisedPort(i));
     }

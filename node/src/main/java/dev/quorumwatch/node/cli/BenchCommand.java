@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.cli;
 
+import dev.quorumwatch.node.bench.BenchNetwork;
 import dev.quorumwatch.node.bench.BenchReport;
 import dev.quorumwatch.node.bench.CapacityBench;
 import dev.quorumwatch.node.bench.DetectBench;
@@ -57,8 +58,48 @@ final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for the outage phases (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    OutageBenchOptions options(Common common, int incidents) {
-      return new OutageBenchOptions(common.nodes, incidents, intervalMs, threshold, seed, common.keep);
+    OutageBenchOptions options(Common common, Network network, int incidents) {
+      return options(common, network, incidents, 0);
+    }
+
+    OutageBenchOptions options(Common common, Network network, int incidents, long freezeMs) {
+      return new OutageBenchOptions(common.nodes, incidents, intervalMs, threshold, seed, common.keep, freezeMs,
+          network.of(common));
+    }
+  }
+
+  /** The network between the nodes: a wide-area profile and the election timeout. */
+  static final class Network {
+    @Option(names = "--wan", defaultValue = "loopback", description = "Delay, jitter and loss on the links between"
+        + " the nodes: a profile (regional, continental, global; global needs 4 nodes) or links such as"
+        + " us-west:us-east=35ms~5ms,us-west:eu-west=75ms~10ms,loss=0.5%% (a:b both ways, a>b one way)."
+        + " Probes and webhooks keep their loopback paths (default: ${DEFAULT-VALUE}).")
+    String wan;
+
+    @Option(names = "--election-timeout", defaultValue = "0s", converter = OffOrDurationConverter.class,
+        description = "cluster.election_timeout of every node (default: the node's own default).")
+    long electionTimeoutMs;
+
+    BenchNetwork of(Common common) {
+      BenchNetwork network = new BenchNetwork(wan, electionTimeoutMs);
+      try {
+        network.profile(common.nodes);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage());
+      }
+      return network;
+    }
+  }
+
+  /** Like {@link DurationConverter}, but 0 (off, or the node's default) is allowed. */
+  static final class OffOrDurationConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      long ms = Durations.parseMs(value);
+      if (ms < 0) {
+        throw new IllegalArgumentException("expected a duration such as 150ms or 1s (0s: none), got '" + value + "'");
+      }
+      return ms;
     }
   }
 
@@ -94,16 +135,20 @@ final class BenchCommand implements Runnable {
     @Mixin
     OutageTiming timing;
 
+    @Mixin
+    Network network;
+
     @Override
     public Integer call() throws Exception {
-      print(DetectBench.run(timing.options(common, incidents), progress()), common.json);
+      print(DetectBench.run(timing.options(common, network, incidents), progress()), common.json);
       return 0;
     }
   }
 
   @Command(name = "leader-kill", mixinStandardHelpOptions = true,
-      description = "SIGKILL the leader right after an outage starts: time without a leader, time to the page,"
-          + " lost notifications and duplicates.")
+      description = "SIGKILL the leader right after an outage starts (or, with --freeze, SIGSTOP it for that long,"
+          + " as a long GC pause or a stalled VM would): time without a leader, time to the page, lost notifications"
+          + " and duplicates.")
   static final class LeaderKill implements Callable<Integer> {
     @Mixin
     Common common;
@@ -111,12 +156,19 @@ final class BenchCommand implements Runnable {
     @Option(names = "--incidents", defaultValue = "10", description = "Outages (each with a leader kill) (default: ${DEFAULT-VALUE}).")
     int incidents;
 
+    @Option(names = "--freeze", defaultValue = "0s", converter = OffOrDurationConverter.class,
+        description = "Freeze the leader (SIGSTOP) this long instead of killing it, e.g. 10s (default: kill).")
+    long freezeMs;
+
     @Mixin
     OutageTiming timing;
 
+    @Mixin
+    Network network;
+
     @Override
     public Integer call() throws Exception {
-      print(LeaderKillBench.run(timing.options(common, incidents), progress()), common.json);
+      print(LeaderKillBench.run(timing.options(common, network, incidents, freezeMs), progress()), common.json);
       return 0;
     }
   }
@@ -131,9 +183,12 @@ final class BenchCommand implements Runnable {
     @Option(names = "--rounds", defaultValue = "5", description = "Stops of each kind (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Mixin
+    Network network;
+
     @Override
     public Integer call() throws Exception {
-      print(LeaderStopBench.run(common.nodes, rounds, common.keep, progress()), common.json);
+      print(LeaderStopBench.run(common.nodes, rounds, common.keep, network.of(common), progress()), common.json);
       return 0;
     }
   }
@@ -156,9 +211,13 @@ final class BenchCommand implements Runnable {
     @Option(names = "--targets", defaultValue = "2", description = "Targets under test (default: ${DEFAULT-VALUE}).")
     int targets;
 
+    @Mixin
+    Network network;
+
     @Override
     public Integer call() throws Exception {
-      ChaosRun.Result r = ChaosRun.run(new ChaosRun.Options(seed, durationMs, common.nodes, targets, common.keep), progress());
+      ChaosRun.Result r = ChaosRun.run(new ChaosRun.Options(seed, durationMs, common.nodes, targets, common.keep,
+          network.of(common)), progress());
       if (common.json) {
         System.out.println(BenchReport.JSON.createObjectNode()
             .put("scenario", "chaos").put("seed", r.seed()).put("deliveries", r.deliveries())
@@ -212,7 +271,7 @@ final class BenchCommand implements Runnable {
 
   @Command(name = "capacity", mixinStandardHelpOptions = true,
       description = "Watch many targets and measure per node CPU, RSS, probes/s, schedule lag, Raft write rate and"
-          + " log growth, snapshot size and time; one fresh cluster per target count.")
+          + " log growth, leader changes, snapshot size and time; one fresh cluster per target count.")
   static final class Capacity implements Callable<Integer> {
     @Mixin
     Common common;
@@ -229,11 +288,14 @@ final class BenchCommand implements Runnable {
         description = "Measurement window per target count, after warm-up (default: ${DEFAULT-VALUE}).")
     long durationMs;
 
+    @Mixin
+    Network network;
+
     @Override
     public Integer call() throws Exception {
       List<Integer> counts = Arrays.asList(targets);
-      print(CapacityBench.run(new CapacityBench.Options(common.nodes, counts, intervalMs, durationMs, common.keep),
-          progress()), common.json);
+      print(CapacityBench.run(new CapacityBench.Options(common.nodes, counts, intervalMs, durationMs, common.keep,
+          network.of(common)), progress()), common.json);
       return 0;
     }
   }

@@ -3,6 +3,7 @@ package dev.quorumwatch.node.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import dev.quorumwatch.node.bench.BenchNetwork;
 import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -18,7 +19,7 @@ class ChaosRunTest {
   @Test
   void aSeededRunOfRandomFaultsKeepsEveryPromise() throws Exception {
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    ChaosRun.Result r = ChaosRun.run(new ChaosRun.Options(SEED, DURATION_MS, 3, 2, false), new PrintStream(progress));
+    ChaosRun.Result r = ChaosRun.run(new ChaosRun.Options(SEED, DURATION_MS, 3, 2, false, BenchNetwork.LOOPBACK), new PrintStream(progress));
     assertThat(r.violations())
         .as("seed %d (replay: bin/quorumwatch bench chaos --seed %d --duration %dms); events:%n%s", SEED, SEED, DURATION_MS,
             String.join("\n", r.events()))

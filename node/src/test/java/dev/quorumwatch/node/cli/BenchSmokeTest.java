@@ -24,8 +24,9 @@ class BenchSmokeTest {
 
   @Test
   void detectMeasuresEachIncidentBesideTheFloor() throws Exception {
-    JsonNode doc = bench("bench", "detect", "--incidents", "2", "--json");
+    JsonNode doc = bench("bench", "detect", "--incidents", "2", "--wan", "regional", "--json");
     assertThat(doc.path("scenario").asText()).isEqualTo("detect");
+    assertThat(doc.path("wan").asText()).isEqualTo("regional");
     assertThat(doc.path("detect_ms").path("count").asInt()).isEqualTo(2);
     assertThat(doc.path("detect_ms").path("median").asDouble()).isBetween(900.0, 4000.0);
     assertThat(doc.path("resolve_ms").path("count").asInt()).isEqualTo(2);
@@ -33,8 +34,11 @@ class BenchSmokeTest {
   }
 
   @Test
-  void leaderKillLosesNothing() throws Exception {
-    JsonNode doc = bench("bench", "leader-kill", "--incidents", "1", "--json");
+  void leaderFrozenAcrossAContinentLosesNothing() throws Exception {
+    JsonNode doc = bench("bench", "leader-kill", "--incidents", "1", "--freeze", "1s", "--wan", "continental",
+        "--election-timeout", "500ms", "--json");
+    assertThat(doc.path("freeze_ms").asLong()).isEqualTo(1000);
+    assertThat(doc.path("election_timeout_ms").asLong()).isEqualTo(500);
     assertThat(doc.path("lost").asInt()).isZero();
     assertThat(doc.path("duplicates_with_another_key").asInt()).isZero();
     assertThat(doc.path("leaderless_ms").path("count").asInt()).isEqualTo(1);

@@ -1,4 +1,4 @@
-package dev.quorumwatch.node.chaos;
+package dev.quorumwatch.node.links;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
@@ -22,7 +23,8 @@ import java.util.function.IntFunction;
  * that opened it (Linux: the client's port in /proc/net/tcp*, its socket inode in
  * /proc/PID/fd), so every connection is known by source and destination node. A directed
  * link {@code a → b} can then be cut (a's connections to b are closed and new ones hang, as
- * if packets were dropped), slowed, or healed. A one-way cut stops a's requests to b; b's
+ * if packets were dropped), slowed, or healed; under all that, a {@link WanProfile} gives every
+ * link its wide-area delay, jitter and loss. A one-way cut stops a's requests to b; b's
  * requests to a, and a's answers to them, still flow. (gRPC's proxy support cannot do this:
  * Ratis turns proxy detection off for its channels.)
  */
@@ -35,6 +37,7 @@ public final class LinkProxies implements AutoCloseable {
   private final long[][] latencyMs;
   private final List<Tunnel> tunnels = new CopyOnWriteArrayList<>();
   private final List<Socket> held = new CopyOnWriteArrayList<>();
+  private volatile WanProfile wan;
   private volatile boolean closed;
 
   /** One proxied connection from one node to another. */
@@ -70,6 +73,7 @@ public final class LinkProxies implements AutoCloseable {
     int n = nodeIds.size();
     this.cut = new boolean[n][n];
     this.latencyMs = new long[n][n];
+    this.wan = WanProfile.loopback(nodeIds);
     for (int i = 0; i < n; i++) {
       ServerSocket listener = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
       listeners.add(listener);
@@ -101,6 +105,11 @@ public final class LinkProxies implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The wide-area network every link has from now on, under any fault. */
+  public void setWan(WanProfile profile) {
+    this.wan = profile;
   }
 
   public synchronized void setLatency(int from, int to, long ms) {
@@ -175,9 +184,15 @@ public final class LinkProxies implements AutoCloseable {
     }
   }
 
-  /** Copies bytes one way, holding each chunk back by the link's current latency. */
+  /**
+   * Copies bytes one way, holding each chunk back by the link's current latency plus its
+   * wide-area delay, jitter and (for a lost chunk) retransmission; never sooner than the chunk
+   * before it, since a TCP stream arrives in order.
+   */
   private void pump(Tunnel tunnel, Socket source, Socket sink, boolean forward) {
     DelayQueue<Chunk> queue = new DelayQueue<>();
+    SplittableRandom random = new SplittableRandom(31L * tunnel.from + tunnel.to + (forward ? 7 : 0));
+    long lastDueNs = 0;
     Thread writer = daemon("qw-proxy-write", () -> {
       try {
         OutputStream out = sink.getOutputStream();
@@ -200,8 +215,10 @@ public final class LinkProxies implements AutoCloseable {
       byte[] buffer = new byte[16 * 1024];
       int read;
       while ((read = in.read(buffer)) >= 0) {
-        long delay = tunnel.from < 0 ? 0 : forward ? latencyMs[tunnel.from][tunnel.to] : latencyMs[tunnel.to][tunnel.from];
-        queue.put(new Chunk(Arrays.copyOf(buffer, read), System.nanoTime() + delay * 1_000_000));
+        long delayMs = tunnel.from < 0 ? 0 : forward ? delayMs(tunnel.from, tunnel.to, random)
+            : delayMs(tunnel.to, tunnel.from, random);
+        lastDueNs = Math.max(lastDueNs, System.nanoTime() + delayMs * 1_000_000);
+        queue.put(new Chunk(Arrays.copyOf(buffer, read), lastDueNs));
       }
     } catch (IOException e) {
       // closed
@@ -211,6 +228,19 @@ public final class LinkProxies implements AutoCloseable {
         tunnel.close();
       }
     }
+  }
+
+  private long delayMs(int from, int to, SplittableRandom random) {
+    WanProfile profile = wan;
+    WanProfile.Link link = profile.link(from, to);
+    long delay = latencyMs[from][to] + link.delayMs();
+    if (link.jitterMs() > 0) {
+      delay += random.nextLong(-link.jitterMs(), link.jitterMs() + 1);
+    }
+    if (link.loss() > 0 && random.nextDouble() < link.loss()) {
+      delay += profile.retransmitMs(from, to);
+    }
+    return Math.max(0, delay);
   }
 
   private static final class Chunk implements Delayed {

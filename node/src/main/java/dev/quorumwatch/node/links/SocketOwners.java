@@ -1,4 +1,4 @@
-package dev.quorumwatch.node.chaos;
+package dev.quorumwatch.node.links;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
