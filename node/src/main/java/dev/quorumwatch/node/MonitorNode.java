@@ -185,7 +185,11 @@ public final class MonitorNode implements AutoCloseable {
       @Override
       public void onLeaderChanged(RaftPeerId leaderId) {
         leaderChanges.inc();
-        reporter.onLeaderChanged();
+        // Off Ratis' notification thread: a new client and a write.
+        timers.execute(() -> {
+          raft.writeToCurrentLeader();
+          reporter.onLeaderChanged();
+        });
         leadership.nudge();
       }
     });

@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.bench;
 
+import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -41,8 +42,7 @@ public final class LeaderKillBench {
         }
         long killedAt = System.currentTimeMillis();
         int next;
-        // A frozen node answers nobody, so the others' word decides who leads.
-        while ((next = freeze ? b.cluster.majorityLeader() : b.cluster.agreedLeader()) < 0 || next == leader) {
+        while ((next = freeze ? survivorsAgree(b.cluster, leader) : b.cluster.agreedLeader()) < 0 || next == leader) {
           Thread.sleep(10);
         }
         leaderless.add(System.currentTimeMillis() - killedAt);
@@ -93,5 +93,24 @@ public final class LeaderKillBench {
     report.row("duplicates (with another key)", duplicates + " (" + duplicatesWithOtherKey + ")", "goal: any duplicate has the same key");
     report.row("network", o.network().describe(o.nodes()), "");
     return report;
+  }
+
+  /**
+   * The leader every node but the frozen one names, or -1: a frozen node answers nobody, and
+   * waiting out its status deadline would make every poll that long.
+   */
+  private static int survivorsAgree(LocalCluster cluster, int frozen) {
+    String agreed = null;
+    for (int i = 0; i < cluster.size(); i++) {
+      if (i == frozen) {
+        continue;
+      }
+      String leader = cluster.status(i).map(StatusResponse::getLeaderId).orElse("");
+      if (leader.isEmpty() || (agreed != null && !agreed.equals(leader))) {
+        return -1;
+      }
+      agreed = leader;
+    }
+    return agreed == null ? -1 : LocalCluster.indexOf(agreed);
   }
 }

@@ -258,6 +258,19 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .thenCompose(f -> f);
   }
 
+  /**
+   * Points this node's writes at the leader its own server now follows, on a fresh client,
+   * when the client still addresses another: a request waiting on a frozen leader would
+   * otherwise hold the client until its timeout.
+   */
+  public void writeToCurrentLeader() {
+    RaftPeerId leader = info().map(DivisionInfo::getLeaderId).orElse(null);
+    RaftClient current = client;
+    if (leader != null && !leader.equals(current.getLeaderId())) {
+      replaceClient(current, "leader is now " + leader);
+    }
+  }
+
   private void replaceClient(RaftClient stuck, String why) {
     synchronized (this) {
       if (client != stuck) {

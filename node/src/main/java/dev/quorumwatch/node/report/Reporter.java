@@ -44,6 +44,15 @@ public final class Reporter implements AutoCloseable {
   private long seq;
   private boolean sendFull = true;
   private boolean inFlight;
+  /** Counts writes given up on: an answer to an older one changes nothing. */
+  private long writeGeneration;
+  /**
+   * Writes left that get a short timeout and, failing, an immediate resend: right after a
+   * leader change, a first write to the new leader sometimes hung for the whole timeout
+   * (sent before it was ready), and the reports it held paged a second late.
+   */
+  private int quickRetriesLeft;
+  static final int QUICK_RETRIES = 3;
   private boolean heartbeatDue;
   private boolean closed;
   private boolean lastWriteFailed;
@@ -81,9 +90,23 @@ public final class Reporter implements AutoCloseable {
     flush();
   }
 
-  /** A new leader may not have seen writes that were in flight: resend everything. */
-  public synchronized void onLeaderChanged() {
-    sendFull = true;
+  /**
+   * A new leader may not have seen writes that were in flight: resend everything, now. A
+   * write still in flight is given up on rather than waited for: sent to a leader that froze
+   * (a long GC pause, a stalled VM), it would hold every report back until its timeout, two
+   * heartbeats, and the outage it carries would page that much later. If it commits after
+   * all, the cluster ignores it: the full view carries a later sequence number.
+   */
+  public void onLeaderChanged() {
+    synchronized (this) {
+      sendFull = true;
+      quickRetriesLeft = QUICK_RETRIES;
+      if (inFlight) {
+        inFlight = false;
+        writeGeneration++;
+      }
+    }
+    flush();
   }
 
   private void heartbeat() {
@@ -99,6 +122,8 @@ public final class Reporter implements AutoCloseable {
   }
 
   private void flush() {
+    long generation;
+    boolean quick;
     ReportView.Builder report = ReportView.newBuilder().setNodeId(nodeId).setRegion(region).setIncarnation(incarnation)
         .setProtocol(Protocol.CURRENT);
     synchronized (this) {
@@ -119,10 +144,19 @@ public final class Reporter implements AutoCloseable {
       heartbeatDue = false;
       inFlight = true;
       report.setSeq(++seq);
+      generation = writeGeneration;
+      quick = quickRetriesLeft > 0;
+      if (quick) {
+        quickRetriesLeft--;
+      }
     }
     batchSizes.update(report.getObservationsCount());
-    sink.submit(Command.newBuilder().setReportView(report).build(), writeTimeoutMs).whenComplete((reply, error) -> {
+    long timeoutMs = quick ? writeTimeoutMs / 4 : writeTimeoutMs;
+    sink.submit(Command.newBuilder().setReportView(report).build(), timeoutMs).whenComplete((reply, error) -> {
       synchronized (this) {
+        if (generation != writeGeneration) {
+          return; // given up on at a leader change; a later write has taken its place
+        }
         inFlight = false;
         boolean failed = error != null || !reply.getAccepted();
         if (failed) {
@@ -141,10 +175,15 @@ public final class Reporter implements AutoCloseable {
           log.info("reports committed again node={} after_ms={}", nodeId, System.currentTimeMillis() - failingSinceMs);
         }
         lastWriteFailed = failed;
-        if (failed || closed) {
+        if (!failed) {
+          quickRetriesLeft = 0;
+        }
+        if (closed || (failed && quickRetriesLeft == 0)) {
           return; // the next heartbeat retries, with the full view
         }
       }
+      // Done, so the next report may go; or failed just after a leader change: resend now
+      // (on the fresh client the failure brought) instead of at the next heartbeat.
       flush();
     });
   }

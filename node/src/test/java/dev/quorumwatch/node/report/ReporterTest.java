@@ -109,11 +109,34 @@ class ReporterTest {
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 3);
     assertThat(sink.write(2).getFull()).isTrue();
     assertThat(sink.write(2).getObservationsList()).containsExactly(obs("a", VoteState.VOTE_DOWN));
-    sink.commit(2);
-    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 4);
-    sink.commit(3);
+  }
+
+  @Test
+  void aLeaderChangeGivesUpTheWriteInFlightAndSendsTheFullViewAtOnce() {
+    view.add(obs("a", VoteState.VOTE_DOWN));
+    reporter.start(60_000); // no heartbeat during the test: every write below is the reporter's own doing
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
+    sink.commit(0);
+    reporter.onViewChange(obs("a", VoteState.VOTE_UP));
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
+    // Write 1 went to a leader that froze: nothing answers it. The node hears of a new leader.
     reporter.onLeaderChanged();
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 3);
+    assertThat(sink.write(2).getFull()).as("the full view, without waiting for write 1").isTrue();
+    assertThat(sink.write(2).getSeq()).isGreaterThan(sink.write(1).getSeq());
+    // Sent before the new leader was ready, it fails: resent at once, not at the next heartbeat.
+    sink.fail(2);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 4);
+    assertThat(sink.write(3).getFull()).isTrue();
+    sink.commit(3);
+    // Write 1's late answer (the old leader resumed) changes nothing.
+    sink.fail(1);
+    reporter.onViewChange(obs("b", VoteState.VOTE_UP));
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 5);
-    assertThat(sink.write(4).getFull()).isTrue();
+    assertThat(sink.write(4).getFull()).isFalse();
+    assertThat(sink.write(4).getObservationsList()).containsExactly(obs("b", VoteState.VOTE_UP));
+    // Settled: a failure now waits for the next heartbeat as before.
+    sink.fail(4);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> sink.count() == 5);
   }
 }
