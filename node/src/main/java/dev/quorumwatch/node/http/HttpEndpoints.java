@@ -113,7 +113,7 @@ public final class HttpEndpoints implements AutoCloseable {
   private void metrics(HttpExchange ex) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-    writer.write(out, prometheus.scrape());
+    writer.write(out, prometheus.scrape(MetricNameQuery.of(ex.getRequestURI().getRawQuery())));
     respond(ex, 200, writer.getContentType(), out.toString(StandardCharsets.UTF_8));
   }
 
