@@ -52,7 +52,7 @@ import org.apache.ratis.util.TimeDuration;
  * Used by {@code quorumwatch bench} and by the cluster tests.
  */
 public final class LocalCluster implements AutoCloseable {
-  public static final String[] REGIONS = {"us-west", "us-east", "eu-west", "ap-south", "sa-east"};
+  public static final String[] REGIONS = {"us-west", "us-east", "eu-west", "ap-southeast", "sa-east"};
   /**
    * The node JVM's flags (bin/quorumwatch sets the same ones for `node`): a small heap, the
    * serial collector and the C1 compiler only. A node is I/O-bound; C2's compiler memory

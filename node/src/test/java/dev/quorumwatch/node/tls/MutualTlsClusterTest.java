@@ -57,7 +57,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Three nodes whose certificates come from one cluster CA (made by deploy/local/make-certs.sh),
- * and a fourth, ap-south, whose certificate comes from another CA: it runs, but can neither
+ * and a fourth, ap-southeast, whose certificate comes from another CA: it runs, but can neither
  * join nor talk to the members' Raft ports, and the cluster goes on committing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -80,7 +80,7 @@ class MutualTlsClusterTest {
     Path certs = cluster.dir().resolve("certs");
     otherCa = cluster.dir().resolve("other-ca");
     MakeCertsScript.run(certs, "us-west", "us-east", "eu-west");
-    MakeCertsScript.run(otherCa, "ap-south");
+    MakeCertsScript.run(otherCa, "ap-southeast");
     cluster.withTls(certs).withNodeTls(ROGUE, otherCa);
     clusterCa = cluster.caFile().orElseThrow();
     for (int i = 0; i < 3; i++) {
@@ -126,12 +126,12 @@ class MutualTlsClusterTest {
     // Running: its API listens (with a certificate this harness, trusting the cluster CA, refuses).
     await().atMost(Duration.ofSeconds(30)).until(() -> listening(cluster.httpPort(ROGUE)));
     // An admin adds it: the leader cannot reach it to copy the log, so the change fails.
-    Cli.Result add = Cli.run("members", "add", "ap-south", "--region", "ap-south", "--raft", cluster.raftAddress(ROGUE),
+    Cli.Result add = Cli.run("members", "add", "ap-southeast", "--region", "ap-southeast", "--raft", cluster.raftAddress(ROGUE),
         "--api", cluster.api(ROGUE), "--server", cluster.api(0), "--ca", clusterCa.toString());
     assertThat(add.exitCode()).as(add.stdout()).isNotZero();
     assertThat(add.stderr()).contains("certificate from the cluster CA", "NOPROGRESS");
     Cli.Result list = Cli.run("members", "list", "--json", "--server", cluster.api(0), "--ca", clusterCa.toString());
-    assertThat(list.stdout()).contains("us-west", "us-east", "eu-west").doesNotContain("ap-south");
+    assertThat(list.stdout()).contains("us-west", "us-east", "eu-west").doesNotContain("ap-southeast");
 
     // Nor can it speak Raft to a member at all (votes included): the handshake fails, even
     // when it trusts the cluster CA, since a member asks every peer for a certificate.
@@ -139,7 +139,7 @@ class MutualTlsClusterTest {
       assertThatThrownBy(() -> asRogue.getGroupManagementApi(RaftPeerId.valueOf("us-west")).list())
           .hasMessageContaining("UNAVAILABLE").hasStackTraceContaining("SSLHandshakeException");
     }
-    TlsFiles impostor = new TlsFiles(clusterCa, otherCa.resolve("ap-south.crt"), otherCa.resolve("ap-south.key"));
+    TlsFiles impostor = new TlsFiles(clusterCa, otherCa.resolve("ap-southeast.crt"), otherCa.resolve("ap-southeast.key"));
     try (RaftClient asImpostor = cluster.raftClient(0, impostor, RetryPolicies.noRetry())) {
       assertThatThrownBy(() -> asImpostor.getGroupManagementApi(RaftPeerId.valueOf("us-west")).list())
           .hasMessageContaining("UNAVAILABLE");
