@@ -57,6 +57,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The replicated brain: {@code apply(index, command)} turns votes into verdicts, verdicts
@@ -80,6 +81,8 @@ public final class Coordinator {
   public static final String ALERT_REPAIR_EXHAUSTED = "RepairExhausted";
   static final String SEVERITY_CRITICAL = "critical";
   static final String SEVERITY_WARNING = "warning";
+  /** The evidence class of a region whose probes are rate limited (its vote is held). */
+  static final String RATE_LIMITED_CLASS = "rate_limited";
   static final int HISTORY_KEPT = 20;
   static final int FAILED_KEPT = 1000;
   /** Ten years: enough for any silence, and far from overflowing the state clock when added to it. */
@@ -685,25 +688,7 @@ public final class Coordinator {
         continue;
       }
       rateLimitCandidates.remove(targetId);
-      List<RegionEvidence> evidence = new ArrayList<>();
-      for (VoteRecord vote : track.votesByNode.values()) {
-        if (vote.getRateLimited() && membership.isFresh(vote.getNodeId(), clockMs)) {
-          evidence.add(RegionEvidence.newBuilder().setRegion(membership.regionOf(vote.getNodeId()))
-              .setNodeId(vote.getNodeId()).setFailureClass("rate_limited").setDetail(vote.getDetail())
-              .setSinceMs(vote.getSinceMs()).build());
-        }
-      }
-      Incident.Builder draft = Incident.newBuilder()
-          .setTargetId(targetId)
-          .setAlertname(ALERT_TARGET_RATE_LIMITED)
-          .setSeverity(SEVERITY_WARNING)
-          .addAllRegions(regionsOf(evidence))
-          .addAllEvidence(evidence)
-          .addAllLabels(spec.getLabelsList())
-          .setSummary(targetId + " rate limits our probes in " + String.join(",", regionsOf(evidence))
-              + ": fewer than the quorum of " + membership.quorum() + " regions have an answer, no verdict possible ("
-              + track.verdict.name().replace("VERDICT_", "") + " held)");
-      track.rateLimitIncidentId = openIncident(index, draft, events).getId();
+      track.rateLimitIncidentId = openTargetIncident(index, track, ALERT_TARGET_RATE_LIMITED, SEVERITY_WARNING, events);
     }
   }
 
@@ -726,13 +711,20 @@ public final class Coordinator {
   private String openTargetIncident(long index, TargetTrack track, String alertname, String severity,
       List<Event> events) {
     TargetSpec spec = targetSpecs.get(track.targetId);
-    List<RegionEvidence> evidence = evidence(track, alertname.equals(ALERT_TARGET_DEGRADED) ? VoteState.VOTE_SLOW
-        : VoteState.VOTE_DOWN);
+    List<RegionEvidence> evidence = switch (alertname) {
+      case ALERT_TARGET_DEGRADED -> evidence(track, VoteState.VOTE_SLOW);
+      case ALERT_TARGET_RATE_LIMITED -> evidence(track, VoteRecord::getRateLimited);
+      default -> evidence(track, VoteState.VOTE_DOWN);
+    };
     String summary = switch (alertname) {
       case ALERT_TARGET_DOWN -> track.targetId + " is down for " + evidence.size() + " regions (quorum "
           + membership.quorum() + ")";
       case ALERT_TARGET_REGIONAL -> track.targetId + " is down for " + String.join(",", regionsOf(evidence))
           + " only, fewer than the quorum of " + membership.quorum();
+      case ALERT_TARGET_RATE_LIMITED -> track.targetId + " rate limits our probes in "
+          + String.join(",", regionsOf(evidence)) + ": fewer than the quorum of " + membership.quorum()
+          + " regions have an answer, no verdict possible (" + track.verdict.name().replace("VERDICT_", "")
+          + " held)";
       default -> track.targetId + " is slow for " + evidence.size() + " regions (quorum " + membership.quorum() + ")"
           + (evidence.isEmpty() ? "" : ": " + evidence.get(0).getDetail());
     };
@@ -834,15 +826,23 @@ public final class Coordinator {
     return evidence(track, VoteState.VOTE_DOWN);
   }
 
-  /** The fresh, current votes of one kind, one per node: what the regions saw, since when. */
+  /**
+   * The fresh, current votes of one kind, one per node: what the regions saw, since when. A
+   * withdrawn or rate-limited vote is an opinion held from earlier answers, no evidence.
+   */
   private List<RegionEvidence> evidence(TargetTrack track, VoteState kind) {
+    return evidence(track, v -> v.getState() == kind && !v.getWithdrawn() && !v.getRateLimited());
+  }
+
+  /** The fresh votes {@code counted} selects, one per node, as evidence (class rate_limited for held ones). */
+  private List<RegionEvidence> evidence(TargetTrack track, Predicate<VoteRecord> counted) {
     List<RegionEvidence> out = new ArrayList<>();
     for (VoteRecord vote : track.votesByNode.values()) {
-      if (vote.getState() == kind && !vote.getWithdrawn()
-          && membership.isFresh(vote.getNodeId(), clockMs)) {
+      if (counted.test(vote) && membership.isFresh(vote.getNodeId(), clockMs)) {
         out.add(RegionEvidence.newBuilder().setRegion(membership.regionOf(vote.getNodeId()))
-            .setNodeId(vote.getNodeId()).setFailureClass(vote.getFailureClass()).setDetail(vote.getDetail())
-            .setSinceMs(vote.getSinceMs()).build());
+            .setNodeId(vote.getNodeId())
+            .setFailureClass(vote.getRateLimited() ? RATE_LIMITED_CLASS : vote.getFailureClass())
+            .setDetail(vote.getDetail()).setSinceMs(vote.getSinceMs()).build());
       }
     }
     return out;

@@ -99,6 +99,9 @@ class RateLimitedTargetTest {
     before = cluster.sent.size();
     see(cluster, Protocol.CURRENT, VoteState.VOTE_DOWN, false, "us-east");
     assertThat(cluster.c.verdictOf("api")).isEqualTo(Verdict.VERDICT_DOWN);
+    assertThat(cluster.c.incidents()).filteredOn(i -> i.getAlertname().equals(Coordinator.ALERT_TARGET_DOWN))
+        .singleElement().satisfies(i -> assertThat(i.getRegionsList())
+            .as("eu-west's held 'down' is no evidence").containsExactlyInAnyOrder("us-west", "us-east"));
     assertThat(row(cluster).rateLimitedSinceMs()).isZero();
     assertThat(row(cluster).rateLimitIncidentId()).isEmpty();
     assertThat(rateLimitIncidents(cluster).get(0).getOpen()).isFalse();

@@ -28,8 +28,8 @@ final class BenchCluster implements AutoCloseable {
     if (wan.isLoopback()) {
       this.links = null;
     } else {
-      this.links = new LinkProxies(cluster.ids(), cluster.raftPorts(), i -> cluster.isRunning(i) ? cluster.pid(i) : -1L);
-      links.setWan(wan);
+      this.links = new LinkProxies(cluster.ids(), cluster.raftPorts(), i -> cluster.isRunning(i) ? cluster.pid(i) : -1L,
+          wan);
       for (int i = 0; i < nodes; i++) {
         cluster.advertiseRaftPort(i, links.advertisedPort(i));
       }

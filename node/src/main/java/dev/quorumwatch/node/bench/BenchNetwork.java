@@ -2,7 +2,6 @@ package dev.quorumwatch.node.bench;
 
 import dev.quorumwatch.node.links.WanProfile;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The network a benchmark's nodes talk over: a wide-area profile on the links between them
@@ -22,13 +21,10 @@ public record BenchNetwork(String wan, long electionTimeoutMs) {
     return electionTimeoutMs > 0 ? "election_timeout: " + electionTimeoutMs + "ms\n" : "";
   }
 
-  /** One line for a report: the profile's round trips and the election timeout. */
-  public String describe(int nodes) {
-    return profile(nodes).describe() + "; election timeout "
-        + (electionTimeoutMs > 0 ? electionTimeoutMs + " ms" : "default");
-  }
-
-  static List<String> regions(int nodes) {
-    return Arrays.asList(LocalCluster.REGIONS).subList(0, nodes);
+  /** Says in a report what network it was measured on: the profile's round trips and the election timeout. */
+  void addTo(BenchReport report, int nodes) {
+    report.json().put("wan", wan).put("election_timeout_ms", electionTimeoutMs);
+    report.row("network", profile(nodes).describe() + "; election timeout "
+        + (electionTimeoutMs > 0 ? electionTimeoutMs + " ms" : "default"), "");
   }
 }

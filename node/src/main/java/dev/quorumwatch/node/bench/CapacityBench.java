@@ -21,9 +21,8 @@ public final class CapacityBench {
   public static BenchReport run(Options o, PrintStream progress) throws Exception {
     BenchReport report = new BenchReport("capacity");
     report.json().put("nodes", o.nodes()).put("interval_ms", o.intervalMs()).put("duration_ms", o.durationMs())
-        .put("cores", Runtime.getRuntime().availableProcessors()).put("wan", o.network().wan())
-        .put("election_timeout_ms", o.network().electionTimeoutMs());
-    report.row("network", o.network().describe(o.nodes()), "");
+        .put("cores", Runtime.getRuntime().availableProcessors());
+    o.network().addTo(report, o.nodes());
     ArrayNode runs = report.json().putArray("runs");
     for (int count : o.targetCounts()) {
       progress.printf("capacity: %d targets every %d ms on %d nodes...%n", count, o.intervalMs(), o.nodes());
@@ -51,7 +50,7 @@ public final class CapacityBench {
       Map<String, Double> commands0 = NodeSampler.appliedCommands(leaderMetrics0);
       double entries0 = leaderMetrics0.getOrDefault("quorumwatch_raft_applied_index", 0.0);
       long term0 = highestTerm(c);
-      double logBytes0 = NodeSampler.metrics(c.httpPort(leader)).getOrDefault("quorumwatch_raft_log_bytes_applied", 0.0);
+      double logBytes0 = leaderMetrics0.getOrDefault("quorumwatch_raft_log_bytes_applied", 0.0);
       long t0 = System.nanoTime();
       Thread.sleep(o.durationMs());
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -98,8 +97,7 @@ public final class CapacityBench {
       double entriesPerS = (leaderMetrics.getOrDefault("quorumwatch_raft_applied_index", 0.0) - entries0) / seconds;
       // Ratis preallocates log segments, so neither the directory size nor the process's
       // storage writes show the log's growth: count the command bytes the log entries carry.
-      double logBytesPerS = (NodeSampler.metrics(c.httpPort(leader)).getOrDefault("quorumwatch_raft_log_bytes_applied", 0.0)
-          - logBytes0) / seconds;
+      double logBytesPerS = (leaderMetrics.getOrDefault("quorumwatch_raft_log_bytes_applied", 0.0) - logBytes0) / seconds;
       long snapStart = System.nanoTime();
       c.snapshot(leader);
       double snapshotMs = (System.nanoTime() - snapStart) / 1e6;

@@ -45,8 +45,7 @@ public final class DetectBench {
     double floorP95 = (o.threshold() - 1 + 0.95) * o.intervalMs();
     double floorMax = (double) o.threshold() * o.intervalMs();
     BenchReport report = new BenchReport("detect");
-    report.json().put("nodes", o.nodes()).put("wan", o.network().wan())
-        .put("election_timeout_ms", o.network().electionTimeoutMs()).put("interval_ms", o.intervalMs()).put("threshold", o.threshold())
+    report.json().put("nodes", o.nodes()).put("interval_ms", o.intervalMs()).put("threshold", o.threshold())
         .put("seed", o.seed());
     report.json().set("detect_ms", BenchReport.stats(d));
     report.json().set("resolve_ms", BenchReport.stats(r));
@@ -62,7 +61,7 @@ public final class DetectBench {
     report.row("detect median / floor median", String.format("%.2f", d.median() / floorMedian), "1.00 = no overhead");
     report.row("incidents", Integer.toString(detect.size()), o.nodes() + " nodes, interval " + o.intervalMs()
         + " ms, threshold " + o.threshold());
-    report.row("network", o.network().describe(o.nodes()), "");
+    o.network().addTo(report, o.nodes());
     return report;
   }
 

@@ -1,6 +1,5 @@
 package dev.quorumwatch.node.bench;
 
-import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ public final class LeaderKillBench {
         }
         long killedAt = System.currentTimeMillis();
         int next;
-        while ((next = freeze ? survivorsAgree(b.cluster, leader) : b.cluster.agreedLeader()) < 0 || next == leader) {
+        while ((next = b.cluster.agreedLeaderWithout(freeze ? leader : -1)) < 0 || next == leader) {
           Thread.sleep(10);
         }
         leaderless.add(System.currentTimeMillis() - killedAt);
@@ -80,8 +79,7 @@ public final class LeaderKillBench {
     Stats notify = Stats.of(notified);
     double floorMax = (double) o.threshold() * o.intervalMs();
     BenchReport report = new BenchReport("leader-kill");
-    report.json().put("nodes", o.nodes()).put("wan", o.network().wan())
-        .put("election_timeout_ms", o.network().electionTimeoutMs()).put("freeze_ms", o.freezeMs()).put("interval_ms", o.intervalMs()).put("threshold", o.threshold())
+    report.json().put("nodes", o.nodes()).put("freeze_ms", o.freezeMs()).put("interval_ms", o.intervalMs()).put("threshold", o.threshold())
         .put("seed", o.seed()).put("incidents", o.incidents());
     report.json().set("leaderless_ms", BenchReport.stats(gap));
     report.json().set("notified_after_outage_ms", BenchReport.stats(notify));
@@ -91,26 +89,7 @@ public final class LeaderKillBench {
         "goal: max <= floor max + 2 s = " + BenchReport.ms(floorMax + 2000));
     report.row("lost notifications", Integer.toString(lost), "goal: 0");
     report.row("duplicates (with another key)", duplicates + " (" + duplicatesWithOtherKey + ")", "goal: any duplicate has the same key");
-    report.row("network", o.network().describe(o.nodes()), "");
+    o.network().addTo(report, o.nodes());
     return report;
-  }
-
-  /**
-   * The leader every node but the frozen one names, or -1: a frozen node answers nobody, and
-   * waiting out its status deadline would make every poll that long.
-   */
-  private static int survivorsAgree(LocalCluster cluster, int frozen) {
-    String agreed = null;
-    for (int i = 0; i < cluster.size(); i++) {
-      if (i == frozen) {
-        continue;
-      }
-      String leader = cluster.status(i).map(StatusResponse::getLeaderId).orElse("");
-      if (leader.isEmpty() || (agreed != null && !agreed.equals(leader))) {
-        return -1;
-      }
-      agreed = leader;
-    }
-    return agreed == null ? -1 : LocalCluster.indexOf(agreed);
   }
 }

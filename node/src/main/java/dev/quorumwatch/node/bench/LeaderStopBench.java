@@ -42,9 +42,8 @@ public final class LeaderStopBench {
     Stats term = Stats.of(graceful);
     Stats kill = Stats.of(killed);
     BenchReport report = new BenchReport("leader-stop");
-    report.json().put("nodes", nodes).put("rounds", rounds).put("wan", network.wan())
-        .put("election_timeout_ms", network.electionTimeoutMs());
-    report.row("network", network.describe(nodes), "");
+    report.json().put("nodes", nodes).put("rounds", rounds);
+    network.addTo(report, nodes);
     report.json().set("sigterm_handover_ms", BenchReport.stats(term));
     report.json().set("sigkill_election_ms", BenchReport.stats(kill));
     report.json().put("ratio_median", term.median() / kill.median());

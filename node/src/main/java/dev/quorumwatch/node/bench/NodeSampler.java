@@ -45,15 +45,24 @@ final class NodeSampler {
    * (per-target series) took the node seconds to write, inside the measured window.
    */
   static final List<String> BENCH_METRICS = benchMetrics();
+  /** Each command kind's metric, {@code quorumwatch_raft_applied_<kind>}, by kind. */
+  private static final Map<String, String> APPLIED_BY_KIND = appliedByKind();
+
+  private static Map<String, String> appliedByKind() {
+    Map<String, String> byKind = new TreeMap<>();
+    for (Command.KindCase kind : Command.KindCase.values()) {
+      if (kind != Command.KindCase.KIND_NOT_SET) {
+        String name = kind.name().toLowerCase(Locale.ROOT);
+        byKind.put(name, "quorumwatch_raft_applied_" + name);
+      }
+    }
+    return byKind;
+  }
 
   private static List<String> benchMetrics() {
     List<String> names = new ArrayList<>(List.of("quorumwatch_probes_total", "quorumwatch_probe_schedule_lag_ms",
         "quorumwatch_raft_applied_index", "quorumwatch_raft_log_bytes_applied"));
-    for (Command.KindCase kind : Command.KindCase.values()) {
-      if (kind != Command.KindCase.KIND_NOT_SET) {
-        names.add("quorumwatch_raft_applied_" + kind.name().toLowerCase(Locale.ROOT));
-      }
-    }
+    names.addAll(appliedByKind().values());
     return List.copyOf(names);
   }
 
@@ -93,12 +102,7 @@ final class NodeSampler {
    */
   static Map<String, Double> appliedCommands(Map<String, Double> metrics) {
     Map<String, Double> out = new TreeMap<>();
-    for (Command.KindCase kind : Command.KindCase.values()) {
-      if (kind != Command.KindCase.KIND_NOT_SET) {
-        String name = kind.name().toLowerCase(Locale.ROOT);
-        out.put(name, metrics.getOrDefault("quorumwatch_raft_applied_" + name, 0.0));
-      }
-    }
+    APPLIED_BY_KIND.forEach((kind, metric) -> out.put(kind, metrics.getOrDefault(metric, 0.0)));
     return out;
   }
 

@@ -48,8 +48,8 @@ public final class FaultyCluster implements AutoCloseable {
   public FaultyCluster(Path dir, boolean deleteOnClose, int nodes, int targetCount, BenchNetwork network)
       throws IOException, InterruptedException {
     this.cluster = new LocalCluster(dir, deleteOnClose, nodes, "chaos", network.clusterYaml());
-    this.links = new LinkProxies(cluster.ids(), cluster.raftPorts(), i -> cluster.isRunning(i) ? cluster.pid(i) : -1L);
-    links.setWan(network.profile(nodes));
+    this.links = new LinkProxies(cluster.ids(), cluster.raftPorts(), i -> cluster.isRunning(i) ? cluster.pid(i) : -1L,
+        network.profile(nodes));
     for (int i = 0; i < nodes; i++) {
       cluster.advertiseRaftPort(i, links.advertisedPort(i));
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -186,17 +188,16 @@ public final class YamlTree {
   }
 
   /** A file or directory, relative to {@code base} unless absolute. */
-  public java.nio.file.Path path(String key, java.nio.file.Path base) throws ConfigException {
-    YamlTree child = child(key);
-    return child.asPath(base);
+  public Path path(String key, Path base) throws ConfigException {
+    return child(key).asPath(base);
   }
 
   /** This value as a path, relative to {@code base} unless absolute. */
-  public java.nio.file.Path asPath(java.nio.file.Path base) throws ConfigException {
+  public Path asPath(Path base) throws ConfigException {
     String text = asString();
     try {
       return base.resolve(text).normalize();
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       throw error("expected a file path, got '" + text.replace("\u0000", "\\0") + "' (" + e.getReason() + ")");
     }
   }

@@ -37,7 +37,7 @@ public final class LinkProxies implements AutoCloseable {
   private final long[][] latencyMs;
   private final List<Tunnel> tunnels = new CopyOnWriteArrayList<>();
   private final List<Socket> held = new CopyOnWriteArrayList<>();
-  private volatile WanProfile wan;
+  private final WanProfile wan;
   private volatile boolean closed;
 
   /** One proxied connection from one node to another. */
@@ -65,15 +65,17 @@ public final class LinkProxies implements AutoCloseable {
    * @param nodeIds node ids by index
    * @param raftPorts each node's real Raft port, by index
    * @param pidOfNode the process id of node i while it runs, else -1
+   * @param wan the wide-area delay, jitter and loss every link has, under any fault
    */
-  public LinkProxies(List<String> nodeIds, int[] raftPorts, IntFunction<Long> pidOfNode) throws IOException {
+  public LinkProxies(List<String> nodeIds, int[] raftPorts, IntFunction<Long> pidOfNode, WanProfile wan)
+      throws IOException {
     this.nodeIds = List.copyOf(nodeIds);
     this.raftPorts = raftPorts.clone();
     this.pidOfNode = pidOfNode;
     int n = nodeIds.size();
     this.cut = new boolean[n][n];
     this.latencyMs = new long[n][n];
-    this.wan = WanProfile.loopback(nodeIds);
+    this.wan = wan;
     for (int i = 0; i < n; i++) {
       ServerSocket listener = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
       listeners.add(listener);
@@ -105,11 +107,6 @@ public final class LinkProxies implements AutoCloseable {
         }
       }
     }
-  }
-
-  /** The wide-area network every link has from now on, under any fault. */
-  public void setWan(WanProfile profile) {
-    this.wan = profile;
   }
 
   public synchronized void setLatency(int from, int to, long ms) {
@@ -231,14 +228,13 @@ public final class LinkProxies implements AutoCloseable {
   }
 
   private long delayMs(int from, int to, SplittableRandom random) {
-    WanProfile profile = wan;
-    WanProfile.Link link = profile.link(from, to);
+    WanProfile.Link link = wan.link(from, to);
     long delay = latencyMs[from][to] + link.delayMs();
     if (link.jitterMs() > 0) {
       delay += random.nextLong(-link.jitterMs(), link.jitterMs() + 1);
     }
     if (link.loss() > 0 && random.nextDouble() < link.loss()) {
-      delay += profile.retransmitMs(from, to);
+      delay += wan.retransmitMs(from, to);
     }
     return Math.max(0, delay);
   }

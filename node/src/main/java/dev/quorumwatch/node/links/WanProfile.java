@@ -58,11 +58,6 @@ public final class WanProfile {
     this.links = links;
   }
 
-  /** No delay anywhere. */
-  public static WanProfile loopback(List<String> nodeIds) {
-    return parse("loopback", nodeIds);
-  }
-
   /**
    * @throws IllegalArgumentException naming the part of {@code spec} that is wrong
    */

@@ -16,10 +16,14 @@ class BenchSmokeTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private static JsonNode bench(String... args) throws Exception {
+    return JSON.readTree(run(args).stdout());
+  }
+
+  private static Cli.Result run(String... args) throws Exception {
     Cli.Result r = Cli.run(args);
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertNothingLeftRunning();
-    return JSON.readTree(r.stdout());
+    return r;
   }
 
   @Test
@@ -35,8 +39,10 @@ class BenchSmokeTest {
 
   @Test
   void leaderFrozenAcrossAContinentLosesNothing() throws Exception {
-    JsonNode doc = bench("bench", "leader-kill", "--incidents", "1", "--freeze", "1s", "--wan", "continental",
+    Cli.Result r = run("bench", "leader-kill", "--incidents", "1", "--freeze", "1s", "--wan", "continental",
         "--election-timeout", "500ms", "--json");
+    assertThat(r.stderr()).as("the leader was frozen, not killed").contains("incident 1/1: froze ");
+    JsonNode doc = JSON.readTree(r.stdout());
     assertThat(doc.path("freeze_ms").asLong()).isEqualTo(1000);
     assertThat(doc.path("election_timeout_ms").asLong()).isEqualTo(500);
     assertThat(doc.path("lost").asInt()).isZero();

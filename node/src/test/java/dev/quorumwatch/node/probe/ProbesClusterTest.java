@@ -174,6 +174,16 @@ class ProbesClusterTest {
     assertThat(target("limited").getRateLimited()).isFalse();
   }
 
+  @Test
+  void metricsCanBeAskedForByName() throws Exception {
+    String url = "http://127.0.0.1:" + cluster.httpPort(cluster.anyRunning())
+        + "/metrics?name%5B%5D=quorumwatch_probes_total&name[]=quorumwatch_raft_applied_index";
+    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(text).contains("quorumwatch_probes_total ", "quorumwatch_raft_applied_index ");
+    assertThat(text.lines().filter(l -> !l.startsWith("#"))).as("only the two asked for").hasSize(2);
+  }
+
   private Verdict verdict(String id) {
     return target(id).getVerdict();
   }
