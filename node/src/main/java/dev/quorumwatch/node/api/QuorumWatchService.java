@@ -105,6 +105,8 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   /** Free text an operator attaches (comments, reasons, names): kept in the replicated state, so bounded. */
   static final int TEXT_MAX = 1024;
   static final int EXPLAIN_INCIDENTS = 10;
+  /** The start of an UNAVAILABLE answer to a leader-only call while there is no leader: clients ask again. */
+  public static final String NO_LEADER = "no leader: the cluster has no quorum";
 
   private static final Logger log = LoggerFactory.getLogger(QuorumWatchService.class);
   private final NodeConfig config;
@@ -137,7 +139,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     if (!raft.isLeaderReady()) {
       String leader = raft.leaderId().orElse("");
       if (leader.isEmpty()) {
-        response.onError(Status.UNAVAILABLE.withDescription("no leader: the cluster has no quorum").asRuntimeException());
+        response.onError(Status.UNAVAILABLE.withDescription(NO_LEADER).asRuntimeException());
       } else {
         response.onNext(TestReceiverResponse.newBuilder().setLeaderApi(apiOf(leader)).build());
         response.onCompleted();

@@ -1,9 +1,11 @@
 package dev.quorumwatch.node.cli;
 
+import dev.quorumwatch.node.api.QuorumWatchService;
 import dev.quorumwatch.node.auth.BearerToken;
 import dev.quorumwatch.node.tls.NodeTls;
 import dev.quorumwatch.proto.QuorumWatchGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -81,6 +83,11 @@ final class ClientOptions {
     try {
       return rpc.apply(stub(channel).withDeadlineAfter(deadlineS, TimeUnit.SECONDS));
     } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+        String description = e.getStatus().getDescription();
+        throw new CliException.Unavailable(describe(e),
+            description != null && description.startsWith(QuorumWatchService.NO_LEADER));
+      }
       throw new CliException(describe(e));
     } finally {
       channel.shutdownNow();

@@ -17,6 +17,8 @@ import dev.quorumwatch.proto.Verdict;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -170,5 +172,31 @@ class ReceiversClusterTest {
     Cli.Result unknown = Cli.run("test-receiver", "nobody", "--server", cluster.api(2));
     assertThat(unknown.exitCode()).isNotZero();
     assertThat(unknown.stderr()).contains("no receiver 'nobody'");
+  }
+
+  @Test
+  @Order(5) // last: it leaves a node down
+  void testReceiverRidesOutAnElection() throws Exception {
+    int leader = cluster.awaitLeader(20_000);
+    int follower = (leader + 1) % cluster.size();
+    int asked = (leader + 2) % cluster.size();
+    int delivered = fast.alerts().size();
+    cluster.kill(leader);
+    cluster.kill(follower);
+    // The node asked has no quorum: it names the lost leader, then none, until a peer is back.
+    CompletableFuture<Cli.Result> result = CompletableFuture.supplyAsync(() -> {
+      try {
+        return Cli.run("test-receiver", "fast", "--server", cluster.api(asked));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // Long enough for the CLI to start and be told "no leader" (it used to give up there).
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> !result.isDone());
+    cluster.start(follower);
+    Cli.Result ok = result.get(30, TimeUnit.SECONDS);
+    assertThat(ok.exitCode()).as(ok.stderr()).isZero();
+    assertThat(ok.stdout()).startsWith("delivered to fast (webhook)");
+    assertThat(fast.alerts().size()).isGreaterThan(delivered);
   }
 }
