@@ -83,6 +83,11 @@ public final class SimTargetServer implements AutoCloseable {
         send.run();
       }
     }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // a killed node resets its connections: expected in a chaos run, nothing to report
+    }
   }
 
   /** Whether the endpoint is down for the node that sent this probe (named in its User-Agent). */

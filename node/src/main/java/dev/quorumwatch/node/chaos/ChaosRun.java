@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.chaos;
 
 import dev.quorumwatch.node.bench.BenchNetwork;
+import dev.quorumwatch.node.bench.ResourceTimeline;
 import dev.quorumwatch.node.chaos.Intervals.Span;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ public final class ChaosRun {
 
   /** The outcome: violations (empty when every promise held), and what happened. */
   public record Result(long seed, List<String> violations, List<String> events, int deliveries, int leaderChanges,
-      int duplicates, long longestLeaderlessMs, Span longestLeaderlessWithMajority) {}
+      int duplicates, long longestLeaderlessMs, Span longestLeaderlessWithMajority,
+      List<ResourceTimeline.Sample> resources, int warmUpIncidents) {}
 
   private record Undo(long atMs, String kind, Runnable action) {}
 
@@ -38,6 +40,11 @@ public final class ChaosRun {
     }
     try (FaultyCluster c = new FaultyCluster(dir, !o.keep(), o.nodes(), o.targets(), o.network())) {
       c.start();
+      if (c.warmUpIncidents() > 0) {
+        progress.printf("chaos seed %d: %d incidents while the cold cluster first probed the targets, before the run"
+            + " (not judged)%n", o.seed(), c.warmUpIncidents());
+      }
+      ResourceTimeline resources = new ResourceTimeline(c.cluster(), ResourceTimeline.periodFor(o.durationMs()));
       long end = System.currentTimeMillis() + o.durationMs();
       PriorityQueue<Undo> undo = new PriorityQueue<>((a, b) -> Long.compare(a.atMs(), b.atMs()));
       Set<String> active = new HashSet<>();
@@ -55,6 +62,7 @@ public final class ChaosRun {
         undo.poll().action().run();
       }
       List<String> violations = c.healDrainAndCheck(120_000);
+      resources.close();
       int arrivals = c.sink().arrivals().size();
       int duplicates = arrivals - (int) c.sink().arrivals().stream().map(a -> a.idempotencyKey() + "|" + a.incidentId())
           .distinct().count();
@@ -63,7 +71,7 @@ public final class ChaosRun {
       progress.printf("chaos seed %d: %d events, %d deliveries, %d leader changes, %d violations%n", o.seed(),
           c.log().events().size(), arrivals, c.leaderChanges(), violations.size());
       return new Result(o.seed(), violations, c.log().events(), arrivals, c.leaderChanges(), duplicates, leaderless,
-          leaderlessWithMajority);
+          leaderlessWithMajority, resources.samples(), c.warmUpIncidents());
     }
   }
 

@@ -8,6 +8,7 @@ import dev.quorumwatch.node.bench.LeaderKillBench;
 import dev.quorumwatch.node.bench.LeaderStopBench;
 import dev.quorumwatch.node.bench.OutageBenchOptions;
 import dev.quorumwatch.node.bench.ProbeBench;
+import dev.quorumwatch.node.bench.ResourceTimeline;
 import dev.quorumwatch.node.chaos.ChaosRun;
 import dev.quorumwatch.node.config.Durations;
 import java.io.PrintStream;
@@ -222,11 +223,13 @@ final class BenchCommand implements Runnable {
         System.out.println(BenchReport.JSON.createObjectNode()
             .put("scenario", "chaos").put("seed", r.seed()).put("deliveries", r.deliveries())
             .put("leader_changes", r.leaderChanges()).put("duplicates", r.duplicates())
-            .put("longest_leaderless_ms", r.longestLeaderlessMs())
+            .put("longest_leaderless_ms", r.longestLeaderlessMs()).put("warm_up_incidents", r.warmUpIncidents())
             .put("longest_leaderless_with_majority_ms", r.longestLeaderlessWithMajority().length())
-            .putPOJO("violations", r.violations()).putPOJO("events", r.events()).toPrettyString());
+            .putPOJO("violations", r.violations()).putPOJO("events", r.events())
+            .putPOJO("resources", r.resources()).toPrettyString());
       } else {
         r.events().forEach(System.out::println);
+        ResourceTimeline.table(r.resources(), common.nodes).forEach(System.out::println);
         System.out.printf("seed %d: %d deliveries (%d duplicates), %d leader changes, longest without a leader %d ms"
             + " (%d ms from %.1fs while a majority could elect one), %d violations%n", r.seed(), r.deliveries(),
             r.duplicates(), r.leaderChanges(), r.longestLeaderlessMs(), r.longestLeaderlessWithMajority().length(),

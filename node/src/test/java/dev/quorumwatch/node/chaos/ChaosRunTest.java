@@ -25,5 +25,15 @@ class ChaosRunTest {
             String.join("\n", r.events()))
         .isEmpty();
     assertThat(r.events()).as("faults were injected").hasSizeGreaterThan(5);
+    // The soak's resource timeline: a row per node every 10 s, each node measured while it ran.
+    assertThat(r.resources()).hasSizeGreaterThanOrEqualTo(3 * (int) (DURATION_MS / 10_000));
+    for (int node = 0; node < 3; node++) {
+      int n = node;
+      assertThat(r.resources()).filteredOn(s -> s.node() == n && s.cores() >= 0)
+          .as("node %d: CPU over a period, RSS and a Raft log measured", n).isNotEmpty()
+          .allSatisfy(s -> assertThat(s.cores()).isLessThan(2.0))
+          .allSatisfy(s -> assertThat(s.rssBytes()).isBetween(16L << 20, 1L << 30))
+          .allSatisfy(s -> assertThat(s.raftLogBytes()).isPositive());
+    }
   }
 }
