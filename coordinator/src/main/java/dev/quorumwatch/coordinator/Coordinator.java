@@ -3,7 +3,6 @@ package dev.quorumwatch.coordinator;
 import dev.quorumwatch.coordinator.alert.AlertGroups;
 import dev.quorumwatch.coordinator.alert.AlertLabels;
 import dev.quorumwatch.coordinator.alert.DailyDigests;
-import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.coordinator.alert.Silences;
 import dev.quorumwatch.coordinator.failover.Failover;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
@@ -11,11 +10,10 @@ import dev.quorumwatch.coordinator.membership.Membership;
 import dev.quorumwatch.coordinator.membership.Protocol;
 import dev.quorumwatch.coordinator.notify.HandOvers;
 import dev.quorumwatch.coordinator.notify.Outbox;
-import dev.quorumwatch.coordinator.notify.ReceiverKinds;
 import dev.quorumwatch.coordinator.repair.RepairLadders;
-import dev.quorumwatch.coordinator.verdict.RateLimitedVotes;
 import dev.quorumwatch.coordinator.verdict.VerdictRule;
-import dev.quorumwatch.coordinator.verdict.VoteTally;
+import dev.quorumwatch.coordinator.verdict.VoteCount;
+import dev.quorumwatch.coordinator.verdict.VoteRecorder;
 import dev.quorumwatch.proto.AddSilence;
 import dev.quorumwatch.proto.AlertGroup;
 import dev.quorumwatch.proto.Command;
@@ -123,7 +121,8 @@ public final class Coordinator {
   private final TreeSet<String> rateLimitCandidates = new TreeSet<>();
   private long nextSilenceChangeMs;
   private int incidentsOpenedInEntry;
-  private final Failover.Verdicts verdicts = new Failover.Verdicts() {
+  private final CommandChecks checks = new CommandChecks(this);
+  final Failover.Verdicts verdicts = new Failover.Verdicts() {
     @Override
     public Verdict verdict(String targetId) {
       return verdictOf(targetId);
@@ -153,7 +152,7 @@ public final class Coordinator {
   };
 
   public ApplyOutcome apply(long index, Command command) {
-    String problem = problem(command);
+    String problem = checks.problem(command);
     if (problem != null) {
       return ApplyOutcome.rejected(problem); // a rejected command changes nothing, not even the clock
     }
@@ -292,63 +291,9 @@ public final class Coordinator {
    */
   public String operatorCommandProblem(Command command) {
     return switch (command.getKindCase()) {
-      case APPLY_MONITORS, ADD_SILENCE, EXPIRE_SILENCE, ACKNOWLEDGE, SET_ACTIVE_ENDPOINT -> problem(command);
+      case APPLY_MONITORS, ADD_SILENCE, EXPIRE_SILENCE, ACKNOWLEDGE, SET_ACTIVE_ENDPOINT -> checks.problem(command);
       default -> null;
     };
-  }
-
-  private String problem(Command command) {
-    return switch (command.getKindCase()) {
-      case APPLY_MONITORS -> {
-        MonitorsSpec spec = command.getApplyMonitors().getSpec();
-        String invalid = MonitorsCheck.problem(spec);
-        SortedSet<String> older = membership.membersBelow(Protocol.RECEIVER_KINDS);
-        yield invalid != null || older.isEmpty() || !ReceiverKinds.needsReceiverKinds(spec) ? invalid
-            : "receivers other than webhook, fallback and templates need every node upgraded; older: "
-                + String.join(", ", older);
-      }
-      case SET_CLUSTER -> Membership.validate(command.getSetCluster());
-      case REPORT_VIEW -> command.getReportView().getNodeId().isEmpty() ? "report without a node id" : null;
-      case TICK, DELIVERED, DELIVERY_FAILED, HAND_OVER -> null;
-      case SET_ACTIVE_ENDPOINT -> failover.problem(command.getSetActiveEndpoint(),
-          serviceSpecs.get(command.getSetActiveEndpoint().getServiceId()), verdicts);
-      case REPAIR_STARTED -> {
-        RepairAttemptStarted started = command.getRepairStarted();
-        TargetSpec spec = targetSpecs.get(started.getTargetId());
-        yield spec == null ? "no target " + started.getTargetId()
-            : repairs.startProblem(started, spec.getRepair(), verdictOf(started.getTargetId()) == Verdict.VERDICT_DOWN);
-      }
-      case REPAIR_FINISHED -> targetSpecs.containsKey(command.getRepairFinished().getTargetId())
-          ? repairs.finishProblem(command.getRepairFinished())
-          : "no target " + command.getRepairFinished().getTargetId();
-      case ADD_SILENCE -> silenceProblem(command.getAddSilence());
-      case EXPIRE_SILENCE -> {
-        Optional<Silence> s = silences.get(command.getExpireSilence().getSilenceId());
-        yield s.isEmpty() ? "no silence " + command.getExpireSilence().getSilenceId()
-            : s.get().getEndsMs() <= Math.max(clockMs, command.getAtMs())
-                ? "silence " + s.get().getId() + " has already expired" : null;
-      }
-      case ACKNOWLEDGE -> {
-        Optional<Incident> i = incidents.get(command.getAcknowledge().getIncidentId());
-        yield i.isEmpty() ? "no incident " + command.getAcknowledge().getIncidentId()
-            : !i.get().getOpen() ? "incident " + i.get().getId() + " is already resolved" : null;
-      }
-      case RESTORE_STATE -> "a restore replaces the whole state: the state machine applies it with StateRestore";
-      default -> "unknown command " + command.getKindCase();
-    };
-  }
-
-  private String silenceProblem(AddSilence add) {
-    if (add.getMatchersCount() == 0) {
-      return "a silence needs at least one matcher";
-    }
-    if (add.getDurationMs() <= 0 || add.getDurationMs() > SILENCE_MAX_MS) {
-      return "a silence needs a positive duration of at most 3650 days";
-    }
-    if (silences.activeCount(clockMs) >= Silences.ACTIVE_MAX) {
-      return "too many active silences (" + Silences.ACTIVE_MAX + "); expire some first";
-    }
-    return Matchers.problem(add.getMatchersList());
   }
 
   private String addSilence(long index, AddSilence add, List<Event> events) {
@@ -414,42 +359,14 @@ public final class Coordinator {
       if (track == null) {
         continue; // a target removed since the node looked
       }
-      boolean rateLimited = o.getRateLimited() && rateLimitsUnderstood;
-      if (o.getState() == VoteState.VOTE_UNSPECIFIED && !rateLimited) {
-        // The node has no current opinion (just started, or back from a pause with probe
-        // results too old to stand for the present): its old vote may hold the verdict but
-        // not change it (see evaluate).
-        VoteRecord old = track.votesByNode.get(nodeId);
-        if (old != null && !old.getWithdrawn()) {
-          track.votesByNode.put(nodeId, old.toBuilder().setWithdrawn(true).build());
-          track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setNodeId(nodeId).setVote(old.getState())
-              .setWithdrawn(true).setNote("vote withdrawn").build(), HISTORY_KEPT);
-          touched.add(track.targetId);
-        }
-        continue;
+      VoteRecorder.Recorded recorded = VoteRecorder.record(track.votesByNode, nodeId, o,
+          o.getRateLimited() && rateLimitsUnderstood, clockMs);
+      if (recorded.history() != null) {
+        track.remember(recorded.history(), HISTORY_KEPT);
       }
-      VoteRecord previous = track.votesByNode.get(nodeId);
-      boolean sameState = previous != null && previous.getState() == o.getState();
-      if (sameState && !previous.getWithdrawn() && previous.getFailureClass().equals(o.getFailureClass())
-          && previous.getDetail().equals(o.getDetail()) && previous.getCertNotAfterMs() == o.getCertNotAfterMs()
-          && previous.getRateLimited() == rateLimited) {
-        continue;
+      if (recorded.changed()) {
+        touched.add(track.targetId);
       }
-      track.votesByNode.put(nodeId, VoteRecord.newBuilder()
-          .setNodeId(nodeId)
-          .setState(o.getState())
-          .setFailureClass(o.getFailureClass())
-          .setDetail(o.getDetail())
-          .setSinceMs(sameState ? previous.getSinceMs() : clockMs)
-          .setCertNotAfterMs(o.getCertNotAfterMs())
-          .setRateLimited(rateLimited)
-          .build());
-      if (!sameState || previous.getWithdrawn() || previous.getRateLimited() != rateLimited) {
-        track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setNodeId(nodeId).setVote(o.getState())
-            .setFailureClass(o.getFailureClass())
-            .setNote(rateLimited ? "rate limited, last opinion held" : o.getDetail()).build(), HISTORY_KEPT);
-      }
-      touched.add(track.targetId);
     }
   }
 
@@ -511,69 +428,22 @@ public final class Coordinator {
   }
 
   private void evaluate(long index, TargetTrack track, List<Event> events) {
-    int up = 0;
-    int down = 0;
-    int slow = 0;
-    int withdrawnUp = 0;
-    int withdrawnDown = 0;
-    int withdrawnSlow = 0;
-    int rateLimited = 0;
-    for (VoteRecord vote : track.votesByNode.values()) {
-      if (!membership.isFresh(vote.getNodeId(), clockMs)) {
-        continue;
-      }
-      // A rate-limited vote is an opinion held from earlier answers: like a withdrawn one.
-      boolean withdrawn = vote.getWithdrawn() || vote.getRateLimited();
-      if (vote.getRateLimited()) {
-        rateLimited++;
-      }
-      switch (vote.getState()) {
-        case VOTE_UP -> {
-          if (withdrawn) {
-            withdrawnUp++;
-          } else {
-            up++;
-          }
-        }
-        case VOTE_DOWN -> {
-          if (withdrawn) {
-            withdrawnDown++;
-          } else {
-            down++;
-          }
-        }
-        case VOTE_SLOW -> {
-          if (withdrawn) {
-            withdrawnSlow++;
-          } else {
-            slow++;
-          }
-        }
-        default -> { }
-      }
-    }
+    VoteCount votes = VoteCount.of(track.votesByNode.values(), node -> membership.isFresh(node, clockMs));
     Verdict previous = track.verdict;
     int quorum = membership.quorum();
-    Verdict next = VerdictRule.decide(new VoteTally(up, down, slow), quorum, previous);
-    // Withdrawn votes may hold the verdict (a restarted majority must not resolve a real
-    // outage before it has probed again) but never move it (an outdated "down" must not
-    // start one).
-    if (next != previous && VerdictRule.decide(new VoteTally(up + withdrawnUp, down + withdrawnDown,
-        slow + withdrawnSlow), quorum, previous) == previous) {
-      next = previous;
-    }
+    Verdict next = VerdictRule.decide(votes, quorum, previous);
     if (!track.openIncidentId.isEmpty()) {
       incidents.addRegions(track.openIncidentId, regionsOf(downEvidence(track)));
     }
-    trackRateLimits(track, RateLimitedVotes.noVerdictPossible(up + down + slow, rateLimited, quorum), events);
+    trackRateLimits(track, votes.noVerdictPossible(quorum), events);
     if (next == previous) {
       return;
     }
     track.verdict = next;
     track.verdictSinceMs = clockMs;
     track.uptime.onVerdictKnown(clockMs);
-    track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(next)
-        .setNote("down " + down + ", up " + up + ", slow " + slow + ", quorum " + quorum).build(), HISTORY_KEPT);
+    track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(next).setNote(votes.describe(quorum)).build(),
+        HISTORY_KEPT);
     if (!track.warningIncidentId.isEmpty()) {
       resolveIncident(track.warningIncidentId, events);
       track.warningIncidentId = "";
@@ -601,7 +471,7 @@ public final class Coordinator {
         .setVerdict(next)
         .setPreviousVerdict(previous)
         .setIncidentId(track.openIncidentId)
-        .setMessage("down " + down + ", up " + up + ", slow " + slow + ", quorum " + quorum)
+        .setMessage(votes.describe(quorum))
         .build());
   }
 

@@ -3,6 +3,9 @@ package dev.quorumwatch.coordinator.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.proto.Verdict;
+import dev.quorumwatch.proto.VoteRecord;
+import dev.quorumwatch.proto.VoteState;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VerdictRuleTest {
@@ -57,5 +60,30 @@ class VerdictRuleTest {
         }
       }
     }
+  }
+
+  private static VoteRecord vote(String node, VoteState state, boolean withdrawn, boolean rateLimited) {
+    return VoteRecord.newBuilder().setNodeId(node).setState(state).setWithdrawn(withdrawn).setRateLimited(rateLimited)
+        .build();
+  }
+
+  @Test
+  void heldVotesKeepTheVerdictButNeverMoveIt() {
+    // Two regions' "down" held (restarted, no current opinion), one current "up": DOWN stays.
+    VoteCount restarted = VoteCount.of(List.of(vote("a", VoteState.VOTE_DOWN, true, false),
+        vote("b", VoteState.VOTE_DOWN, false, true), vote("c", VoteState.VOTE_UP, false, false)), n -> true);
+    assertThat(VerdictRule.decide(restarted, 2, Verdict.VERDICT_DOWN)).isEqualTo(Verdict.VERDICT_DOWN);
+    // The same held "down" votes do not start an outage from UP.
+    assertThat(VerdictRule.decide(restarted, 2, Verdict.VERDICT_UP)).isEqualTo(Verdict.VERDICT_UP);
+    assertThat(restarted.noVerdictPossible(2)).as("one answer, one rate limited: no quorum of answers").isTrue();
+    assertThat(restarted.describe(2)).isEqualTo("down 0, up 1, slow 0, quorum 2");
+  }
+
+  @Test
+  void onlyFreshNodesVote() {
+    VoteCount count = VoteCount.of(List.of(vote("a", VoteState.VOTE_DOWN, false, false),
+        vote("b", VoteState.VOTE_DOWN, false, false), vote("c", VoteState.VOTE_UP, false, false)), n -> !n.equals("b"));
+    assertThat(count.current()).isEqualTo(new VoteTally(1, 1, 0));
+    assertThat(VerdictRule.decide(count, 2, Verdict.VERDICT_UP)).isEqualTo(Verdict.VERDICT_REGIONAL);
   }
 }

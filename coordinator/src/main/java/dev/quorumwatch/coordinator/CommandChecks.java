@@ -1,0 +1,84 @@
+package dev.quorumwatch.coordinator;
+
+import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.coordinator.alert.Silences;
+import dev.quorumwatch.coordinator.membership.Membership;
+import dev.quorumwatch.coordinator.membership.Protocol;
+import dev.quorumwatch.coordinator.notify.ReceiverKinds;
+import dev.quorumwatch.proto.AddSilence;
+import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.MonitorsSpec;
+import dev.quorumwatch.proto.RepairAttemptStarted;
+import dev.quorumwatch.proto.Silence;
+import dev.quorumwatch.proto.TargetSpec;
+import dev.quorumwatch.proto.Verdict;
+import java.util.Optional;
+import java.util.SortedSet;
+
+/**
+ * Whether a command may be applied to the state as it stands: the answer is a reason to
+ * reject it, or null. Deterministic, like everything the state machine decides: every replica
+ * rejects the same entries.
+ */
+final class CommandChecks {
+  private final Coordinator c;
+
+  CommandChecks(Coordinator c) {
+    this.c = c;
+  }
+
+  String problem(Command command) {
+    return switch (command.getKindCase()) {
+      case APPLY_MONITORS -> {
+        MonitorsSpec spec = command.getApplyMonitors().getSpec();
+        String invalid = MonitorsCheck.problem(spec);
+        SortedSet<String> older = c.membership.membersBelow(Protocol.RECEIVER_KINDS);
+        yield invalid != null || older.isEmpty() || !ReceiverKinds.needsReceiverKinds(spec) ? invalid
+            : "receivers other than webhook, fallback and templates need every node upgraded; older: "
+                + String.join(", ", older);
+      }
+      case SET_CLUSTER -> Membership.validate(command.getSetCluster());
+      case REPORT_VIEW -> command.getReportView().getNodeId().isEmpty() ? "report without a node id" : null;
+      case TICK, DELIVERED, DELIVERY_FAILED, HAND_OVER -> null;
+      case SET_ACTIVE_ENDPOINT -> c.failover.problem(command.getSetActiveEndpoint(),
+          c.serviceSpecs.get(command.getSetActiveEndpoint().getServiceId()), c.verdicts);
+      case REPAIR_STARTED -> {
+        RepairAttemptStarted started = command.getRepairStarted();
+        TargetSpec spec = c.targetSpecs.get(started.getTargetId());
+        yield spec == null ? "no target " + started.getTargetId()
+            : c.repairs.startProblem(started, spec.getRepair(), c.verdictOf(started.getTargetId()) == Verdict.VERDICT_DOWN);
+      }
+      case REPAIR_FINISHED -> c.targetSpecs.containsKey(command.getRepairFinished().getTargetId())
+          ? c.repairs.finishProblem(command.getRepairFinished())
+          : "no target " + command.getRepairFinished().getTargetId();
+      case ADD_SILENCE -> silenceProblem(command.getAddSilence());
+      case EXPIRE_SILENCE -> {
+        Optional<Silence> s = c.silences.get(command.getExpireSilence().getSilenceId());
+        yield s.isEmpty() ? "no silence " + command.getExpireSilence().getSilenceId()
+            : s.get().getEndsMs() <= Math.max(c.clockMs, command.getAtMs())
+                ? "silence " + s.get().getId() + " has already expired" : null;
+      }
+      case ACKNOWLEDGE -> {
+        Optional<Incident> i = c.incidents.get(command.getAcknowledge().getIncidentId());
+        yield i.isEmpty() ? "no incident " + command.getAcknowledge().getIncidentId()
+            : !i.get().getOpen() ? "incident " + i.get().getId() + " is already resolved" : null;
+      }
+      case RESTORE_STATE -> "a restore replaces the whole state: the state machine applies it with StateRestore";
+      default -> "unknown command " + command.getKindCase();
+    };
+  }
+
+  private String silenceProblem(AddSilence add) {
+    if (add.getMatchersCount() == 0) {
+      return "a silence needs at least one matcher";
+    }
+    if (add.getDurationMs() <= 0 || add.getDurationMs() > Coordinator.SILENCE_MAX_MS) {
+      return "a silence needs a positive duration of at most 3650 days";
+    }
+    if (c.silences.activeCount(c.clockMs) >= Silences.ACTIVE_MAX) {
+      return "too many active silences (" + Silences.ACTIVE_MAX + "); expire some first";
+    }
+    return Matchers.problem(add.getMatchersList());
+  }
+}
