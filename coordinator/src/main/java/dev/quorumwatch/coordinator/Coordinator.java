@@ -6,7 +6,9 @@ import dev.quorumwatch.coordinator.alert.DailyDigests;
 import dev.quorumwatch.coordinator.alert.Silences;
 import dev.quorumwatch.coordinator.failover.Failover;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
+import dev.quorumwatch.coordinator.incident.IncidentOpener;
 import dev.quorumwatch.coordinator.membership.Membership;
+import dev.quorumwatch.coordinator.membership.MonitorHealth;
 import dev.quorumwatch.coordinator.membership.Protocol;
 import dev.quorumwatch.coordinator.notify.HandOvers;
 import dev.quorumwatch.coordinator.notify.Outbox;
@@ -23,7 +25,6 @@ import dev.quorumwatch.proto.FailedNotification;
 import dev.quorumwatch.proto.HistoryEntry;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Label;
-import dev.quorumwatch.proto.Member;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.Observation;
@@ -70,8 +71,8 @@ public final class Coordinator {
   public static final String ALERT_TARGET_CERT_EXPIRING = "TargetCertExpiring";
   public static final String ALERT_TARGET_RATE_LIMITED = "TargetRateLimited";
   static final long CERT_SWEEP_MS = 60_000;
-  public static final String ALERT_NODE_DOWN = "MonitorNodeDown";
-  public static final String ALERT_QUORUM_AT_RISK = "MonitorQuorumAtRisk";
+  public static final String ALERT_NODE_DOWN = MonitorHealth.ALERT_NODE_DOWN;
+  public static final String ALERT_QUORUM_AT_RISK = MonitorHealth.ALERT_QUORUM_AT_RISK;
   public static final String ALERT_SERVICE_FAILOVER = "ServiceFailover";
   public static final String ALERT_SERVICE_FAILBACK = "ServiceFailback";
   public static final String ALERT_REPAIR_STARTED = "RepairStarted";
@@ -85,15 +86,6 @@ public final class Coordinator {
   static final int FAILED_KEPT = 1000;
   /** Ten years: enough for any silence, and far from overflowing the state clock when added to it. */
   static final long SILENCE_MAX_MS = 3650L * 86_400_000;
-  private static final String QUORUM_KEY = "quorum";
-  private static final String NODE_KEY_PREFIX = "node:";
-  /**
-   * How long a member that has never reported may stay silent, counted from when a quorum
-   * became fresh, before it is called down: a first start (JVM, scheduling, a pod being
-   * placed) takes longer than {@code stale_after}, and paging for it is noise.
-   */
-  static final long FIRST_REPORT_GRACE_MS = 30_000;
-
   long clockMs;
   MonitorsSpec monitors = MonitorsSpec.getDefaultInstance();
   long monitorsIndex;
@@ -111,9 +103,7 @@ public final class Coordinator {
   final Map<String, ServiceSpec> serviceSpecs = new LinkedHashMap<>();
   final Silences silences = new Silences();
   final ArrayDeque<FailedNotification> failed = new ArrayDeque<>();
-  /** Open alerts about the monitor itself: "node:<id>" or "quorum" to incident id. */
-  final TreeMap<String, String> monitorIncidents = new TreeMap<>();
-  long quorumFreshSinceMs;
+  final MonitorHealth monitorHealth = new MonitorHealth();
   private SortedSet<String> freshAtLastEvaluation = new TreeSet<>();
   /** Targets in REGIONAL or DEGRADED whose warning has not opened yet (derived). */
   private final TreeSet<String> warningCandidates = new TreeSet<>();
@@ -267,7 +257,7 @@ public final class Coordinator {
     }
     openDueWarnings(index, events);
     openDueRateLimitWarnings(index, events);
-    watchMembers(index, fresh, events);
+    monitorHealth.watch(membership, fresh, clockMs, opener(index, events));
     if (silencesChanged || clockMs >= nextSilenceChangeMs) {
       refreshSilenced();
     }
@@ -724,76 +714,19 @@ public final class Coordinator {
     return regions;
   }
 
-  /**
-   * Alerts about the monitor itself: a member whose heartbeat is stale, and a cluster down to
-   * a bare quorum. Judged only once a quorum has been fresh for {@code stale_after}, so a
-   * cluster (re)starting gives its members time to report before anyone is called down; a
-   * member that has never reported gets {@link #FIRST_REPORT_GRACE_MS}.
-   */
-  private void watchMembers(long index, SortedSet<String> fresh, List<Event> events) {
-    SetCluster cluster = membership.settings();
-    if (cluster.getMembersCount() == 0) {
-      return;
-    }
-    if (fresh.size() < cluster.getQuorum()) {
-      quorumFreshSinceMs = 0;
-      return;
-    }
-    if (quorumFreshSinceMs == 0) {
-      quorumFreshSinceMs = clockMs;
-    }
-    if (clockMs - quorumFreshSinceMs < cluster.getStaleAfterMs()) {
-      return;
-    }
-    boolean firstReportsDue = clockMs - quorumFreshSinceMs >= FIRST_REPORT_GRACE_MS;
-    Set<String> members = new TreeSet<>();
-    Set<String> awaitingFirstReport = new TreeSet<>();
-    for (Member m : cluster.getMembersList()) {
-      members.add(m.getId());
-      String key = NODE_KEY_PREFIX + m.getId();
-      long lastSeen = membership.node(m.getId()).map(n -> n.getLastHeartbeatMs()).orElse(0L);
-      if (lastSeen == 0 && !firstReportsDue) {
-        awaitingFirstReport.add(m.getId());
-        continue;
+  /** Lets a feature open and resolve incidents within the entry being applied. */
+  private IncidentOpener opener(long index, List<Event> events) {
+    return new IncidentOpener() {
+      @Override
+      public Incident open(Incident.Builder draft) {
+        return openIncident(index, draft, events);
       }
-      boolean down = !fresh.contains(m.getId());
-      if (down && !monitorIncidents.containsKey(key)) {
-        Incident.Builder draft = Incident.newBuilder()
-            .setAlertname(ALERT_NODE_DOWN)
-            .setSeverity(SEVERITY_WARNING)
-            .setNodeId(m.getId())
-            .addRegions(membership.regionOf(m.getId()))
-            .addLabels(Label.newBuilder().setName("region").setValue(membership.regionOf(m.getId())))
-            .setSummary("monitor node " + m.getId() + " has not reported for more than "
-                + cluster.getStaleAfterMs() + " ms" + (lastSeen == 0 ? " (never seen)" : ""));
-        monitorIncidents.put(key, openIncident(index, draft, events).getId());
-      } else if (!down && monitorIncidents.containsKey(key)) {
-        resolveIncident(monitorIncidents.remove(key), events);
-      }
-    }
-    for (String key : List.copyOf(monitorIncidents.keySet())) {
-      if (key.startsWith(NODE_KEY_PREFIX) && !members.contains(key.substring(NODE_KEY_PREFIX.length()))) {
-        resolveIncident(monitorIncidents.remove(key), events); // no longer a member
-      }
-    }
-    boolean atRisk = cluster.getMembersCount() > cluster.getQuorum() && fresh.size() == cluster.getQuorum()
-        && awaitingFirstReport.isEmpty();
-    if (atRisk && !monitorIncidents.containsKey(QUORUM_KEY)) {
-      Incident.Builder draft = Incident.newBuilder()
-          .setAlertname(ALERT_QUORUM_AT_RISK)
-          .setSeverity(SEVERITY_CRITICAL)
-          .addAllRegions(fresh.stream().map(membership::regionOf).sorted().toList())
-          .setSummary("only " + fresh.size() + " of " + cluster.getMembersCount()
-              + " monitor nodes are fresh, exactly the quorum: one more loss stops all decisions");
-      monitorIncidents.put(QUORUM_KEY, openIncident(index, draft, events).getId());
-    } else if (!atRisk && monitorIncidents.containsKey(QUORUM_KEY)) {
-      resolveIncident(monitorIncidents.remove(QUORUM_KEY), events);
-    }
-  }
 
-  /** The key an open alert about the monitor itself is kept under. */
-  static String monitorKey(Incident incident) {
-    return ALERT_NODE_DOWN.equals(incident.getAlertname()) ? NODE_KEY_PREFIX + incident.getNodeId() : QUORUM_KEY;
+      @Override
+      public void resolve(String incidentId) {
+        resolveIncident(incidentId, events);
+      }
+    };
   }
 
   /** Re-decides which open incidents are silenced (a silence or window started or ended). */

@@ -24,8 +24,8 @@ public final class StateCodec {
         .addAllGroups(c.groups.all())
         .addAllSilences(c.silences.all())
         .addAllFailed(c.failed)
-        .setQuorumFreshSinceMs(c.quorumFreshSinceMs)
-        .addAllMonitorIncidents(c.monitorIncidents.values())
+        .setQuorumFreshSinceMs(c.monitorHealth.quorumFreshSinceMs())
+        .addAllMonitorIncidents(c.monitorHealth.openIncidentIds())
         .addAllDigests(c.digests.marks())
         .addAllServices(c.failover.all())
         .addAllRepairs(c.repairs.all())
@@ -77,13 +77,10 @@ public final class StateCodec {
     c.groups.restore(s.getGroupsList());
     c.silences.restore(s.getSilencesList());
     c.failed.addAll(s.getFailedList());
-    c.quorumFreshSinceMs = s.getQuorumFreshSinceMs();
     c.digests.restore(s.getDigestsList());
     c.failover.restore(s.getServicesList());
     c.repairs.restore(s.getRepairsList());
-    for (String id : s.getMonitorIncidentsList()) {
-      c.incidents.get(id).ifPresent(i -> c.monitorIncidents.put(Coordinator.monitorKey(i), id));
-    }
+    c.monitorHealth.restore(s.getQuorumFreshSinceMs(), s.getMonitorIncidentsList(), c.incidents::get);
     c.afterRestore();
     return c;
   }

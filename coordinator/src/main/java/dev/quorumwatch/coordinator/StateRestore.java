@@ -56,7 +56,7 @@ public final class StateRestore {
         .setClockMs(clockMs)
         .setCluster(current.membership.settings())
         .clearNodes().addAllNodes(current.membership.nodes())
-        .setQuorumFreshSinceMs(current.quorumFreshSinceMs)
+        .setQuorumFreshSinceMs(current.monitorHealth.quorumFreshSinceMs())
         .clearMonitorIncidents()
         .setRestoredBackupId(restore.getBackupId());
     for (int i = 0; i < merged.getTargetsCount(); i++) {

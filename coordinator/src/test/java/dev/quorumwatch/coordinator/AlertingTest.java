@@ -3,6 +3,7 @@ package dev.quorumwatch.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.coordinator.membership.MonitorHealth;
 import dev.quorumwatch.proto.AlertItem;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.DailyDigest;
@@ -329,7 +330,7 @@ class AlertingTest {
   @Test
   void aMemberThatStartsLateIsGivenTheFirstReportGraceNotStaleAfter() {
     Cluster k = new Cluster(spec(1, r -> r, m -> m));
-    twoNodesReportFor(k, Coordinator.FIRST_REPORT_GRACE_MS - 2000);
+    twoNodesReportFor(k, MonitorHealth.FIRST_REPORT_GRACE_MS - 2000);
     k.apply(Commands.report(k.now, "eu-west", false, Map.of()));
     k.advance(10_000);
     assertThat(k.sent).as("a slow first start is not an outage of the monitor").isEmpty();
@@ -338,7 +339,7 @@ class AlertingTest {
   @Test
   void aMemberThatNeverReportsIsCalledDownOnceTheFirstReportGraceIsOver() {
     Cluster k = new Cluster(spec(1, r -> r, m -> m));
-    twoNodesReportFor(k, Coordinator.FIRST_REPORT_GRACE_MS - 1000);
+    twoNodesReportFor(k, MonitorHealth.FIRST_REPORT_GRACE_MS - 1000);
     assertThat(k.sent).isEmpty();
     twoNodesReportFor(k, 2000);
     assertThat(k.sent).extracting(AlertingTest::alerts).containsExactlyInAnyOrder(
