@@ -7,6 +7,7 @@ import dev.quorumwatch.coordinator.alert.Silences;
 import dev.quorumwatch.coordinator.failover.Failover;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
 import dev.quorumwatch.coordinator.incident.IncidentOpener;
+import dev.quorumwatch.coordinator.incident.TargetAlerts;
 import dev.quorumwatch.coordinator.membership.Membership;
 import dev.quorumwatch.coordinator.membership.MonitorHealth;
 import dev.quorumwatch.coordinator.membership.Protocol;
@@ -28,7 +29,6 @@ import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.Observation;
-import dev.quorumwatch.proto.RegionEvidence;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.RepairAttemptFinished;
 import dev.quorumwatch.proto.RepairAttemptStarted;
@@ -41,8 +41,6 @@ import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Verdict;
 import dev.quorumwatch.proto.VoteRecord;
-import dev.quorumwatch.proto.VoteState;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,7 +54,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 
 /**
  * The replicated brain: {@code apply(index, command)} turns votes into verdicts, verdicts
@@ -65,11 +62,11 @@ import java.util.function.Predicate;
  * serializes access.
  */
 public final class Coordinator {
-  public static final String ALERT_TARGET_DOWN = "TargetDown";
-  public static final String ALERT_TARGET_REGIONAL = "TargetRegional";
-  public static final String ALERT_TARGET_DEGRADED = "TargetDegraded";
-  public static final String ALERT_TARGET_CERT_EXPIRING = "TargetCertExpiring";
-  public static final String ALERT_TARGET_RATE_LIMITED = "TargetRateLimited";
+  public static final String ALERT_TARGET_DOWN = TargetAlerts.TARGET_DOWN;
+  public static final String ALERT_TARGET_REGIONAL = TargetAlerts.TARGET_REGIONAL;
+  public static final String ALERT_TARGET_DEGRADED = TargetAlerts.TARGET_DEGRADED;
+  public static final String ALERT_TARGET_CERT_EXPIRING = TargetAlerts.TARGET_CERT_EXPIRING;
+  public static final String ALERT_TARGET_RATE_LIMITED = TargetAlerts.TARGET_RATE_LIMITED;
   static final long CERT_SWEEP_MS = 60_000;
   public static final String ALERT_NODE_DOWN = MonitorHealth.ALERT_NODE_DOWN;
   public static final String ALERT_QUORUM_AT_RISK = MonitorHealth.ALERT_QUORUM_AT_RISK;
@@ -80,8 +77,6 @@ public final class Coordinator {
   public static final String ALERT_REPAIR_EXHAUSTED = "RepairExhausted";
   static final String SEVERITY_CRITICAL = "critical";
   static final String SEVERITY_WARNING = "warning";
-  /** The evidence class of a region whose probes are rate limited (its vote is held). */
-  static final String RATE_LIMITED_CLASS = "rate_limited";
   static final int HISTORY_KEPT = 20;
   static final int FAILED_KEPT = 1000;
   /** Ten years: enough for any silence, and far from overflowing the state clock when added to it. */
@@ -423,7 +418,8 @@ public final class Coordinator {
     int quorum = membership.quorum();
     Verdict next = VerdictRule.decide(votes, quorum, previous);
     if (!track.openIncidentId.isEmpty()) {
-      incidents.addRegions(track.openIncidentId, regionsOf(downEvidence(track)));
+      incidents.addRegions(track.openIncidentId, TargetAlerts.downRegions(track.votesByNode.values(), membership,
+          clockMs));
     }
     trackRateLimits(track, votes.noVerdictPossible(quorum), events);
     if (next == previous) {
@@ -476,45 +472,9 @@ public final class Coordinator {
     return out;
   }
 
-  /**
-   * TargetCertExpiring is open while a quorum of fresh votes saw a certificate that expires
-   * within the target's warning window; it resolves when that is no longer so (renewed).
-   */
   private void checkCertificate(long index, TargetTrack track, List<Event> events) {
-    TargetSpec spec = targetSpecs.get(track.targetId);
-    long window = spec == null ? 0 : spec.getHttp().getCertExpiryWarningMs();
-    List<RegionEvidence> expiring = new ArrayList<>();
-    long soonest = Long.MAX_VALUE;
-    if (window > 0) {
-      for (VoteRecord vote : track.votesByNode.values()) {
-        long notAfter = vote.getCertNotAfterMs();
-        if (notAfter > 0 && !vote.getWithdrawn() && membership.isFresh(vote.getNodeId(), clockMs)
-            && notAfter - clockMs < window) {
-          soonest = Math.min(soonest, notAfter);
-          expiring.add(RegionEvidence.newBuilder().setRegion(membership.regionOf(vote.getNodeId()))
-              .setNodeId(vote.getNodeId()).setFailureClass("cert_expiring").setDetail("expires " + Instant.ofEpochMilli(notAfter))
-              .setSinceMs(vote.getSinceMs()).build());
-        }
-      }
-    }
-    // No settings yet means quorum 0: nothing is known about the cluster, so nothing warns.
-    boolean warn = membership.quorum() > 0 && expiring.size() >= membership.quorum();
-    if (warn && track.certIncidentId.isEmpty()) {
-      long days = (soonest - clockMs) / 86_400_000L;
-      Incident.Builder draft = Incident.newBuilder()
-          .setTargetId(track.targetId)
-          .setAlertname(ALERT_TARGET_CERT_EXPIRING)
-          .setSeverity(SEVERITY_WARNING)
-          .addAllRegions(regionsOf(expiring))
-          .addAllEvidence(expiring)
-          .addAllLabels(spec.getLabelsList())
-          .setSummary(track.targetId + ": TLS certificate expires " + Instant.ofEpochMilli(soonest)
-              + (soonest <= clockMs ? " (expired)" : " (in " + days + " days)"));
-      track.certIncidentId = openIncident(index, draft, events).getId();
-    } else if (!warn && !track.certIncidentId.isEmpty()) {
-      resolveIncident(track.certIncidentId, events);
-      track.certIncidentId = "";
-    }
+    track.certIncidentId = TargetAlerts.checkCertificate(track.targetId, targetSpecs.get(track.targetId),
+        track.votesByNode.values(), track.certIncidentId, membership, clockMs, opener(index, events));
   }
 
   /**
@@ -570,33 +530,8 @@ public final class Coordinator {
 
   private String openTargetIncident(long index, TargetTrack track, String alertname, String severity,
       List<Event> events) {
-    TargetSpec spec = targetSpecs.get(track.targetId);
-    List<RegionEvidence> evidence = switch (alertname) {
-      case ALERT_TARGET_DEGRADED -> evidence(track, VoteState.VOTE_SLOW);
-      case ALERT_TARGET_RATE_LIMITED -> evidence(track, VoteRecord::getRateLimited);
-      default -> evidence(track, VoteState.VOTE_DOWN);
-    };
-    String summary = switch (alertname) {
-      case ALERT_TARGET_DOWN -> track.targetId + " is down for " + evidence.size() + " regions (quorum "
-          + membership.quorum() + ")";
-      case ALERT_TARGET_REGIONAL -> track.targetId + " is down for " + String.join(",", regionsOf(evidence))
-          + " only, fewer than the quorum of " + membership.quorum();
-      case ALERT_TARGET_RATE_LIMITED -> track.targetId + " rate limits our probes in "
-          + String.join(",", regionsOf(evidence)) + ": fewer than the quorum of " + membership.quorum()
-          + " regions have an answer, no verdict possible (" + track.verdict.name().replace("VERDICT_", "")
-          + " held)";
-      default -> track.targetId + " is slow for " + evidence.size() + " regions (quorum " + membership.quorum() + ")"
-          + (evidence.isEmpty() ? "" : ": " + evidence.get(0).getDetail());
-    };
-    Incident.Builder draft = Incident.newBuilder()
-        .setTargetId(track.targetId)
-        .setAlertname(alertname)
-        .setSeverity(severity)
-        .addAllRegions(regionsOf(evidence))
-        .addAllEvidence(evidence)
-        .addAllLabels(spec == null ? List.of() : spec.getLabelsList())
-        .setSummary(summary);
-    return openIncident(index, draft, events).getId();
+    return openIncident(index, TargetAlerts.draft(alertname, severity, track.targetId, targetSpecs.get(track.targetId),
+        track.votesByNode.values(), track.verdict, membership, clockMs), events).getId();
   }
 
   private Incident openIncident(long index, Incident.Builder draft, List<Event> events) {
@@ -679,39 +614,6 @@ public final class Coordinator {
     groups.touch(incidentId);
     events.add(event("incident_resolved").setTargetId(incident.getTargetId()).setIncidentId(incidentId)
         .setMessage(incident.getAlertname()).build());
-  }
-
-  /** The fresh, current "down" votes of a target, one per node, as evidence. */
-  private List<RegionEvidence> downEvidence(TargetTrack track) {
-    return evidence(track, VoteState.VOTE_DOWN);
-  }
-
-  /**
-   * The fresh, current votes of one kind, one per node: what the regions saw, since when. A
-   * withdrawn or rate-limited vote is an opinion held from earlier answers, no evidence.
-   */
-  private List<RegionEvidence> evidence(TargetTrack track, VoteState kind) {
-    return evidence(track, v -> v.getState() == kind && !v.getWithdrawn() && !v.getRateLimited());
-  }
-
-  /** The fresh votes {@code counted} selects, one per node, as evidence (class rate_limited for held ones). */
-  private List<RegionEvidence> evidence(TargetTrack track, Predicate<VoteRecord> counted) {
-    List<RegionEvidence> out = new ArrayList<>();
-    for (VoteRecord vote : track.votesByNode.values()) {
-      if (counted.test(vote) && membership.isFresh(vote.getNodeId(), clockMs)) {
-        out.add(RegionEvidence.newBuilder().setRegion(membership.regionOf(vote.getNodeId()))
-            .setNodeId(vote.getNodeId())
-            .setFailureClass(vote.getRateLimited() ? RATE_LIMITED_CLASS : vote.getFailureClass())
-            .setDetail(vote.getDetail()).setSinceMs(vote.getSinceMs()).build());
-      }
-    }
-    return out;
-  }
-
-  private static SortedSet<String> regionsOf(List<RegionEvidence> evidence) {
-    TreeSet<String> regions = new TreeSet<>();
-    evidence.forEach(e -> regions.add(e.getRegion()));
-    return regions;
   }
 
   /** Lets a feature open and resolve incidents within the entry being applied. */
