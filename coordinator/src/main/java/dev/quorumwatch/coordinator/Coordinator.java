@@ -25,7 +25,6 @@ import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.FailedNotification;
 import dev.quorumwatch.proto.HistoryEntry;
 import dev.quorumwatch.proto.Incident;
-import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.Observation;
@@ -70,11 +69,11 @@ public final class Coordinator {
   static final long CERT_SWEEP_MS = 60_000;
   public static final String ALERT_NODE_DOWN = MonitorHealth.ALERT_NODE_DOWN;
   public static final String ALERT_QUORUM_AT_RISK = MonitorHealth.ALERT_QUORUM_AT_RISK;
-  public static final String ALERT_SERVICE_FAILOVER = "ServiceFailover";
-  public static final String ALERT_SERVICE_FAILBACK = "ServiceFailback";
-  public static final String ALERT_REPAIR_STARTED = "RepairStarted";
-  public static final String ALERT_REPAIR_SUCCEEDED = "RepairSucceeded";
-  public static final String ALERT_REPAIR_EXHAUSTED = "RepairExhausted";
+  public static final String ALERT_SERVICE_FAILOVER = Failover.ALERT_FAILOVER;
+  public static final String ALERT_SERVICE_FAILBACK = Failover.ALERT_FAILBACK;
+  public static final String ALERT_REPAIR_STARTED = RepairLadders.ALERT_STARTED;
+  public static final String ALERT_REPAIR_SUCCEEDED = RepairLadders.ALERT_SUCCEEDED;
+  public static final String ALERT_REPAIR_EXHAUSTED = RepairLadders.ALERT_EXHAUSTED;
   static final String SEVERITY_CRITICAL = "critical";
   static final String SEVERITY_WARNING = "warning";
   static final int HISTORY_KEPT = 20;
@@ -556,26 +555,9 @@ public final class Coordinator {
     ServiceRecord r = change.record();
     events.add(event("service_changed").setService(r).setMessage(r.getServiceId() + " " + (change.from().isEmpty()
         ? "-" : change.from()) + " -> " + r.getActiveEndpoint() + ": " + r.getReason()).build());
-    if (change.kind() == Failover.Kind.INITIAL) {
-      return;
+    if (change.kind() != Failover.Kind.INITIAL) {
+      openOneShot(index, Failover.alertFor(change, serviceSpecs.get(r.getServiceId())), events);
     }
-    ServiceSpec spec = serviceSpecs.get(r.getServiceId());
-    List<String> endpoints = spec.getEndpointsList();
-    boolean back = change.kind() == Failover.Kind.FAILBACK || (change.kind() == Failover.Kind.MANUAL
-        && endpoints.indexOf(r.getActiveEndpoint()) < endpoints.indexOf(change.from()));
-    Incident.Builder draft = Incident.newBuilder()
-        .setAlertname(back ? ALERT_SERVICE_FAILBACK : ALERT_SERVICE_FAILOVER)
-        .setSeverity(SEVERITY_WARNING)
-        .setOneShot(true)
-        .addAllLabels(spec.getLabelsList())
-        .addLabels(Label.newBuilder().setName("service").setValue(r.getServiceId()))
-        .addLabels(Label.newBuilder().setName("from").setValue(change.from()))
-        .addLabels(Label.newBuilder().setName("to").setValue(r.getActiveEndpoint()))
-        .setSummary(r.getServiceId() + " moved from " + change.from() + " to " + r.getActiveEndpoint() + ": "
-            + r.getReason());
-    Incident incident = openIncident(index, draft, events);
-    incidents.resolve(incident.getId(), clockMs);
-    groups.touch(incident.getId());
   }
 
   /** A ladder began or ended: an event, and a one-shot Repair* alert (not for a spent budget). */
@@ -589,22 +571,14 @@ public final class Coordinator {
       case BUDGET_SPENT -> "no repair ladder: " + r.getLadderStartsMsCount() + " started within the last hour";
     };
     events.add(event("repair_ladder").setTargetId(r.getTargetId()).setMessage(what).build());
-    if (change.outcome() == RepairLadders.Outcome.BUDGET_SPENT) {
-      return;
+    if (change.outcome() != RepairLadders.Outcome.BUDGET_SPENT) {
+      openOneShot(index, RepairLadders.alertFor(change, what, targetSpecs.get(r.getTargetId())), events);
     }
-    TargetSpec spec = targetSpecs.get(r.getTargetId());
-    Incident.Builder draft = Incident.newBuilder()
-        .setTargetId(r.getTargetId())
-        .setAlertname(switch (change.outcome()) {
-          case STARTED -> ALERT_REPAIR_STARTED;
-          case SUCCEEDED -> ALERT_REPAIR_SUCCEEDED;
-          default -> ALERT_REPAIR_EXHAUSTED;
-        })
-        .setSeverity(change.outcome() == RepairLadders.Outcome.EXHAUSTED ? SEVERITY_CRITICAL : SEVERITY_WARNING)
-        .setOneShot(true)
-        .addAllLabels(spec.getLabelsList())
-        .setSummary(r.getTargetId() + ": " + what);
-    Incident incident = openIncident(index, draft, events);
+  }
+
+  /** An alert about a moment (a move, a repair step): opened and resolved in the same entry. */
+  private void openOneShot(long index, Incident.Builder draft, List<Event> events) {
+    Incident incident = openIncident(index, draft.setOneShot(true), events);
     incidents.resolve(incident.getId(), clockMs);
     groups.touch(incident.getId());
   }

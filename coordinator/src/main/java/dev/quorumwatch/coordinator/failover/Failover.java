@@ -1,5 +1,7 @@
 package dev.quorumwatch.coordinator.failover;
 
+import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.ServiceRecord;
 import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.SetActiveEndpoint;
@@ -20,6 +22,26 @@ import java.util.TreeMap;
  * The only owner of service records; verdicts and time come from the caller.
  */
 public final class Failover {
+  public static final String ALERT_FAILOVER = "ServiceFailover";
+  public static final String ALERT_FAILBACK = "ServiceFailback";
+
+  /** The one-shot ServiceFailover or ServiceFailback alert for a move (not for a first choice). */
+  public static Incident.Builder alertFor(Change change, ServiceSpec spec) {
+    ServiceRecord r = change.record();
+    List<String> endpoints = spec.getEndpointsList();
+    boolean back = change.kind() == Kind.FAILBACK || (change.kind() == Kind.MANUAL
+        && endpoints.indexOf(r.getActiveEndpoint()) < endpoints.indexOf(change.from()));
+    return Incident.newBuilder()
+        .setAlertname(back ? ALERT_FAILBACK : ALERT_FAILOVER)
+        .setSeverity("warning")
+        .addAllLabels(spec.getLabelsList())
+        .addLabels(Label.newBuilder().setName("service").setValue(r.getServiceId()))
+        .addLabels(Label.newBuilder().setName("from").setValue(change.from()))
+        .addLabels(Label.newBuilder().setName("to").setValue(r.getActiveEndpoint()))
+        .setSummary(r.getServiceId() + " moved from " + change.from() + " to " + r.getActiveEndpoint() + ": "
+            + r.getReason());
+  }
+
   /** What the rule reads about targets. */
   public interface Verdicts {
     Verdict verdict(String targetId);

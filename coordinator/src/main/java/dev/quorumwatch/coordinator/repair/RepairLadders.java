@@ -1,11 +1,13 @@
 package dev.quorumwatch.coordinator.repair;
 
+import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.RepairAttempt;
 import dev.quorumwatch.proto.RepairAttemptFinished;
 import dev.quorumwatch.proto.RepairAttemptStarted;
 import dev.quorumwatch.proto.RepairRecord;
 import dev.quorumwatch.proto.RepairSpec;
 import dev.quorumwatch.proto.RepairStep;
+import dev.quorumwatch.proto.TargetSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,6 +24,25 @@ import java.util.function.Function;
  * The only owner of repair records; time comes from the caller.
  */
 public final class RepairLadders {
+  public static final String ALERT_STARTED = "RepairStarted";
+  public static final String ALERT_SUCCEEDED = "RepairSucceeded";
+  public static final String ALERT_EXHAUSTED = "RepairExhausted";
+
+  /** The one-shot Repair* alert for a ladder that began or ended ({@code what} says how). */
+  public static Incident.Builder alertFor(Change change, String what, TargetSpec spec) {
+    RepairRecord r = change.record();
+    return Incident.newBuilder()
+        .setTargetId(r.getTargetId())
+        .setAlertname(switch (change.outcome()) {
+          case STARTED -> ALERT_STARTED;
+          case SUCCEEDED -> ALERT_SUCCEEDED;
+          default -> ALERT_EXHAUSTED;
+        })
+        .setSeverity(change.outcome() == Outcome.EXHAUSTED ? "critical" : "warning")
+        .addAllLabels(spec.getLabelsList())
+        .setSummary(r.getTargetId() + ": " + what);
+  }
+
   static final long HOUR_MS = 3_600_000;
   public static final int ATTEMPTS_KEPT = 50;
 
