@@ -11,6 +11,7 @@ import dev.quorumwatch.coordinator.incident.TargetAlerts;
 import dev.quorumwatch.coordinator.membership.Membership;
 import dev.quorumwatch.coordinator.membership.MonitorHealth;
 import dev.quorumwatch.coordinator.membership.Protocol;
+import dev.quorumwatch.coordinator.notify.FailedNotifications;
 import dev.quorumwatch.coordinator.notify.HandOvers;
 import dev.quorumwatch.coordinator.notify.Outbox;
 import dev.quorumwatch.coordinator.repair.RepairLadders;
@@ -40,7 +41,6 @@ import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Verdict;
 import dev.quorumwatch.proto.VoteRecord;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -77,7 +77,6 @@ public final class Coordinator {
   static final String SEVERITY_CRITICAL = "critical";
   static final String SEVERITY_WARNING = "warning";
   static final int HISTORY_KEPT = 20;
-  static final int FAILED_KEPT = 1000;
   /** Ten years: enough for any silence, and far from overflowing the state clock when added to it. */
   static final long SILENCE_MAX_MS = 3650L * 86_400_000;
   long clockMs;
@@ -96,13 +95,10 @@ public final class Coordinator {
   final RepairLadders repairs = new RepairLadders();
   final Map<String, ServiceSpec> serviceSpecs = new LinkedHashMap<>();
   final Silences silences = new Silences();
-  final ArrayDeque<FailedNotification> failed = new ArrayDeque<>();
+  final FailedNotifications failed = new FailedNotifications();
   final MonitorHealth monitorHealth = new MonitorHealth();
   private SortedSet<String> freshAtLastEvaluation = new TreeSet<>();
-  /** Targets in REGIONAL or DEGRADED whose warning has not opened yet (derived). */
-  private final TreeSet<String> warningCandidates = new TreeSet<>();
-  /** Targets with no verdict possible for rate limits whose warning has not opened yet (derived). */
-  private final TreeSet<String> rateLimitCandidates = new TreeSet<>();
+  private final TargetWarnings warnings = new TargetWarnings();
   private long nextSilenceChangeMs;
   private int incidentsOpenedInEntry;
   private final CommandChecks checks = new CommandChecks(this);
@@ -173,10 +169,15 @@ public final class Coordinator {
           }
         }
       }
-      case DELIVERY_FAILED -> recordFailures(command.getDeliveryFailed(), events);
+      case DELIVERY_FAILED -> {
+        DeliveryFailed failure = command.getDeliveryFailed();
+        for (String id : failed.giveUp(failure, outbox, clockMs)) {
+          events.add(event("delivery_failed").setMessage(id + ": " + failure.getLastError()).build());
+        }
+      }
       case HAND_OVER -> {
         for (FailedNotification handed : HandOvers.apply(command.getHandOver(), outbox, receivers, clockMs)) {
-          keepFailed(handed);
+          failed.keep(handed);
           events.add(event("notification_queued").setMessage(handed.getNotification().getId() + " handed over to "
               + handed.getHandedOverTo() + ": " + handed.getLastError()).build());
         }
@@ -249,8 +250,7 @@ public final class Coordinator {
     for (Failover.Change change : failover.evaluate(index, clockMs, serviceSpecs.values(), verdicts)) {
       announce(index, change, events);
     }
-    openDueWarnings(index, events);
-    openDueRateLimitWarnings(index, events);
+    warnings.openDue(tracks, targetSpecs, membership, clockMs, opener(index, events));
     monitorHealth.watch(membership, fresh, clockMs, opener(index, events));
     if (silencesChanged || clockMs >= nextSilenceChangeMs) {
       refreshSilenced();
@@ -292,26 +292,6 @@ public final class Coordinator {
         .build());
     events.add(event("silence_added").setMessage(silence.getId()).build());
     return silence.getId();
-  }
-
-  private void recordFailures(DeliveryFailed failure, List<Event> events) {
-    for (String id : failure.getNotificationIdsList()) {
-      Optional<Notification> given = outbox.remove(id);
-      if (given.isEmpty()) {
-        continue;
-      }
-      keepFailed(FailedNotification.newBuilder().setNotification(given.get()).setFailedMs(clockMs)
-          .setLastError(failure.getLastError()).setAttempts(failure.getAttempts()).build());
-      events.add(event("delivery_failed").setMessage(id + ": " + failure.getLastError()).build());
-    }
-  }
-
-  /** Given up on or handed over: kept, newest last, up to {@code FAILED_KEPT}. */
-  private void keepFailed(FailedNotification record) {
-    failed.addLast(record);
-    while (failed.size() > FAILED_KEPT) {
-      failed.removeFirst();
-    }
   }
 
   private void recordReport(ReportView report, Set<String> touched) {
@@ -390,8 +370,7 @@ public final class Coordinator {
           track.rateLimitIncidentId = "";
         }
         tracks.remove(track.targetId);
-        warningCandidates.remove(track.targetId);
-        rateLimitCandidates.remove(track.targetId);
+        warnings.forget(track.targetId);
       }
     }
     for (TargetSpec t : spec.getTargetsList()) {
@@ -420,7 +399,7 @@ public final class Coordinator {
       incidents.addRegions(track.openIncidentId, TargetAlerts.downRegions(track.votesByNode.values(), membership,
           clockMs));
     }
-    trackRateLimits(track, votes.noVerdictPossible(quorum), events);
+    warnings.rateLimits(track, votes.noVerdictPossible(quorum), clockMs, opener(index, events));
     if (next == previous) {
       return;
     }
@@ -429,14 +408,7 @@ public final class Coordinator {
     track.uptime.onVerdictKnown(clockMs);
     track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(next).setNote(votes.describe(quorum)).build(),
         HISTORY_KEPT);
-    if (!track.warningIncidentId.isEmpty()) {
-      resolveIncident(track.warningIncidentId, events);
-      track.warningIncidentId = "";
-    }
-    warningCandidates.remove(track.targetId);
-    if (next == Verdict.VERDICT_REGIONAL || next == Verdict.VERDICT_DEGRADED) {
-      warningCandidates.add(track.targetId);
-    }
+    warnings.verdictChanged(track, opener(index, events));
     if (previous == Verdict.VERDICT_DOWN) {
       track.uptime.downEnded(clockMs);
       resolveIncident(track.openIncidentId, events);
@@ -444,7 +416,8 @@ public final class Coordinator {
     }
     if (next == Verdict.VERDICT_DOWN) {
       track.uptime.downStarted(clockMs);
-      track.openIncidentId = openTargetIncident(index, track, ALERT_TARGET_DOWN, SEVERITY_CRITICAL, events);
+      track.openIncidentId = openIncident(index, TargetAlerts.draft(ALERT_TARGET_DOWN, SEVERITY_CRITICAL, track.targetId,
+          targetSpecs.get(track.targetId), track.votesByNode.values(), next, membership, clockMs), events).getId();
       repairs.onDown(index, clockMs, track.targetId, targetSpecs.get(track.targetId).getRepair())
           .ifPresent(change -> announceRepair(index, change, events));
     }
@@ -476,62 +449,6 @@ public final class Coordinator {
         track.votesByNode.values(), track.certIncidentId, membership, clockMs, opener(index, events));
   }
 
-  /**
-   * Notes when rate limits leave a target without a verdict (its verdict is held, not
-   * judged), and resolves its TargetRateLimited warning when answers are back.
-   */
-  private void trackRateLimits(TargetTrack track, boolean noVerdictPossible, List<Event> events) {
-    if (noVerdictPossible && track.rateLimitedSinceMs == 0) {
-      track.rateLimitedSinceMs = clockMs;
-      rateLimitCandidates.add(track.targetId);
-      track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(track.verdict)
-          .setNote("no verdict possible: too few regions have an answer, the rest are rate limited; verdict held")
-          .build(), HISTORY_KEPT);
-    } else if (!noVerdictPossible && track.rateLimitedSinceMs != 0) {
-      track.rateLimitedSinceMs = 0;
-      rateLimitCandidates.remove(track.targetId);
-      if (!track.rateLimitIncidentId.isEmpty()) {
-        resolveIncident(track.rateLimitIncidentId, events);
-        track.rateLimitIncidentId = "";
-      }
-    }
-  }
-
-  /** Opens TargetRateLimited for targets left without a verdict by rate limits for their regional_for. */
-  private void openDueRateLimitWarnings(long index, List<Event> events) {
-    for (String targetId : List.copyOf(rateLimitCandidates)) {
-      TargetTrack track = tracks.get(targetId);
-      TargetSpec spec = targetSpecs.get(targetId);
-      if (!spec.getWarnings().getRateLimited()
-          || clockMs - track.rateLimitedSinceMs < spec.getWarnings().getRegionalForMs()) {
-        continue;
-      }
-      rateLimitCandidates.remove(targetId);
-      track.rateLimitIncidentId = openTargetIncident(index, track, ALERT_TARGET_RATE_LIMITED, SEVERITY_WARNING, events);
-    }
-  }
-
-  /** Opens TargetRegional / TargetDegraded for targets that stayed so for their regional_for. */
-  private void openDueWarnings(long index, List<Event> events) {
-    for (String targetId : List.copyOf(warningCandidates)) {
-      TargetTrack track = tracks.get(targetId);
-      TargetSpec spec = targetSpecs.get(targetId);
-      boolean regional = track.verdict == Verdict.VERDICT_REGIONAL;
-      boolean enabled = regional ? spec.getWarnings().getRegional() : spec.getWarnings().getDegraded();
-      // A disabled warning keeps its candidate: enabling it later still finds the episode.
-      if (enabled && clockMs - track.verdictSinceMs >= spec.getWarnings().getRegionalForMs()) {
-        warningCandidates.remove(targetId);
-        track.warningIncidentId = openTargetIncident(index, track,
-            regional ? ALERT_TARGET_REGIONAL : ALERT_TARGET_DEGRADED, SEVERITY_WARNING, events);
-      }
-    }
-  }
-
-  private String openTargetIncident(long index, TargetTrack track, String alertname, String severity,
-      List<Event> events) {
-    return openIncident(index, TargetAlerts.draft(alertname, severity, track.targetId, targetSpecs.get(track.targetId),
-        track.votesByNode.values(), track.verdict, membership, clockMs), events).getId();
-  }
 
   private Incident openIncident(long index, Incident.Builder draft, List<Event> events) {
     incidentsOpenedInEntry++;
@@ -657,7 +574,7 @@ public final class Coordinator {
   }
 
   public Collection<FailedNotification> failedNotifications() {
-    return failed;
+    return failed.all();
   }
 
   public Collection<Silence> silences() {
@@ -733,17 +650,7 @@ public final class Coordinator {
     monitors.getServicesList().forEach(svc -> serviceSpecs.put(svc.getId(), svc));
     silences.setWindows(monitors.getMaintenanceList());
     nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
-    warningCandidates.clear();
-    rateLimitCandidates.clear();
-    for (TargetTrack t : tracks.values()) {
-      if (t.rateLimitedSinceMs != 0 && t.rateLimitIncidentId.isEmpty()) {
-        rateLimitCandidates.add(t.targetId);
-      }
-      if ((t.verdict == Verdict.VERDICT_REGIONAL || t.verdict == Verdict.VERDICT_DEGRADED)
-          && t.warningIncidentId.isEmpty()) {
-        warningCandidates.add(t.targetId);
-      }
-    }
+    warnings.restore(tracks.values());
   }
 
   public Collection<RepairRecord> repairs() {

@@ -23,7 +23,7 @@ public final class StateCodec {
         .setNextSeq(c.outbox.nextSeq())
         .addAllGroups(c.groups.all())
         .addAllSilences(c.silences.all())
-        .addAllFailed(c.failed)
+        .addAllFailed(c.failed.all())
         .setQuorumFreshSinceMs(c.monitorHealth.quorumFreshSinceMs())
         .addAllMonitorIncidents(c.monitorHealth.openIncidentIds())
         .addAllDigests(c.digests.marks())
@@ -76,7 +76,7 @@ public final class StateCodec {
     c.outbox.restore(s.getOutboxList(), s.getNextSeq());
     c.groups.restore(s.getGroupsList());
     c.silences.restore(s.getSilencesList());
-    c.failed.addAll(s.getFailedList());
+    c.failed.restore(s.getFailedList());
     c.digests.restore(s.getDigestsList());
     c.failover.restore(s.getServicesList());
     c.repairs.restore(s.getRepairsList());
