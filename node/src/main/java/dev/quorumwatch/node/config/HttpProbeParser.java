@@ -16,14 +16,14 @@ import java.util.regex.Pattern;
  * (status codes and ranges, body contains / regex / JSON field), redirects, TLS and whether
  * each probe uses a fresh connection.
  */
-final class HttpProbeParser {
+public final class HttpProbeParser {
   static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
   static final int MAX_REDIRECTS = 10;
   private static final Pattern RANGE = Pattern.compile("([1-5]\\d\\d)\\s*-\\s*([1-5]\\d\\d)");
 
   private HttpProbeParser() {}
 
-  static HttpProbe parse(YamlTree http) throws ConfigException {
+  public static HttpProbe parse(YamlTree http) throws ConfigException {
     http.onlyKeys(Set.of("url", "method", "headers", "body", "expect_status", "expect_body", "redirects", "tls",
         "connection", "cert_expiry_warning"));
     HttpProbe.Builder probe = HttpProbe.newBuilder().setUrl(MonitorsParser.httpUrl(http, "url"));

@@ -1,19 +1,17 @@
 package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.coordinator.MonitorsCheck;
+import dev.quorumwatch.node.probe.ProbeKind;
+import dev.quorumwatch.node.probe.ProbeKinds;
 import dev.quorumwatch.node.receiver.KindFields;
-import dev.quorumwatch.proto.DnsProbe;
-import dev.quorumwatch.proto.GrpcProbe;
 import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.LatencySpec;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.TargetSpec;
-import dev.quorumwatch.proto.TcpProbe;
 import dev.quorumwatch.proto.WarningSpec;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -81,45 +79,17 @@ public final class MonitorsParser {
   }
 
   private static TargetSpec parseTarget(YamlTree t) throws ConfigException {
-    t.onlyKeys(Set.of("id", "http", "tcp", "grpc", "dns", "interval", "timeout", "failure_threshold", "recovery_threshold",
+    Set<String> keys = new HashSet<>(Set.of("id", "interval", "timeout", "failure_threshold", "recovery_threshold",
         "labels", "warnings", "repair", "slow_threshold", "predict_horizon", "trend_samples", "max_interval",
         "rate_limited_is_down"));
+    ProbeKinds.ALL.forEach(k -> keys.add(k.key()));
+    t.onlyKeys(keys);
     TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
-    int probes = (t.has("http") ? 1 : 0) + (t.has("tcp") ? 1 : 0) + (t.has("grpc") ? 1 : 0) + (t.has("dns") ? 1 : 0);
-    if (probes != 1) {
-      throw t.error("expected exactly one probe: http, tcp, grpc or dns");
+    List<ProbeKind> probes = ProbeKinds.ALL.stream().filter(k -> t.has(k.key())).toList();
+    if (probes.size() != 1) {
+      throw t.error("expected exactly one probe: " + ProbeKinds.keys());
     }
-    if (t.has("http")) {
-      target.setHttp(HttpProbeParser.parse(t.object("http")));
-    } else if (t.has("tcp")) {
-      YamlTree tcp = t.object("tcp").onlyKeys(Set.of("address", "send", "expect"));
-      HostPort address = tcp.address("address");
-      target.setTcp(TcpProbe.newBuilder().setHost(address.host()).setPort(address.port())
-          .setSend(tcp.string("send", "")).setExpect(tcp.string("expect", "")));
-    } else if (t.has("dns")) {
-      YamlTree dns = t.object("dns").onlyKeys(Set.of("name", "type", "resolver", "expect"));
-      String type = dns.string("type", "A").toUpperCase(Locale.ROOT);
-      if (!Set.of("A", "AAAA", "CNAME").contains(type)) {
-        throw dns.child("type").error("expected A, AAAA or CNAME, got '" + type + "'");
-      }
-      String resolver = "";
-      if (dns.has("resolver")) {
-        HostPort server = dns.address("resolver");
-        resolver = server.host() + ":" + server.port();
-      }
-      target.setDns(DnsProbe.newBuilder().setName(dns.string("name")).setRecordType(type).setResolver(resolver)
-          .addAllExpect(dns.strings("expect")));
-    } else {
-      YamlTree grpc = t.object("grpc").onlyKeys(Set.of("address", "service", "tls"));
-      HostPort address = grpc.address("address");
-      GrpcProbe.Builder probe = GrpcProbe.newBuilder().setHost(address.host()).setPort(address.port())
-          .setService(grpc.string("service", ""));
-      if (grpc.has("tls")) {
-        YamlTree tls = grpc.object("tls").onlyKeys(Set.of("verify", "ca_file"));
-        probe.setTls(true).setTlsInsecure(!tls.bool("verify", true)).setTlsCaFile(tls.string("ca_file", ""));
-      }
-      target.setGrpc(probe);
-    }
+    probes.get(0).parse(t.object(probes.get(0).key()), target);
     long intervalMs = t.durationMs("interval", DEFAULT_INTERVAL_MS);
     if (intervalMs < MIN_INTERVAL_MS) {
       throw t.child("interval").error("expected at least " + Durations.format(MIN_INTERVAL_MS) + " (each region probes"

@@ -155,7 +155,8 @@ final class DnsProber implements Prober {
         .build();
   }
 
-  void close() {
+  @Override
+  public void close() {
     resolvers.values().forEach(DnsNameResolver::close);
     resolvers.clear();
   }

@@ -120,7 +120,8 @@ final class GrpcHealthProber implements Prober {
     }
   }
 
-  void close() {
+  @Override
+  public void close() {
     channels.values().forEach(ManagedChannel::shutdownNow);
     channels.clear();
   }

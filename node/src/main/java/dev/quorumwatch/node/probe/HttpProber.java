@@ -392,7 +392,8 @@ final class HttpProber implements Prober {
     }
   }
 
-  void close() {
+  @Override
+  public void close() {
     idle.values().forEach(pool -> pool.forEach(Channel::close));
     idle.clear();
   }

@@ -11,6 +11,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,10 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProbeEngine implements AutoCloseable {
   private final EventLoopGroup group;
-  private final HttpProber http;
-  private final TcpProber tcp;
-  private final GrpcHealthProber grpc;
-  private final DnsProber dns;
+  private final Map<TargetSpec.ProbeCase, Prober> probers = new EnumMap<>(TargetSpec.ProbeCase.class);
   private final ProbeResolverGroup resolvers;
 
   /**
@@ -48,35 +47,32 @@ public final class ProbeEngine implements AutoCloseable {
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
         .resolver(resolvers); // denied networks are checked at connect time, on the address dialled
-    this.http = new HttpProber(bootstrap, userAgent, secrets);
-    this.tcp = new TcpProber(bootstrap);
-    this.grpc = new GrpcHealthProber(userAgent, denied);
-    this.dns = new DnsProber(group, denied);
+    ProbeContext context = new ProbeContext(group, bootstrap, userAgent, denied, secrets);
+    for (ProbeKind kind : ProbeKinds.ALL) {
+      probers.put(kind.probeCase(), kind.create(context));
+    }
   }
 
-  /** The prober for a target's kind of probe. */
+  /** The prober for a target's kind of probe; every kind but "not set" has one (the coordinator refuses that). */
   public Prober proberFor(TargetSpec target) {
-    return switch (target.getProbeCase()) {
-      case HTTP -> http;
-      case GRPC -> grpc;
-      case DNS -> dns;
-      default -> tcp;
-    };
+    Prober prober = probers.get(target.getProbeCase());
+    if (prober == null) {
+      throw new IllegalArgumentException("target " + target.getId() + " has no probe this node knows");
+    }
+    return prober;
   }
 
   public Prober http() {
-    return http;
+    return probers.get(TargetSpec.ProbeCase.HTTP);
   }
 
   public Prober tcp() {
-    return tcp;
+    return probers.get(TargetSpec.ProbeCase.TCP);
   }
 
   @Override
   public void close() {
-    http.close();
-    grpc.close();
-    dns.close();
+    probers.values().forEach(Prober::close);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     resolvers.close();
   }
