@@ -630,11 +630,7 @@ public final class Coordinator {
     }
     List<DailyDigests.TargetDay> days = new ArrayList<>();
     for (TargetSpec spec : targetSpecs.values()) {
-      Map<String, String> labels = new TreeMap<>();
-      spec.getLabelsList().forEach(l -> labels.put(l.getName(), l.getValue()));
-      labels.put("target", spec.getId());
-      labels.put("cluster", membership.clusterId());
-      days.add(new DailyDigests.TargetDay(spec.getId(), labels,
+      days.add(new DailyDigests.TargetDay(spec.getId(), AlertLabels.ofTarget(spec, "", "", membership.clusterId()),
           tracks.get(spec.getId()).uptime.uptimePercent(untilMs, 24L * 3600 * 1000),
           byTarget.getOrDefault(spec.getId(), List.of())));
     }

@@ -2,6 +2,7 @@ package dev.quorumwatch.node.api;
 
 import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.coordinator.StateCodec;
+import dev.quorumwatch.coordinator.alert.AlertLabels;
 import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.node.alert.NotificationDispatcher;
 import dev.quorumwatch.node.alert.ReceiverTester;
@@ -89,7 +90,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
@@ -362,13 +362,8 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
         }
         mine.sort(Comparator.comparing(Incident::getOpen).reversed());
         out.addAllIncidents(mine.subList(0, Math.min(mine.size(), EXPLAIN_INCIDENTS)));
-        Map<String, String> labels = new TreeMap<>();
-        row.spec().getLabelsList().forEach(l -> labels.put(l.getName(), l.getValue()));
-        labels.put("target", row.spec().getId());
-        labels.put("alertname", "TargetDown");
-        labels.put("severity", "critical");
-        labels.put("cluster", c.membership().clusterId());
-        String by = c.silencedBy(labels);
+        String by = c.silencedBy(AlertLabels.ofTarget(row.spec(), Coordinator.ALERT_TARGET_DOWN, "critical",
+            c.membership().clusterId()));
         out.setSilencedBy(by == null ? "" : by);
         return out.build();
       }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quorumwatch.node.cli.Times;
+import dev.quorumwatch.coordinator.alert.AlertLabels;
 import dev.quorumwatch.proto.AlertItem;
 import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.Notification;
@@ -27,23 +28,6 @@ public final class AlertPayload {
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
   private AlertPayload() {}
-
-  public static Map<String, String> labels(AlertItem a, String clusterId) {
-    Map<String, String> labels = new TreeMap<>();
-    for (Label l : a.getLabelsList()) {
-      labels.put(l.getName(), l.getValue());
-    }
-    labels.put("alertname", a.getAlertname());
-    labels.put("severity", a.getSeverity());
-    labels.put("cluster", clusterId);
-    if (!a.getTargetId().isEmpty()) {
-      labels.put("target", a.getTargetId());
-    }
-    if (!a.getNodeId().isEmpty()) {
-      labels.put("node", a.getNodeId());
-    }
-    return labels;
-  }
 
   /** The evidence behind an alert, as annotations: who saw what, since when. */
   public static Map<String, String> annotations(AlertItem a, int quorum) {
@@ -76,7 +60,7 @@ public final class AlertPayload {
     List<Map<String, String>> annotationSets = new ArrayList<>();
     ArrayNode alerts = JSON.createArrayNode();
     for (AlertItem a : n.getAlertsList()) {
-      Map<String, String> labels = labels(a, n.getClusterId());
+      Map<String, String> labels = AlertLabels.of(a, n.getClusterId());
       Map<String, String> annotations = annotations(a, n.getQuorum());
       labelSets.add(labels);
       annotationSets.add(annotations);
