@@ -27,9 +27,7 @@ import dev.quorumwatch.proto.FailoverRequest;
 import dev.quorumwatch.proto.GetActiveEndpointRequest;
 import dev.quorumwatch.proto.ListServicesRequest;
 import dev.quorumwatch.proto.ListServicesResponse;
-import dev.quorumwatch.proto.ServiceRecord;
 import dev.quorumwatch.proto.ServiceState;
-import dev.quorumwatch.proto.SetActiveEndpoint;
 import dev.quorumwatch.proto.WatchServicesRequest;
 import dev.quorumwatch.coordinator.TargetRow;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
@@ -42,17 +40,12 @@ import dev.quorumwatch.proto.ApplyMonitors;
 import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.ApplyResponse;
 import dev.quorumwatch.proto.Command;
-import dev.quorumwatch.node.auth.TokenAuthInterceptor;
 import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.LatencySamples;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.StatusPage;
 import dev.quorumwatch.proto.TestReceiverRequest;
 import dev.quorumwatch.proto.TestReceiverResponse;
-import java.io.IOException;
-import dev.quorumwatch.node.raft.ClusterSettings;
-import dev.quorumwatch.node.raft.RaftMember;
-import dev.quorumwatch.proto.SetCluster;
 import dev.quorumwatch.proto.MembersResponse;
 import dev.quorumwatch.proto.ListMembersRequest;
 import dev.quorumwatch.proto.RemoveMemberRequest;
@@ -70,9 +63,7 @@ import dev.quorumwatch.proto.ListIncidentsResponse;
 import dev.quorumwatch.proto.ListTargetsRequest;
 import dev.quorumwatch.proto.ListTargetsResponse;
 import dev.quorumwatch.proto.Member;
-import dev.quorumwatch.proto.MemberStatus;
 import dev.quorumwatch.proto.MonitorsSpec;
-import dev.quorumwatch.proto.NodeRecord;
 import dev.quorumwatch.proto.QuorumWatchGrpc;
 import dev.quorumwatch.proto.RegionVote;
 import dev.quorumwatch.proto.StatusRequest;
@@ -86,29 +77,21 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The client API. Reads answer from this node's replica; writes go through Raft. */
 public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBase {
-  static final long WRITE_TIMEOUT_S = 15;
-  /** Free text an operator attaches (comments, reasons, names): kept in the replicated state, so bounded. */
-  static final int TEXT_MAX = 1024;
   static final int EXPLAIN_INCIDENTS = 10;
   /** The start of an UNAVAILABLE answer to a leader-only call while there is no leader: clients ask again. */
   public static final String NO_LEADER = "no leader: the cluster has no quorum";
 
-  private static final Logger log = LoggerFactory.getLogger(QuorumWatchService.class);
   private final NodeConfig config;
   private final MonitorStateMachine state;
   private final RaftNode raft;
@@ -118,6 +101,9 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   private final ReceiverTester receiverTester;
   /** What references this node allows: a monitors file is checked against it before it is applied. */
   private final Secrets secrets;
+  private final Writes writes;
+  private final MembersCalls members;
+  private final ServicesCalls services;
   /** The last digest computed, with the index it was computed at (a value swapped whole). */
   private volatile IndexedDigest lastDigest;
 
@@ -132,6 +118,9 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     this.attempts = attempts;
     this.receiverTester = receiverTester;
     this.secrets = secrets;
+    this.writes = new Writes(config, state, raft);
+    this.members = new MembersCalls(config, state, raft, writes);
+    this.services = new ServicesCalls(state, writes, streams);
   }
 
   @Override
@@ -179,7 +168,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     Command command = Command.newBuilder()
         .setApplyMonitors(ApplyMonitors.newBuilder().setSpec(spec).setSource(file))
         .build();
-    CommandReply reply = commit(command, file + ": ", response);
+    CommandReply reply = writes.commit(command, file + ": ", response);
     if (reply == null) {
       return;
     }
@@ -191,72 +180,13 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     response.onCompleted();
   }
 
-  /**
-   * Answers INVALID_ARGUMENT naming the first of {@code fields} (name, value, name, value...)
-   * longer than {@link #TEXT_MAX}; true when one was.
-   */
-  private static boolean tooLong(StreamObserver<?> response, String... fields) {
-    for (int i = 0; i + 1 < fields.length; i += 2) {
-      if (fields[i + 1].length() > TEXT_MAX) {
-        response.onError(Status.INVALID_ARGUMENT.withDescription(fields[i] + ": expected at most " + TEXT_MAX
-            + " characters, got " + fields[i + 1].length()).asRuntimeException());
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Who made a change: the caller's token name when the API checks tokens, else what the caller claims. */
-  private static String who(String claimed) {
-    String token = TokenAuthInterceptor.TOKEN_NAME.get();
-    return token != null ? token : claimed;
-  }
-
-  /** Commits a command; on failure answers the call with the reason and returns null. */
-  private CommandReply commit(Command command, String errorPrefix, StreamObserver<?> response) {
-    CommandReply reply;
-    try {
-      reply = raft.submit(command).get(WRITE_TIMEOUT_S, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      response.onError(Status.CANCELLED.asRuntimeException());
-      return null;
-    } catch (ExecutionException | TimeoutException e) {
-      response.onError(Status.UNAVAILABLE.withDescription("not committed (no leader or no quorum?): "
-          + e.getMessage()).asRuntimeException());
-      return null;
-    }
-    if (!reply.getAccepted()) {
-      response.onError(Status.FAILED_PRECONDITION.withDescription(errorPrefix + reply.getError()).asRuntimeException());
-      return null;
-    }
-    return reply;
-  }
-
-  /** Answers from this replica once it has applied the committed command (it may be a follower). */
-  private <T> void answerAfter(CommandReply reply, Function<Coordinator, T> reader, StreamObserver<T> response) {
-    try {
-      Optional<T> answer = state.readAfter(reply.getLogIndex(), WRITE_TIMEOUT_S * 1000, reader);
-      if (answer.isEmpty()) {
-        response.onError(Status.UNAVAILABLE.withDescription("committed at index " + reply.getLogIndex()
-            + " but not yet applied on " + config.nodeId() + "; ask again").asRuntimeException());
-        return;
-      }
-      response.onNext(answer.get());
-      response.onCompleted();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      response.onError(Status.CANCELLED.asRuntimeException());
-    }
-  }
-
   @Override
   public void addSilence(AddSilenceRequest request, StreamObserver<Silence> response) {
-    if (tooLong(response, "comment", request.getComment(), "created_by", request.getCreatedBy())) {
+    if (Writes.tooLong(response, "comment", request.getComment(), "created_by", request.getCreatedBy())) {
       return;
     }
     AddSilence.Builder add = AddSilence.newBuilder().setDurationMs(request.getDurationMs())
-        .setComment(request.getComment()).setCreatedBy(who(request.getCreatedBy()));
+        .setComment(request.getComment()).setCreatedBy(Writes.who(request.getCreatedBy()));
     if (request.getMatchersCount() == 0) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("matchers: at least one is needed, e.g. service=api")
           .asRuntimeException());
@@ -275,9 +205,9 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
         return;
       }
     }
-    CommandReply reply = commit(Command.newBuilder().setAddSilence(add).build(), "", response);
+    CommandReply reply = writes.commit(Command.newBuilder().setAddSilence(add).build(), "", response);
     if (reply != null) {
-      answerAfter(reply, c -> c.silences().stream().filter(x -> x.getId().equals(reply.getCreatedId())).findFirst()
+      writes.answerAfter(reply, c -> c.silences().stream().filter(x -> x.getId().equals(reply.getCreatedId())).findFirst()
           .orElseThrow(), response);
     }
   }
@@ -291,29 +221,29 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void expireSilence(ExpireSilenceRequest request, StreamObserver<Silence> response) {
-    CommandReply reply = commit(Command.newBuilder().setExpireSilence(ExpireSilence.newBuilder()
+    CommandReply reply = writes.commit(Command.newBuilder().setExpireSilence(ExpireSilence.newBuilder()
         .setSilenceId(request.getSilenceId())).build(), "", response);
     if (reply != null) {
-      answerAfter(reply, c -> c.silences().stream().filter(x -> x.getId().equals(request.getSilenceId())).findFirst()
+      writes.answerAfter(reply, c -> c.silences().stream().filter(x -> x.getId().equals(request.getSilenceId())).findFirst()
           .orElseThrow(), response);
     }
   }
 
   @Override
   public void acknowledge(AcknowledgeRequest request, StreamObserver<Incident> response) {
-    if (tooLong(response, "comment", request.getComment(), "by", request.getBy())) {
+    if (Writes.tooLong(response, "comment", request.getComment(), "by", request.getBy())) {
       return;
     }
-    String by = who(request.getBy());
+    String by = Writes.who(request.getBy());
     if (by.isBlank()) {
       response.onError(Status.INVALID_ARGUMENT.withDescription("by: who acknowledges is required").asRuntimeException());
       return;
     }
-    CommandReply reply = commit(Command.newBuilder().setAcknowledge(Acknowledge.newBuilder()
+    CommandReply reply = writes.commit(Command.newBuilder().setAcknowledge(Acknowledge.newBuilder()
         .setIncidentId(request.getIncidentId()).setBy(by).setComment(request.getComment())).build(),
         "", response);
     if (reply != null) {
-      answerAfter(reply, c -> c.incident(request.getIncidentId()).orElseThrow(), response);
+      writes.answerAfter(reply, c -> c.incident(request.getIncidentId()).orElseThrow(), response);
     }
   }
 
@@ -381,7 +311,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   public void backup(BackupRequest request, StreamObserver<BackupFile> response) {
     long readIndex;
     try {
-      readIndex = raft.readIndex().get(WRITE_TIMEOUT_S, TimeUnit.SECONDS);
+      readIndex = raft.readIndex().get(Writes.WRITE_TIMEOUT_S, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       response.onError(Status.CANCELLED.asRuntimeException());
@@ -393,7 +323,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     }
     // Everything committed before the call is in this replica once it has applied readIndex.
     CommandReply point = CommandReply.newBuilder().setLogIndex(readIndex).build();
-    answerAfter(point, c -> {
+    writes.answerAfter(point, c -> {
       StateSnapshot snapshot = StateCodec.snapshot(c);
       BackupFile backup = BackupFile.newBuilder()
           .setFormat(BackupFiles.FORMAT)
@@ -416,119 +346,43 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
         .orElse("");
   }
 
-  /** One row per replicated member; {@code raftAddresses} adds peer addresses where known. */
-  private static List<MemberStatus> memberStatuses(Coordinator c, String leader, Map<String, String> raftAddresses) {
-    List<MemberStatus> out = new ArrayList<>();
-    for (Member m : c.clusterSettings().getMembersList()) {
-      NodeRecord node = c.membership().node(m.getId()).orElse(NodeRecord.getDefaultInstance());
-      out.add(MemberStatus.newBuilder()
-          .setId(m.getId())
-          .setRegion(m.getRegion())
-          .setApi(m.getApi())
-          .setRaft(raftAddresses.getOrDefault(m.getId(), ""))
-          .setRole(leader.isEmpty() ? "UNKNOWN" : leader.equals(m.getId()) ? "LEADER" : "FOLLOWER")
-          .setFresh(c.membership().isFresh(m.getId(), c.clockMs()))
-          .setLastHeartbeatMs(node.getLastHeartbeatMs())
-          .build());
-    }
-    return out;
-  }
-
   @Override
   public void listMembers(ListMembersRequest request, StreamObserver<MembersResponse> response) {
-    Map<String, String> raftAddresses = new HashMap<>();
-    raft.raftMembers().ifPresent(ms -> ms.forEach(m -> raftAddresses.put(m.id(), m.raft())));
-    String leader = raft.leaderId().orElse("");
-    response.onNext(state.read(c -> MembersResponse.newBuilder()
-        .addAllMembers(memberStatuses(c, leader, raftAddresses))
-        .setQuorum(c.membership().quorum())
-        .build()));
-    response.onCompleted();
+    members.list(request, response);
   }
 
   @Override
   public void addMember(AddMemberRequest request, StreamObserver<MembersResponse> response) {
-    String problem = MemberRequests.problem(request);
-    if (problem != null) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
-      return;
-    }
-    Optional<List<RaftMember>> current = raft.raftMembers();
-    if (current.isEmpty()) {
-      response.onError(Status.FAILED_PRECONDITION.withDescription("a membership change is under way; try again when it"
-          + " is done").asRuntimeException());
-      return;
-    }
-    RaftMember added = new RaftMember(request.getId(), request.getRaft());
-    Optional<RaftMember> existing = current.get().stream().filter(m -> m.id().equals(added.id())).findFirst();
-    if (existing.isPresent() && !existing.get().raft().equals(added.raft())) {
-      response.onError(Status.FAILED_PRECONDITION.withDescription("member " + added.id() + " exists with raft address "
-          + existing.get().raft() + "; remove it first to move it").asRuntimeException());
-      return;
-    }
-    List<RaftMember> next = new ArrayList<>(current.get());
-    if (existing.isEmpty()) {
-      next.add(added);
-      if (!changeMembers(next, "add " + added.id(), response)) {
-        return;
-      }
-    }
-    Member member = Member.newBuilder().setId(added.id())
-        .setRegion(request.getRegion().isEmpty() ? added.id() : request.getRegion()).setApi(request.getApi()).build();
-    commitMembers(next, Optional.of(member), response);
+    members.add(request, response);
   }
 
   @Override
   public void removeMember(RemoveMemberRequest request, StreamObserver<MembersResponse> response) {
-    Optional<List<RaftMember>> current = raft.raftMembers();
-    if (current.isEmpty()) {
-      response.onError(Status.FAILED_PRECONDITION.withDescription("a membership change is under way; try again when it"
-          + " is done").asRuntimeException());
-      return;
-    }
-    List<RaftMember> next = current.get().stream().filter(m -> !m.id().equals(request.getId())).toList();
-    if (next.size() == current.get().size()) {
-      response.onError(Status.NOT_FOUND.withDescription("id: no member " + request.getId() + " (members: "
-          + current.get().stream().map(RaftMember::id).toList() + ")").asRuntimeException());
-      return;
-    }
-    if (next.isEmpty()) {
-      response.onError(Status.FAILED_PRECONDITION.withDescription("id: " + request.getId()
-          + " is the last member; a cluster needs one").asRuntimeException());
-      return;
-    }
-    if (!changeMembers(next, "remove " + request.getId(), response)) {
-      return;
-    }
-    commitMembers(next, Optional.empty(), response);
+    members.remove(request, response);
   }
 
-  private boolean changeMembers(List<RaftMember> next, String what, StreamObserver<?> response) {
-    try {
-      raft.changeMembers(next);
-      log.info("raft configuration changed node={} change=\"{}\" members={}", config.nodeId(), what,
-          next.stream().map(RaftMember::id).toList());
-      return true;
-    } catch (IOException e) {
-      response.onError(Status.FAILED_PRECONDITION.withDescription(what + ": the Raft configuration change did not"
-          + " complete (is the new node running with --join, reachable from the leader at its raft address, and, with TLS,"
-          + " holding a certificate from the cluster CA?): " + e.getMessage()).asRuntimeException());
-      return false;
-    }
+  @Override
+  public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
+    services.list(request, response);
   }
 
-  /** Commits the settings for the new configuration and answers with the members after it. */
-  private void commitMembers(List<RaftMember> members, Optional<Member> update, StreamObserver<MembersResponse> response) {
-    SetCluster settings = ClusterSettings.of(config, members, state.read(Coordinator::clusterSettings), update);
-    CommandReply reply = commit(Command.newBuilder().setSetCluster(settings).build(), "cluster settings: ", response);
-    if (reply == null) {
-      return;
-    }
-    Map<String, String> raftAddresses = new HashMap<>();
-    members.forEach(m -> raftAddresses.put(m.id(), m.raft()));
-    String leader = raft.leaderId().orElse("");
-    answerAfter(reply, c -> MembersResponse.newBuilder().addAllMembers(memberStatuses(c, leader, raftAddresses))
-        .setQuorum(c.membership().quorum()).build(), response);
+  public List<ServiceState> services() {
+    return services.all();
+  }
+
+  @Override
+  public void getActiveEndpoint(GetActiveEndpointRequest request, StreamObserver<ServiceState> response) {
+    services.activeEndpoint(request, response);
+  }
+
+  @Override
+  public void failover(FailoverRequest request, StreamObserver<ServiceState> response) {
+    services.failover(request, response);
+  }
+
+  @Override
+  public void watchServices(WatchServicesRequest request, StreamObserver<ServiceState> response) {
+    services.watch(request, response);
   }
 
   @Override
@@ -555,7 +409,7 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
           .setClockMs(c.clockMs())
           .setStateDigest(withDigest ? digestAt(applied, c) : "")
           .setPendingNotifications(c.pendingNotifications().size());
-      status.setQuorum(c.membership().quorum()).addAllMembers(memberStatuses(c, leader, Map.of()));
+      status.setQuorum(c.membership().quorum()).addAllMembers(MembersCalls.statuses(c, leader, Map.of()));
       return null;
     });
     return status.build();
@@ -639,16 +493,6 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     response.onCompleted();
   }
 
-  @Override
-  public void listServices(ListServicesRequest request, StreamObserver<ListServicesResponse> response) {
-    response.onNext(ListServicesResponse.newBuilder().addAllServices(services()).build());
-    response.onCompleted();
-  }
-
-  public List<ServiceState> services() {
-    return state.read(ServiceStates::all);
-  }
-
   /** What the status page shows: open incidents first, then the {@code recentResolved} latest resolved ones. */
   public StatusPage statusPage(Map<String, List<Long>> latency, int recentResolved) {
     List<Incident> all = state.read(c -> List.copyOf(c.incidents()));
@@ -664,69 +508,6 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
         .setGeneratedMs(System.currentTimeMillis());
     latency.forEach((target, samples) -> page.putLatency(target, LatencySamples.newBuilder().addAllMs(samples).build()));
     return page.build();
-  }
-
-  @Override
-  public void getActiveEndpoint(GetActiveEndpointRequest request, StreamObserver<ServiceState> response) {
-    Optional<ServiceState> found = state.read(c -> ServiceStates.one(c, request.getService()));
-    if (found.isEmpty()) {
-      response.onError(Status.NOT_FOUND.withDescription("no service " + request.getService()).asRuntimeException());
-      return;
-    }
-    response.onNext(found.get());
-    response.onCompleted();
-  }
-
-  @Override
-  public void failover(FailoverRequest request, StreamObserver<ServiceState> response) {
-    if (tooLong(response, "reason", request.getReason(), "by", request.getBy())) {
-      return;
-    }
-    String by = who(request.getBy());
-    if (by.isBlank()) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("by: who moves the service is required")
-          .asRuntimeException());
-      return;
-    }
-    CommandReply reply = commit(Command.newBuilder().setSetActiveEndpoint(SetActiveEndpoint.newBuilder()
-        .setServiceId(request.getService()).setEndpoint(request.getTo()).setReason(request.getReason())
-        .setBy(by)).build(), "", response);
-    if (reply != null) {
-      answerAfter(reply, c -> ServiceStates.one(c, request.getService()).orElseThrow(), response);
-    }
-  }
-
-  /**
-   * Subscribes before reading the current states, so no change falls between the two; a
-   * change already in the first answer is skipped by its version.
-   */
-  @Override
-  public void watchServices(WatchServicesRequest request, StreamObserver<ServiceState> response) {
-    Map<String, Long> sent = new HashMap<>();
-    streams.serve((ServerCallStreamObserver<ServiceState>) response, new EventStreams.Feed<>() {
-      @Override
-      public void start(EventStreams.Sink<ServiceState> sink) throws InterruptedException {
-        for (ServiceState s : state.read(ServiceStates::all)) {
-          if (!sink.send(s)) {
-            return;
-          }
-          sent.put(s.getService(), s.getVersion());
-        }
-      }
-
-      @Override
-      public void onEvent(Event e, EventStreams.Sink<ServiceState> sink) throws InterruptedException {
-        if (!e.hasService() || e.getService().getVersion() <= sent.getOrDefault(e.getService().getServiceId(), 0L)) {
-          return;
-        }
-        ServiceRecord r = e.getService();
-        Optional<ServiceState> s = state.read(c -> ServiceStates.spec(c, r.getServiceId())
-            .map(spec -> ServiceStates.of(c, spec, r)));
-        if (s.isPresent() && sink.send(s.get())) {
-          sent.put(r.getServiceId(), r.getVersion());
-        }
-      }
-    });
   }
 
   @Override
