@@ -6,7 +6,7 @@ import dev.quorumwatch.node.config.ConfigException;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.config.NodeConfigLoader;
 import dev.quorumwatch.node.demo.FreePorts;
-import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.node.raft.RaftSettings;
 import dev.quorumwatch.node.tls.NodeTls;
 import dev.quorumwatch.node.tls.TlsFiles;
 import dev.quorumwatch.proto.ApplyRequest;
@@ -591,7 +591,7 @@ public final class LocalCluster implements AutoCloseable {
   private static RaftClient raftClient(NodeConfig config, Parameters tls, RetryPolicy retries) {
     RaftProperties props = new RaftProperties();
     RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
-    return RaftClient.newBuilder().setProperties(props).setRaftGroup(RaftNode.groupOf(config)).setParameters(tls)
+    return RaftClient.newBuilder().setProperties(props).setRaftGroup(RaftSettings.groupOf(config)).setParameters(tls)
         .setRetryPolicy(retries).build();
   }
 

@@ -11,7 +11,6 @@ import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +37,6 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
@@ -53,7 +50,6 @@ import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerRpcWithProxy;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
@@ -65,7 +61,6 @@ import org.slf4j.LoggerFactory;
  * configuration, group identity, leadership questions.
  */
 public final class RaftNode implements CommandSink, AutoCloseable {
-  static final long SNAPSHOT_EVERY_ENTRIES = 20_000;
   static final long LEADERSHIP_CHECK_TIMEOUT_MS = 1_000;
   static final long CLIENT_REQUEST_TIMEOUT_MS = 1_000;
   /** Well past the client's own retry budget (~5 s without a leader). */
@@ -78,7 +73,6 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   static final long MEMBERSHIP_CHANGE_TIMEOUT_MS = 60_000;
   static final long RETIRED_CLIENT_CLOSE_MS = 10_000;
   static final long HANDOVER_REACHABLE_MS = 1_000;
-  static final long STEP_DOWN_WAIT_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
   private volatile boolean peerBackoffResetFailed;
   /** Looked up once: the reset runs every 200 ms while there is no leader. */
@@ -107,9 +101,9 @@ public final class RaftNode implements CommandSink, AutoCloseable {
       throws IOException {
     this.commitLatency = metrics.timer("quorumwatch.raft.commit_latency_seconds");
     this.config = config;
-    this.group = groupOf(config);
+    this.group = RaftSettings.groupOf(config);
     this.selfId = RaftPeerId.valueOf(config.nodeId());
-    RaftProperties props = serverProperties(config);
+    RaftProperties props = RaftSettings.serverProperties(config);
     this.tlsParameters = config.tls().map(NodeTls::ratisParameters).orElseGet(Parameters::new);
     if (config.tls().isPresent()) {
       GrpcConfigKeys.Server.setServicesCustomizer(tlsParameters, new PeerCallsFromMembers(this::peerIds));
@@ -157,50 +151,6 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .setLeaderId(leader)
         .setRetryPolicy(retries)
         .build();
-  }
-
-  public static RaftGroup groupOf(NodeConfig config) {
-    UUID uuid = UUID.nameUUIDFromBytes(("quorumwatch:" + config.clusterId()).getBytes(StandardCharsets.UTF_8));
-    List<RaftPeer> peers = config.peers().stream()
-        .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.raft().toString()).build())
-        .toList();
-    return RaftGroup.valueOf(RaftGroupId.valueOf(uuid), peers);
-  }
-
-  static RaftProperties serverProperties(NodeConfig config) {
-    RaftProperties props = new RaftProperties();
-    RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
-    GrpcConfigKeys.Server.setHost(props, config.raftListen().host());
-    GrpcConfigKeys.Server.setPort(props, config.raftListen().port());
-    RaftServerConfigKeys.setStorageDir(props, List.of(config.dataDir().toFile()));
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, SNAPSHOT_EVERY_ENTRIES);
-    RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
-    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
-    // Ratis writes a metadata entry (the commit index) after each commit by default: twice the
-    // entries and disk writes for a quiet cluster, to let a restarted node apply its own log
-    // before hearing from a leader. Ours replays from its snapshot and learns the commit
-    // index from the leader within a heartbeat.
-    RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false);
-    // Leadership confirmation for deliveries uses linearizable reads; with the lease the
-    // leader answers them locally while a majority acknowledged it within 0.9 x the minimum
-    // election timeout, and refuses once that lapses.
-    RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, true);
-    // A member being added must show progress within this; the default (~1 s) fails the
-    // change while the new node's JVM is still warming up.
-    RaftServerConfigKeys.setStagingTimeout(props, TimeDuration.valueOf(15, TimeUnit.SECONDS));
-    // Across regions, a vote's round trip must fit in the election timeout with room to spare.
-    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(config.electionTimeoutMs(), TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(props,
-        TimeDuration.valueOf(2 * config.electionTimeoutMs(), TimeUnit.MILLISECONDS));
-    // A leader that lost its majority sits out elections for this long (Ratis' default: 10 s).
-    // When it holds the newest log, as after the others crashed and came back, nobody else can
-    // win, so the cluster stayed leaderless that long with a majority up (bench chaos --seed 17:
-    // 10-13 s). Pre-vote already keeps a cut-off node from disrupting the others.
-    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(props,
-        TimeDuration.valueOf(STEP_DOWN_WAIT_MS, TimeUnit.MILLISECONDS));
-    return props;
   }
 
   public void start() throws IOException {

@@ -17,7 +17,7 @@ class RaftPropertiesTest {
   void electionTimeoutsComeFromNodeYamlAndAStepDownWaitsOneSecond() throws Exception {
     NodeConfig config = NodeConfigLoader.parse(Path.of("/etc/quorumwatch/node.yaml"),
         NodeYamls.ONE_NODE + "  election_timeout: 1500ms\n");
-    RaftProperties props = RaftNode.serverProperties(config);
+    RaftProperties props = RaftSettings.serverProperties(config);
     assertThat(RaftServerConfigKeys.Rpc.timeoutMin(props).toLong(TimeUnit.MILLISECONDS)).isEqualTo(1500);
     assertThat(RaftServerConfigKeys.Rpc.timeoutMax(props).toLong(TimeUnit.MILLISECONDS)).isEqualTo(3000);
     assertThat(RaftServerConfigKeys.LeaderElection.leaderStepDownWaitTime(props).toLong(TimeUnit.MILLISECONDS))
@@ -26,7 +26,7 @@ class RaftPropertiesTest {
 
   @Test
   void noMetadataEntryAfterEachCommit() throws Exception {
-    RaftProperties props = RaftNode.serverProperties(NodeConfigLoader.parse(Path.of("/etc/quorumwatch/node.yaml"),
+    RaftProperties props = RaftSettings.serverProperties(NodeConfigLoader.parse(Path.of("/etc/quorumwatch/node.yaml"),
         NodeYamls.ONE_NODE));
     // Ratis' default doubles a quiet cluster's log entries and disk writes (bench capacity --targets 1:
     // 6.0 -> 3.0 entries/s); a restarted node learns the commit index from the leader instead.
