@@ -2,16 +2,11 @@ package dev.quorumwatch.node.api;
 
 import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.coordinator.StateCodec;
-import dev.quorumwatch.coordinator.alert.AlertLabels;
-import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.node.alert.NotificationDispatcher;
 import dev.quorumwatch.node.alert.ReceiverTester;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.AcknowledgeRequest;
-import dev.quorumwatch.proto.Acknowledge;
-import dev.quorumwatch.proto.AddSilence;
 import dev.quorumwatch.proto.AddSilenceRequest;
-import dev.quorumwatch.proto.ExpireSilence;
 import dev.quorumwatch.proto.ExpireSilenceRequest;
 import dev.quorumwatch.proto.ExplainRequest;
 import dev.quorumwatch.proto.ExplainResponse;
@@ -29,10 +24,8 @@ import dev.quorumwatch.proto.ListServicesRequest;
 import dev.quorumwatch.proto.ListServicesResponse;
 import dev.quorumwatch.proto.ServiceState;
 import dev.quorumwatch.proto.WatchServicesRequest;
-import dev.quorumwatch.coordinator.TargetRow;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.config.ConfigException;
-import dev.quorumwatch.node.config.Durations;
 import dev.quorumwatch.node.config.MonitorsParser;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.raft.RaftNode;
@@ -57,7 +50,6 @@ import dev.quorumwatch.proto.StateSnapshot;
 import dev.quorumwatch.proto.BackupRequest;
 import dev.quorumwatch.proto.BackupFile;
 import dev.quorumwatch.proto.Event;
-import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.ListIncidentsRequest;
 import dev.quorumwatch.proto.ListIncidentsResponse;
 import dev.quorumwatch.proto.ListTargetsRequest;
@@ -65,17 +57,13 @@ import dev.quorumwatch.proto.ListTargetsResponse;
 import dev.quorumwatch.proto.Member;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.QuorumWatchGrpc;
-import dev.quorumwatch.proto.RegionVote;
 import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
-import dev.quorumwatch.proto.TargetStatus;
-import dev.quorumwatch.proto.VoteRecord;
 import dev.quorumwatch.proto.WatchRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +76,6 @@ import java.util.concurrent.TimeoutException;
 
 /** The client API. Reads answer from this node's replica; writes go through Raft. */
 public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBase {
-  static final int EXPLAIN_INCIDENTS = 10;
   /** The start of an UNAVAILABLE answer to a leader-only call while there is no leader: clients ask again. */
   public static final String NO_LEADER = "no leader: the cluster has no quorum";
 
@@ -104,6 +91,8 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   private final Writes writes;
   private final MembersCalls members;
   private final ServicesCalls services;
+  private final TargetsCalls targets;
+  private final AlertingCalls alerting;
   /** The last digest computed, with the index it was computed at (a value swapped whole). */
   private volatile IndexedDigest lastDigest;
 
@@ -121,6 +110,8 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     this.writes = new Writes(config, state, raft);
     this.members = new MembersCalls(config, state, raft, writes);
     this.services = new ServicesCalls(state, writes, streams);
+    this.targets = new TargetsCalls(state);
+    this.alerting = new AlertingCalls(state, writes);
   }
 
   @Override
@@ -182,69 +173,22 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void addSilence(AddSilenceRequest request, StreamObserver<Silence> response) {
-    if (Writes.tooLong(response, "comment", request.getComment(), "created_by", request.getCreatedBy())) {
-      return;
-    }
-    AddSilence.Builder add = AddSilence.newBuilder().setDurationMs(request.getDurationMs())
-        .setComment(request.getComment()).setCreatedBy(Writes.who(request.getCreatedBy()));
-    if (request.getMatchersCount() == 0) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("matchers: at least one is needed, e.g. service=api")
-          .asRuntimeException());
-      return;
-    }
-    if (request.getDurationMs() <= 0 || request.getDurationMs() > Durations.MAX_MS) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("duration: expected a positive duration of at most"
-          + " 3650d, got " + request.getDurationMs() + " ms").asRuntimeException());
-      return;
-    }
-    for (String text : request.getMatchersList()) {
-      try {
-        add.addMatchers(Matchers.parse(text));
-      } catch (IllegalArgumentException e) {
-        response.onError(Status.INVALID_ARGUMENT.withDescription("matchers: " + e.getMessage()).asRuntimeException());
-        return;
-      }
-    }
-    CommandReply reply = writes.commit(Command.newBuilder().setAddSilence(add).build(), "", response);
-    if (reply != null) {
-      writes.answerAfter(reply, c -> c.silences().stream().filter(x -> x.getId().equals(reply.getCreatedId())).findFirst()
-          .orElseThrow(), response);
-    }
+    alerting.addSilence(request, response);
   }
 
   @Override
   public void listSilences(ListSilencesRequest request, StreamObserver<ListSilencesResponse> response) {
-    response.onNext(state.read(c -> ListSilencesResponse.newBuilder().addAllSilences(c.silences())
-        .setClockMs(c.clockMs()).build()));
-    response.onCompleted();
+    alerting.listSilences(request, response);
   }
 
   @Override
   public void expireSilence(ExpireSilenceRequest request, StreamObserver<Silence> response) {
-    CommandReply reply = writes.commit(Command.newBuilder().setExpireSilence(ExpireSilence.newBuilder()
-        .setSilenceId(request.getSilenceId())).build(), "", response);
-    if (reply != null) {
-      writes.answerAfter(reply, c -> c.silences().stream().filter(x -> x.getId().equals(request.getSilenceId())).findFirst()
-          .orElseThrow(), response);
-    }
+    alerting.expireSilence(request, response);
   }
 
   @Override
   public void acknowledge(AcknowledgeRequest request, StreamObserver<Incident> response) {
-    if (Writes.tooLong(response, "comment", request.getComment(), "by", request.getBy())) {
-      return;
-    }
-    String by = Writes.who(request.getBy());
-    if (by.isBlank()) {
-      response.onError(Status.INVALID_ARGUMENT.withDescription("by: who acknowledges is required").asRuntimeException());
-      return;
-    }
-    CommandReply reply = writes.commit(Command.newBuilder().setAcknowledge(Acknowledge.newBuilder()
-        .setIncidentId(request.getIncidentId()).setBy(by).setComment(request.getComment())).build(),
-        "", response);
-    if (reply != null) {
-      writes.answerAfter(reply, c -> c.incident(request.getIncidentId()).orElseThrow(), response);
-    }
+    alerting.acknowledge(request, response);
   }
 
   @Override
@@ -273,38 +217,16 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
 
   @Override
   public void explain(ExplainRequest request, StreamObserver<ExplainResponse> response) {
-    ExplainResponse explained = state.read(c -> {
-      List<Member> members = c.clusterSettings().getMembersList();
-      for (TargetRow row : c.targetRows()) {
-        if (!row.spec().getId().equals(request.getTargetId())) {
-          continue;
-        }
-        ExplainResponse.Builder out = ExplainResponse.newBuilder()
-            .setTarget(targetStatus(row, members))
-            .setQuorum(c.membership().quorum())
-            .addAllHistory(row.history())
-            .setClockMs(c.clockMs());
-        List<Incident> mine = new ArrayList<>();
-        for (Incident i : c.incidents()) {
-          if (i.getTargetId().equals(row.spec().getId())) {
-            mine.add(i);
-          }
-        }
-        mine.sort(Comparator.comparing(Incident::getOpen).reversed());
-        out.addAllIncidents(mine.subList(0, Math.min(mine.size(), EXPLAIN_INCIDENTS)));
-        String by = c.silencedBy(AlertLabels.ofTarget(row.spec(), Coordinator.ALERT_TARGET_DOWN, "critical",
-            c.membership().clusterId()));
-        out.setSilencedBy(by == null ? "" : by);
-        return out.build();
-      }
-      return null;
-    });
-    if (explained == null) {
-      response.onError(Status.NOT_FOUND.withDescription("no target '" + request.getTargetId() + "'").asRuntimeException());
-      return;
-    }
-    response.onNext(explained);
-    response.onCompleted();
+    targets.explain(request, response);
+  }
+
+  @Override
+  public void listTargets(ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
+    targets.list(request, response);
+  }
+
+  public ListTargetsResponse targets() {
+    return targets.all();
   }
 
   @Override
@@ -430,62 +352,6 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   }
 
   private record IndexedDigest(long index, String digest) {}
-
-  @Override
-  public void listTargets(ListTargetsRequest request, StreamObserver<ListTargetsResponse> response) {
-    response.onNext(targets());
-    response.onCompleted();
-  }
-
-  public ListTargetsResponse targets() {
-    return state.read(c -> {
-      List<Member> members = c.clusterSettings().getMembersList();
-      ListTargetsResponse.Builder targets = ListTargetsResponse.newBuilder();
-      for (TargetRow row : c.targetRows()) {
-        TargetStatus.Builder status = targetStatus(row, members).toBuilder();
-        c.repair(row.spec().getId()).ifPresent(status::setRepair);
-        targets.addTargets(status);
-      }
-      return targets.build();
-    });
-  }
-
-  private static TargetStatus targetStatus(TargetRow row, List<Member> members) {
-    TargetStatus.Builder t = TargetStatus.newBuilder()
-        .setId(row.spec().getId())
-        .setVerdict(row.verdict())
-        .setSinceMs(row.verdictSinceMs())
-        .setUptime24H(row.uptime24h())
-        .setUptime7D(row.uptime7d())
-        .setUptime30D(row.uptime30d())
-        .setOpenIncidentId(row.openIncidentId())
-        .setWarningIncidentId(row.warningIncidentId())
-        .setRateLimited(row.rateLimitedSinceMs() != 0)
-        .setRateLimitedSinceMs(row.rateLimitedSinceMs())
-        .setRateLimitIncidentId(row.rateLimitIncidentId());
-    for (Label l : row.spec().getLabelsList()) {
-      t.putLabels(l.getName(), l.getValue());
-    }
-    for (Member m : members) {
-      VoteRecord vote = row.votesByNode().get(m.getId());
-      RegionVote.Builder v = RegionVote.newBuilder().setNodeId(m.getId()).setRegion(m.getRegion());
-      if (vote == null) {
-        v.setVote("none");
-      } else if (!row.freshByNode().getOrDefault(m.getId(), false)) {
-        v.setVote("stale");
-      } else {
-        v.setVote(switch (vote.getState()) {
-          case VOTE_UP -> "up";
-          case VOTE_DOWN -> "down";
-          case VOTE_SLOW -> "slow";
-          default -> "none";
-        }).setFailureClass(vote.getFailureClass()).setDetail(vote.getDetail()).setSinceMs(vote.getSinceMs())
-            .setWithdrawn(vote.getWithdrawn()).setRateLimited(vote.getRateLimited());
-      }
-      t.addVotes(v);
-    }
-    return t.build();
-  }
 
   @Override
   public void listIncidents(ListIncidentsRequest request, StreamObserver<ListIncidentsResponse> response) {
