@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.quorumwatch.node.bench.LocalCluster;
 import dev.quorumwatch.node.testing.Cli;
+import dev.quorumwatch.node.testing.HeadlessChromium;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.TestCertificates;
 import dev.quorumwatch.node.testing.TestClusters;
@@ -153,6 +154,11 @@ class ProbesClusterTest {
     String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
         + cluster.httpPort(cluster.anyRunning()) + "/status.json")).build(), HttpResponse.BodyHandlers.ofString()).body();
     assertThat(page).contains("\"rateLimited\":true");
+    // The page as an operator sees it, rendered by a real browser: the held verdict, its reason, held votes.
+    String dom = HeadlessChromium.dumpDom("http://127.0.0.1:" + cluster.httpPort(cluster.anyRunning()) + "/");
+    assertThat(dom).containsPattern("<tr data-target=\"limited\" data-verdict=\"up\">.*no verdict possible since [^<]*"
+        + ": rate limited, verdict held");
+    assertThat(dom).containsPattern("data-rate-limited=\"true\"[^>]*>[a-z-]+ up \\(rate limited\\)");
     await().atMost(Duration.ofSeconds(10)).until(() -> receiver.alerts().contains("TargetRateLimited limited firing"));
 
     await().atMost(Duration.ofSeconds(20)).until(() -> System.currentTimeMillis() - episodeStart >= 15_000);
