@@ -40,10 +40,8 @@ import dev.quorumwatch.proto.SetCluster;
 import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Verdict;
-import dev.quorumwatch.proto.VoteRecord;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -257,7 +255,7 @@ public final class Coordinator {
     }
     long queuedFrom = outbox.nextSeq();
     groups.flush(clockMs, receivers, groupView, outbox);
-    digests.flush(clockMs, receivers.values(), this::targetDays, membership.clusterId(), outbox);
+    digests.flush(clockMs, receivers.values(), untilMs -> TargetViews.days(this, untilMs), membership.clusterId(), outbox);
     for (Notification n : outbox.since(queuedFrom)) {
       events.add(event("notification_queued").setMessage(n.getId() + " " + n.getStatus() + " "
           + n.getAlertsCount() + " alerts" + (n.getReminder() ? " (reminder)" : "")).build());
@@ -601,40 +599,7 @@ public final class Coordinator {
 
   /** One row per configured target, in the order of the monitors file. */
   public List<TargetRow> targetRows() {
-    List<TargetRow> rows = new ArrayList<>();
-    for (TargetSpec spec : targetSpecs.values()) {
-      TargetTrack track = tracks.get(spec.getId());
-      Map<String, VoteRecord> votes = new TreeMap<>(track.votesByNode);
-      Map<String, Boolean> fresh = new TreeMap<>();
-      for (String node : votes.keySet()) {
-        fresh.put(node, membership.isFresh(node, clockMs));
-      }
-      rows.add(new TargetRow(spec, track.verdict, track.verdictSinceMs, track.openIncidentId,
-          track.warningIncidentId, track.rateLimitedSinceMs, track.rateLimitIncidentId, votes, fresh,
-          track.uptime.uptimePercent(clockMs, 24L * 3600 * 1000),
-          track.uptime.uptimePercent(clockMs, 7L * 24 * 3600 * 1000),
-          track.uptime.uptimePercent(clockMs, 30L * 24 * 3600 * 1000),
-          List.copyOf(track.history)));
-    }
-    return rows;
-  }
-
-  /** Each target's 24 h up to {@code untilMs} for the daily digest: uptime and its incidents. */
-  private List<DailyDigests.TargetDay> targetDays(long untilMs) {
-    long from = untilMs - 24L * 3600 * 1000;
-    Map<String, List<Incident>> byTarget = new HashMap<>();
-    for (Incident i : incidents.all()) {
-      if (!i.getTargetId().isEmpty() && i.getStartedMs() < untilMs && (i.getOpen() || i.getResolvedMs() >= from)) {
-        byTarget.computeIfAbsent(i.getTargetId(), k -> new ArrayList<>()).add(i);
-      }
-    }
-    List<DailyDigests.TargetDay> days = new ArrayList<>();
-    for (TargetSpec spec : targetSpecs.values()) {
-      days.add(new DailyDigests.TargetDay(spec.getId(), AlertLabels.ofTarget(spec, "", "", membership.clusterId()),
-          tracks.get(spec.getId()).uptime.uptimePercent(untilMs, 24L * 3600 * 1000),
-          byTarget.getOrDefault(spec.getId(), List.of())));
-    }
-    return days;
+    return TargetViews.rows(this);
   }
 
   /** Starts the derived bookkeeping after a restore, exactly as it stood when saved. */
