@@ -6,7 +6,6 @@ import dev.quorumwatch.coordinator.alert.DailyDigests;
 import dev.quorumwatch.coordinator.alert.Silences;
 import dev.quorumwatch.coordinator.failover.Failover;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
-import dev.quorumwatch.coordinator.incident.IncidentOpener;
 import dev.quorumwatch.coordinator.incident.TargetAlerts;
 import dev.quorumwatch.coordinator.membership.Membership;
 import dev.quorumwatch.coordinator.membership.MonitorHealth;
@@ -22,7 +21,6 @@ import dev.quorumwatch.proto.AddSilence;
 import dev.quorumwatch.proto.AlertGroup;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.DeliveryFailed;
-import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.FailedNotification;
 import dev.quorumwatch.proto.HistoryEntry;
 import dev.quorumwatch.proto.Incident;
@@ -98,7 +96,6 @@ public final class Coordinator {
   private SortedSet<String> freshAtLastEvaluation = new TreeSet<>();
   private final TargetWarnings warnings = new TargetWarnings();
   private long nextSilenceChangeMs;
-  private int incidentsOpenedInEntry;
   private final CommandChecks checks = new CommandChecks(this);
   final Failover.Verdicts verdicts = new Failover.Verdicts() {
     @Override
@@ -150,9 +147,8 @@ public final class Coordinator {
 
   private ApplyOutcome applyValid(long index, Command command, long previousClockMs) {
     clockMs = Math.max(clockMs, command.getAtMs());
-    incidentsOpenedInEntry = 0;
     groups.beginEntry();
-    List<Event> events = new ArrayList<>();
+    Entry entry = new Entry(this, index);
     Set<String> touched = new HashSet<>();
     boolean evaluateAll = false;
     boolean silencesChanged = false;
@@ -163,25 +159,25 @@ public final class Coordinator {
       case DELIVERED -> {
         for (String id : command.getDelivered().getNotificationIdsList()) {
           if (outbox.markDelivered(id)) {
-            events.add(event("delivered").setMessage(id).build());
+            entry.add(entry.event("delivered").setMessage(id).build());
           }
         }
       }
       case DELIVERY_FAILED -> {
         DeliveryFailed failure = command.getDeliveryFailed();
         for (String id : failed.giveUp(failure, outbox, clockMs)) {
-          events.add(event("delivery_failed").setMessage(id + ": " + failure.getLastError()).build());
+          entry.add(entry.event("delivery_failed").setMessage(id + ": " + failure.getLastError()).build());
         }
       }
       case HAND_OVER -> {
         for (FailedNotification handed : HandOvers.apply(command.getHandOver(), outbox, receivers, clockMs)) {
           failed.keep(handed);
-          events.add(event("notification_queued").setMessage(handed.getNotification().getId() + " handed over to "
+          entry.add(entry.event("notification_queued").setMessage(handed.getNotification().getId() + " handed over to "
               + handed.getHandedOverTo() + ": " + handed.getLastError()).build());
         }
       }
       case APPLY_MONITORS -> {
-        replaceMonitors(index, command.getApplyMonitors().getSpec(), events);
+        replaceMonitors(entry, command.getApplyMonitors().getSpec());
         evaluateAll = true;
         silencesChanged = true;
       }
@@ -190,33 +186,33 @@ public final class Coordinator {
         evaluateAll = true;
       }
       case ADD_SILENCE -> {
-        created = addSilence(index, command.getAddSilence(), events);
+        created = addSilence(entry, command.getAddSilence());
         silencesChanged = true;
       }
       case EXPIRE_SILENCE -> {
         silences.expire(command.getExpireSilence().getSilenceId(), clockMs);
-        events.add(event("silence_expired").setMessage(command.getExpireSilence().getSilenceId()).build());
+        entry.add(entry.event("silence_expired").setMessage(command.getExpireSilence().getSilenceId()).build());
         silencesChanged = true;
       }
       case ACKNOWLEDGE -> {
         var ack = command.getAcknowledge();
         incidents.acknowledge(ack.getIncidentId(), ack.getBy(), ack.getComment(), clockMs);
         groups.touch(ack.getIncidentId());
-        events.add(event("incident_acknowledged").setIncidentId(ack.getIncidentId())
+        entry.add(entry.event("incident_acknowledged").setIncidentId(ack.getIncidentId())
             .setMessage("by " + ack.getBy()).build());
       }
       case SET_ACTIVE_ENDPOINT -> failover.set(index, clockMs, command.getSetActiveEndpoint())
-          .ifPresent(change -> announce(index, change, events));
+          .ifPresent(change -> announce(entry, change));
       case REPAIR_STARTED -> {
         RepairAttemptStarted started = command.getRepairStarted();
         repairs.started(started, targetSpecs.get(started.getTargetId()).getRepair(), clockMs);
-        events.add(event("repair_attempt_started").setTargetId(started.getTargetId()).setMessage(
+        entry.add(entry.event("repair_attempt_started").setTargetId(started.getTargetId()).setMessage(
             started.getLadderId() + " step " + started.getStep() + " attempt " + started.getAttempt()).build());
       }
       case REPAIR_FINISHED -> {
         RepairAttemptFinished finished = command.getRepairFinished();
         repairs.finished(finished, targetSpecs.get(finished.getTargetId()).getRepair(), clockMs);
-        events.add(event("repair_attempt_finished").setTargetId(finished.getTargetId()).setMessage(
+        entry.add(entry.event("repair_attempt_finished").setTargetId(finished.getTargetId()).setMessage(
             finished.getLadderId() + " step " + finished.getStep() + " attempt " + finished.getAttempt() + ": "
                 + (finished.getUnknown() ? "unknown" : finished.getOk() ? "ok" : "failed") + " "
                 + finished.getDetail()).build());
@@ -227,29 +223,29 @@ public final class Coordinator {
     boolean freshChanged = !fresh.equals(freshAtLastEvaluation);
     if (evaluateAll || freshChanged) {
       for (TargetTrack track : tracks.values()) {
-        evaluate(index, track, events);
+        evaluate(entry, track);
       }
     } else {
       for (String id : new TreeSet<>(touched)) {
-        evaluate(index, tracks.get(id), events);
+        evaluate(entry, tracks.get(id));
       }
     }
     freshAtLastEvaluation = fresh;
     // Certificates near expiry: whenever votes change, and once per minute of state time.
     boolean certSweep = evaluateAll || freshChanged || previousClockMs / CERT_SWEEP_MS != clockMs / CERT_SWEEP_MS;
     for (TargetTrack track : certSweep ? tracks.values() : touchedTracks(touched)) {
-      checkCertificate(index, track, events);
+      checkCertificate(entry, track);
     }
     for (RepairLadders.Change change : repairs.exhaustDue(clockMs, id -> targetSpecs.containsKey(id)
         ? targetSpecs.get(id).getRepair() : null)) {
-      announceRepair(index, change, events);
+      announceRepair(entry, change);
     }
     // In the same entry as the verdicts: traffic leaves a DOWN endpoint in the commit that calls it DOWN.
     for (Failover.Change change : failover.evaluate(index, clockMs, serviceSpecs.values(), verdicts)) {
-      announce(index, change, events);
+      announce(entry, change);
     }
-    warnings.openDue(tracks, targetSpecs, membership, clockMs, opener(index, events));
-    monitorHealth.watch(membership, fresh, clockMs, opener(index, events));
+    warnings.openDue(tracks, targetSpecs, membership, clockMs, entry);
+    monitorHealth.watch(membership, fresh, clockMs, entry);
     if (silencesChanged || clockMs >= nextSilenceChangeMs) {
       refreshSilenced();
     }
@@ -257,10 +253,10 @@ public final class Coordinator {
     groups.flush(clockMs, receivers, groupView, outbox);
     digests.flush(clockMs, receivers.values(), untilMs -> TargetViews.days(this, untilMs), membership.clusterId(), outbox);
     for (Notification n : outbox.since(queuedFrom)) {
-      events.add(event("notification_queued").setMessage(n.getId() + " " + n.getStatus() + " "
+      entry.add(entry.event("notification_queued").setMessage(n.getId() + " " + n.getStatus() + " "
           + n.getAlertsCount() + " alerts" + (n.getReminder() ? " (reminder)" : "")).build());
     }
-    return ApplyOutcome.accepted(events, created);
+    return ApplyOutcome.accepted(entry.events(), created);
   }
 
   /**
@@ -278,17 +274,17 @@ public final class Coordinator {
     };
   }
 
-  private String addSilence(long index, AddSilence add, List<Event> events) {
+  private String addSilence(Entry entry, AddSilence add) {
     silences.forgetExpired(clockMs);
     Silence silence = silences.add(Silence.newBuilder()
-        .setId("sil-" + index)
+        .setId("sil-" + entry.index())
         .addAllMatchers(add.getMatchersList())
         .setStartsMs(clockMs)
         .setEndsMs(clockMs + add.getDurationMs())
         .setComment(add.getComment())
         .setCreatedBy(add.getCreatedBy())
         .build());
-    events.add(event("silence_added").setMessage(silence.getId()).build());
+    entry.add(entry.event("silence_added").setMessage(silence.getId()).build());
     return silence.getId();
   }
 
@@ -332,14 +328,14 @@ public final class Coordinator {
     }
   }
 
-  private void replaceMonitors(long index, MonitorsSpec spec, List<Event> events) {
+  private void replaceMonitors(Entry entry, MonitorsSpec spec) {
     Set<String> kept = new HashSet<>();
     for (TargetSpec t : spec.getTargetsList()) {
       kept.add(t.getId());
     }
     // Receivers first: a removed target's open incident resolves to the new receivers.
     monitors = spec;
-    monitorsIndex = index;
+    monitorsIndex = entry.index();
     receivers.clear();
     spec.getReceiversList().forEach(r -> receivers.put(r.getId(), r));
     groups.keepReceivers(receivers.keySet());
@@ -352,19 +348,19 @@ public final class Coordinator {
     for (TargetTrack track : new ArrayList<>(tracks.values())) {
       if (!kept.contains(track.targetId)) {
         if (!track.openIncidentId.isEmpty()) {
-          resolveIncident(track.openIncidentId, events);
+          entry.resolve(track.openIncidentId);
           track.openIncidentId = "";
         }
         if (!track.warningIncidentId.isEmpty()) {
-          resolveIncident(track.warningIncidentId, events);
+          entry.resolve(track.warningIncidentId);
           track.warningIncidentId = "";
         }
         if (!track.certIncidentId.isEmpty()) {
-          resolveIncident(track.certIncidentId, events);
+          entry.resolve(track.certIncidentId);
           track.certIncidentId = "";
         }
         if (!track.rateLimitIncidentId.isEmpty()) {
-          resolveIncident(track.rateLimitIncidentId, events);
+          entry.resolve(track.rateLimitIncidentId);
           track.rateLimitIncidentId = "";
         }
         tracks.remove(track.targetId);
@@ -383,12 +379,12 @@ public final class Coordinator {
       targetSpecs.put(t.getId(), t);
       tracks.computeIfAbsent(t.getId(), TargetTrack::new);
     }
-    events.add(event("monitors_applied")
+    entry.add(entry.event("monitors_applied")
         .setMessage(spec.getTargetsCount() + " targets, " + spec.getReceiversCount() + " receivers")
         .build());
   }
 
-  private void evaluate(long index, TargetTrack track, List<Event> events) {
+  private void evaluate(Entry entry, TargetTrack track) {
     VoteCount votes = VoteCount.of(track.votesByNode.values(), node -> membership.isFresh(node, clockMs));
     Verdict previous = track.verdict;
     int quorum = membership.quorum();
@@ -397,7 +393,7 @@ public final class Coordinator {
       incidents.addRegions(track.openIncidentId, TargetAlerts.downRegions(track.votesByNode.values(), membership,
           clockMs));
     }
-    warnings.rateLimits(track, votes.noVerdictPossible(quorum), clockMs, opener(index, events));
+    warnings.rateLimits(track, votes.noVerdictPossible(quorum), clockMs, entry);
     if (next == previous) {
       return;
     }
@@ -406,23 +402,23 @@ public final class Coordinator {
     track.uptime.onVerdictKnown(clockMs);
     track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(next).setNote(votes.describe(quorum)).build(),
         HISTORY_KEPT);
-    warnings.verdictChanged(track, opener(index, events));
+    warnings.verdictChanged(track, entry);
     if (previous == Verdict.VERDICT_DOWN) {
       track.uptime.downEnded(clockMs);
-      resolveIncident(track.openIncidentId, events);
+      entry.resolve(track.openIncidentId);
       track.openIncidentId = "";
     }
     if (next == Verdict.VERDICT_DOWN) {
       track.uptime.downStarted(clockMs);
-      track.openIncidentId = openIncident(index, TargetAlerts.draft(ALERT_TARGET_DOWN, SEVERITY_CRITICAL, track.targetId,
-          targetSpecs.get(track.targetId), track.votesByNode.values(), next, membership, clockMs), events).getId();
-      repairs.onDown(index, clockMs, track.targetId, targetSpecs.get(track.targetId).getRepair())
-          .ifPresent(change -> announceRepair(index, change, events));
+      track.openIncidentId = entry.open(TargetAlerts.draft(ALERT_TARGET_DOWN, SEVERITY_CRITICAL, track.targetId,
+          targetSpecs.get(track.targetId), track.votesByNode.values(), next, membership, clockMs)).getId();
+      repairs.onDown(entry.index(), clockMs, track.targetId, targetSpecs.get(track.targetId).getRepair())
+          .ifPresent(change -> announceRepair(entry, change));
     }
     if (next == Verdict.VERDICT_UP) {
-      repairs.onUp(clockMs, track.targetId).ifPresent(change -> announceRepair(index, change, events));
+      repairs.onUp(clockMs, track.targetId).ifPresent(change -> announceRepair(entry, change));
     }
-    events.add(event("verdict")
+    entry.add(entry.event("verdict")
         .setTargetId(track.targetId)
         .setVerdict(next)
         .setPreviousVerdict(previous)
@@ -442,41 +438,27 @@ public final class Coordinator {
     return out;
   }
 
-  private void checkCertificate(long index, TargetTrack track, List<Event> events) {
+  private void checkCertificate(Entry entry, TargetTrack track) {
     track.certIncidentId = TargetAlerts.checkCertificate(track.targetId, targetSpecs.get(track.targetId),
-        track.votesByNode.values(), track.certIncidentId, membership, clockMs, opener(index, events));
+        track.votesByNode.values(), track.certIncidentId, membership, clockMs, entry);
   }
 
-
-  private Incident openIncident(long index, Incident.Builder draft, List<Event> events) {
-    incidentsOpenedInEntry++;
-    String id = "inc-" + index + (incidentsOpenedInEntry > 1 ? "." + incidentsOpenedInEntry : "");
-    draft.setId(id).setStartedMs(clockMs).setOpenedAtIndex(index);
-    Map<String, String> labels = AlertLabels.of(draft.build(), membership.clusterId());
-    draft.setSilenced(silences.silencedBy(labels, clockMs) != null);
-    Incident incident = incidents.open(draft);
-    groups.route(index, incident, labels, monitors.getReceiversList(), clockMs);
-    events.add(event("incident_opened").setTargetId(incident.getTargetId()).setIncidentId(id)
-        .setMessage(incident.getAlertname() + ": " + incident.getSummary()
-            + (incident.getSilenced() ? " (silenced)" : "")).build());
-    return incident;
-  }
 
   /**
    * Records a service's move: an event for watchers, and (unless it is the first choice) a
    * one-shot ServiceFailover or ServiceFailback alert.
    */
-  private void announce(long index, Failover.Change change, List<Event> events) {
+  private void announce(Entry entry, Failover.Change change) {
     ServiceRecord r = change.record();
-    events.add(event("service_changed").setService(r).setMessage(r.getServiceId() + " " + (change.from().isEmpty()
+    entry.add(entry.event("service_changed").setService(r).setMessage(r.getServiceId() + " " + (change.from().isEmpty()
         ? "-" : change.from()) + " -> " + r.getActiveEndpoint() + ": " + r.getReason()).build());
     if (change.kind() != Failover.Kind.INITIAL) {
-      openOneShot(index, Failover.alertFor(change, serviceSpecs.get(r.getServiceId())), events);
+      entry.openOneShot(Failover.alertFor(change, serviceSpecs.get(r.getServiceId())));
     }
   }
 
   /** A ladder began or ended: an event, and a one-shot Repair* alert (not for a spent budget). */
-  private void announceRepair(long index, RepairLadders.Change change, List<Event> events) {
+  private void announceRepair(Entry entry, RepairLadders.Change change) {
     RepairRecord r = change.record();
     String what = switch (change.outcome()) {
       case STARTED -> "repair ladder " + r.getLadderId() + " started";
@@ -485,39 +467,10 @@ public final class Coordinator {
           + " attempts; the target is still DOWN";
       case BUDGET_SPENT -> "no repair ladder: " + r.getLadderStartsMsCount() + " started within the last hour";
     };
-    events.add(event("repair_ladder").setTargetId(r.getTargetId()).setMessage(what).build());
+    entry.add(entry.event("repair_ladder").setTargetId(r.getTargetId()).setMessage(what).build());
     if (change.outcome() != RepairLadders.Outcome.BUDGET_SPENT) {
-      openOneShot(index, RepairLadders.alertFor(change, what, targetSpecs.get(r.getTargetId())), events);
+      entry.openOneShot(RepairLadders.alertFor(change, what, targetSpecs.get(r.getTargetId())));
     }
-  }
-
-  /** An alert about a moment (a move, a repair step): opened and resolved in the same entry. */
-  private void openOneShot(long index, Incident.Builder draft, List<Event> events) {
-    Incident incident = openIncident(index, draft.setOneShot(true), events);
-    incidents.resolve(incident.getId(), clockMs);
-    groups.touch(incident.getId());
-  }
-
-  private void resolveIncident(String incidentId, List<Event> events) {
-    Incident incident = incidents.resolve(incidentId, clockMs);
-    groups.touch(incidentId);
-    events.add(event("incident_resolved").setTargetId(incident.getTargetId()).setIncidentId(incidentId)
-        .setMessage(incident.getAlertname()).build());
-  }
-
-  /** Lets a feature open and resolve incidents within the entry being applied. */
-  private IncidentOpener opener(long index, List<Event> events) {
-    return new IncidentOpener() {
-      @Override
-      public Incident open(Incident.Builder draft) {
-        return openIncident(index, draft, events);
-      }
-
-      @Override
-      public void resolve(String incidentId) {
-        resolveIncident(incidentId, events);
-      }
-    };
   }
 
   /** Re-decides which open incidents are silenced (a silence or window started or ended). */
@@ -531,10 +484,6 @@ public final class Coordinator {
     nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
   }
 
-  private Event.Builder event(String kind) {
-    return Event.newBuilder().setAtMs(clockMs).setKind(kind);
-  }
-
   // ---- read side: used by the node's API, dispatcher and probes, from its own replica ----
 
   public long clockMs() {
@@ -545,12 +494,12 @@ public final class Coordinator {
     return monitors;
   }
 
-  /** Log index of the monitors file in force; 0 when none was ever applied. */
   /** The backup this state was seeded from; empty if none. */
   public String restoredBackupId() {
     return restoredBackupId;
   }
 
+  /** Log index of the monitors file in force; 0 when none was ever applied. */
   public long monitorsIndex() {
     return monitorsIndex;
   }
