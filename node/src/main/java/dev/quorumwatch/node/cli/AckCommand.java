@@ -17,7 +17,9 @@ final class AckCommand implements Callable<Integer> {
   @Option(names = "--comment", defaultValue = "", description = "A note for the record.")
   String comment;
 
-  @Option(names = "--by", defaultValue = "${env:USER}", description = "Who acknowledges (default: $USER; with a token, the token's name is recorded).")
+  @Option(names = "--by", defaultValue = "${env:USER}",
+      description = "Who acknowledges (default: $USER, else the account running the command;"
+          + " with a token, the token's name is recorded).")
   String by;
 
   @Option(names = "--json", description = "Print the incident as JSON.")

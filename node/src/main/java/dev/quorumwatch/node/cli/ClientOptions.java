@@ -56,7 +56,9 @@ final class ClientOptions {
 
   /**
    * Who makes a change, for the record. With a token the node records the token's name and
-   * ignores what is claimed, so {@code --by} may then be left out; without one it is needed.
+   * ignores what is claimed, so {@code --by} may then be left out. Without one: {@code --by},
+   * whose default is $USER, else the account the command runs as (cron, systemd units and
+   * containers often have no $USER).
    */
   String actor(String by) {
     if (by != null && !by.isBlank()) {
@@ -65,7 +67,12 @@ final class ClientOptions {
     if (token != null && !token.isBlank()) {
       return "";
     }
-    throw new CliException("--by: who makes the change is required ($USER is not set and no --token is given)");
+    String account = System.getProperty("user.name", "");
+    if (!account.isBlank() && !account.equals("?")) {
+      return account;
+    }
+    throw new CliException("--by: who makes the change is required ($USER is not set, the account has no name,"
+        + " and no --token is given)");
   }
 
   /** Calls the API once with a deadline and turns gRPC errors into one-line messages. */

@@ -32,7 +32,9 @@ final class FailoverCommand implements Callable<Integer> {
   @Option(names = "--reason", defaultValue = "", description = "Why, for the record and the notification.")
   String reason;
 
-  @Option(names = "--by", defaultValue = "${env:USER}", description = "Who moves it (default: $USER; with a token, the token's name is recorded).")
+  @Option(names = "--by", defaultValue = "${env:USER}",
+      description = "Who moves it (default: $USER, else the account running the command;"
+          + " with a token, the token's name is recorded).")
   String by;
 
   @Option(names = "--json", description = "Print the service as JSON.")

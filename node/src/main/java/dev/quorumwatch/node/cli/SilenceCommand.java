@@ -43,7 +43,9 @@ final class SilenceCommand implements Runnable {
     @Option(names = "--comment", defaultValue = "", description = "Why (shown in `silence list`).")
     String comment;
 
-    @Option(names = "--by", defaultValue = "${env:USER}", description = "Who (default: $USER; with a token, the token's name is recorded).")
+    @Option(names = "--by", defaultValue = "${env:USER}",
+        description = "Who (default: $USER, else the account running the command;"
+            + " with a token, the token's name is recorded).")
     String by;
 
     @Option(names = "--json", description = "Print the silence as JSON.")

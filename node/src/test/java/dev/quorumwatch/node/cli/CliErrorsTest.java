@@ -7,6 +7,7 @@ import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.NodeYamls;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,10 +59,17 @@ class CliErrorsTest {
   void aChangeNeedsSomeoneToRecordUnlessATokenNamesThem() throws Exception {
     int closedPort = FreePorts.next();
     String server = "127.0.0.1:" + closedPort;
-    assertOneLineError(Cli.run("ack", "inc-1", "--by=", "--token=", "--server", server), "--by:", "--token");
-    assertOneLineError(Cli.run("silence", "add", "--match", "service=api", "--for", "1h", "--by=", "--token=",
-        "--server", server), "--by:");
-    assertOneLineError(Cli.run("failover", "api", "--auto", "--by=", "--token=", "--server", server), "--by:");
+    // No $USER and an account without a name: nobody to record.
+    List<String> nameless = List.of("-Duser.name=");
+    assertOneLineError(Cli.runWithJvmOptions(nameless, "ack", "inc-1", "--by=", "--token=", "--server", server),
+        "--by:", "--token");
+    assertOneLineError(Cli.runWithJvmOptions(nameless, "silence", "add", "--match", "service=api", "--for", "1h",
+        "--by=", "--token=", "--server", server), "--by:");
+    assertOneLineError(Cli.runWithJvmOptions(nameless, "failover", "api", "--auto", "--by=", "--token=", "--server",
+        server), "--by:");
+    // No $USER (cron, systemd, containers), but the account has a name: it is recorded, and the call goes ahead.
+    assertOneLineError(Cli.runWithJvmOptions(List.of("-Duser.name=backup-job"), "silence", "add", "--match",
+        "service=api", "--for", "1h", "--by=", "--token=", "--server", server), "cannot reach " + server);
     // With a token the node records the token's name, so the call goes ahead without --by.
     assertOneLineError(Cli.run("ack", "inc-1", "--by=", "--token", "secret-token", "--server", server),
         "cannot reach " + server);

@@ -15,8 +15,15 @@ public final class Cli {
   private Cli() {}
 
   public static Result run(String... args) throws IOException, InterruptedException {
+    return runWithJvmOptions(List.of(), args);
+  }
+
+  /** With JVM options such as {@code -Duser.name=}: what the process sees of its account. */
+  public static Result runWithJvmOptions(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main"));
+        "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).start();
     p.getOutputStream().close();
