@@ -350,6 +350,8 @@ class ConsensusAlertingTest {
     String url = "http://127.0.0.1:" + cluster.httpPort(2) + "/";
     String dom = HeadlessChromium.dumpDom(url);
     assertThat(dom).contains("data-loaded=\"true\"");
+    assertThat(dom).as("no services configured: no Services table, not even its header")
+        .contains("<section id=\"services-section\" hidden=\"\">");
     assertThat(dom).contains("<tr data-target=\"api\" data-verdict=\"down\">");
     assertThat(dom).containsPattern("data-region=\"[a-z-]+\" data-vote=\"down\"");
     assertThat(dom.split("data-vote=\"down\"", -1).length - 1).as("regions voting down").isGreaterThanOrEqualTo(2);
