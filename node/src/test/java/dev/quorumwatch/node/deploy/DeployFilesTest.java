@@ -10,6 +10,8 @@ import dev.quorumwatch.node.config.MonitorsParser;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.config.NodeConfigLoader;
 import dev.quorumwatch.node.testing.MakeCertsScript;
+import dev.quorumwatch.proto.MonitorsSpec;
+import dev.quorumwatch.proto.TargetSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,5 +125,21 @@ class DeployFilesTest {
     assertThat(dockerfile).contains("FROM eclipse-temurin:17.0.15_6-jre-noble", "USER 10001:10001");
     assertThat(dockerfile.lines().filter(l -> l.startsWith("FROM ")))
         .as("base images pinned to a release, not a moving tag").allMatch(l -> l.matches("FROM [^:]+:\\d+\\.\\d+\\.\\d+.*"));
+  }
+
+  @Test
+  void theLocalClusterWatchesItsOwnNodesAndOneTargetDownOnPurpose() throws Exception {
+    Path local = DEPLOY.resolve("local");
+    MonitorsSpec monitors = MonitorsParser.parse("monitors.yaml", Files.readString(local.resolve("monitors.yaml")));
+    List<String> httpPorts = new ArrayList<>();
+    for (String node : List.of("us-west", "us-east", "eu-west")) {
+      Path file = local.resolve(node + ".yaml");
+      httpPorts.add(Integer.toString(NodeConfigLoader.parse(file, Files.readString(file)).httpListen().port()));
+    }
+    // A newcomer's first `targets` table: the three nodes' own /healthz (UP), then the example (DOWN).
+    List<String> healthz = monitors.getTargetsList().stream().map(t -> t.getHttp().getUrl())
+        .filter(u -> u.endsWith("/healthz")).toList();
+    assertThat(healthz).hasSize(3).allSatisfy(u -> assertThat(httpPorts).anyMatch(port -> u.contains(":" + port + "/")));
+    assertThat(monitors.getTargetsList()).extracting(TargetSpec::getId).contains("example-http");
   }
 }
