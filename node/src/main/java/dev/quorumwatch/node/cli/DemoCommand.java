@@ -9,7 +9,11 @@ import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.demo.ConsoleWebhookSink;
 import dev.quorumwatch.node.demo.DemoTarget;
 import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.ListTargetsRequest;
+import dev.quorumwatch.proto.WatchRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,12 +46,19 @@ final class DemoCommand implements Callable<Integer> {
       description = "Print the targets table every SECONDS (default: ${DEFAULT-VALUE}; 0 = never).")
   int statusEverySeconds;
 
+  @Option(names = "--verbose", description = "Also print each node's own log lines on stderr. The three nodes run in"
+      + " this process, so each event then appears once per node; without it, each cluster event prints once.")
+  boolean verbose;
+
   @Mixin
   LogOptions logging;
 
   @Override
   public Integer call() throws Exception {
     logging.apply();
+    if (!verbose) {
+      LogOptions.onlyWarnings();
+    }
     Path dir = Files.createTempDirectory("quorumwatch-demo-");
     DemoTarget target = new DemoTarget(FreePorts.next());
     ConsoleWebhookSink sink = new ConsoleWebhookSink(FreePorts.next(), System.out);
@@ -81,7 +93,7 @@ final class DemoCommand implements Callable<Integer> {
         QuorumWatch demo: 3 nodes on loopback (%s), watching http://127.0.0.1:%d/health every 1s.
           API (try: bin/quorumwatch status)  %s
           status pages                       http://%s/  http://%s/  http://%s/
-          webhooks print here as they arrive; data in %s (removed on exit)
+          cluster events and webhooks print here, once each (--verbose adds each node's log); data in %s (removed on exit)
 
           Take the target down:   type 'down' + Enter   (or: curl http://127.0.0.1:%d/down)
           Bring it back:          type 'up' + Enter     (or: curl http://127.0.0.1:%d/up)
@@ -90,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
         """, String.join(", ", REGIONS), target.port(), configs.get(0).apiListen(),
         configs.get(0).httpListen(), configs.get(1).httpListen(), configs.get(2).httpListen(), dir, target.port(),
         target.port());
+    printEvents(configs.get(0).apiListen().toString());
     if (statusEverySeconds > 0) {
       ClientOptions client = new ClientOptions();
       client.server = configs.get(0).apiListen().toString();
@@ -98,6 +111,27 @@ final class DemoCommand implements Callable<Integer> {
     readCommands(target);
     stopped.await();
     return 0;
+  }
+
+  /** Each cluster event once, as one node applies it (the nodes' own logs would show it three times). */
+  private static void printEvents(String api) {
+    Thread watcher = new Thread(() -> {
+      ClientOptions client = new ClientOptions();
+      client.server = api;
+      ManagedChannel channel = client.channel();
+      try {
+        Iterator<Event> events = client.stub(channel).watch(WatchRequest.getDefaultInstance());
+        while (events.hasNext()) {
+          System.out.println("event " + WatchCommand.line(events.next()));
+        }
+      } catch (StatusRuntimeException e) {
+        // the demo is stopping
+      } finally {
+        channel.shutdownNow();
+      }
+    }, "qw-demo-events");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   private static void printStatus(ClientOptions client) {

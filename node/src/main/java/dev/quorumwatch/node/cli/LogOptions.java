@@ -28,6 +28,11 @@ final class LogOptions {
     }
   }
 
+  /** Hides our own INFO lines (warnings and errors still print): for a process running several nodes. */
+  static void onlyWarnings() {
+    ((Logger) LoggerFactory.getLogger("dev.quorumwatch")).setLevel(ch.qos.logback.classic.Level.WARN);
+  }
+
   private static void useJson() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

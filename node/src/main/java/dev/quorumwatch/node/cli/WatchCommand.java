@@ -19,6 +19,13 @@ final class WatchCommand implements Callable<Integer> {
   @Mixin
   ClientOptions client;
 
+  /** One event as one line: time, kind, target (with the verdict's move), incident, message. */
+  static String line(Event e) {
+    return String.format("%s %-18s %s%s%s %s", Times.rfc3339(e.getAtMs()), e.getKind(), e.getTargetId(),
+        e.getKind().equals("verdict") ? " " + Json.verdict(e.getPreviousVerdict()) + " -> " + Json.verdict(e.getVerdict()) : "",
+        e.getIncidentId().isEmpty() ? "" : " [" + e.getIncidentId() + "]", e.getMessage());
+  }
+
   @Override
   public Integer call() {
     ManagedChannel channel = client.channel();
@@ -36,9 +43,7 @@ final class WatchCommand implements Callable<Integer> {
               .put("previous_verdict", e.getKind().equals("verdict") ? Json.verdict(e.getPreviousVerdict()) : null)
               .put("message", e.getMessage()));
         } else {
-          System.out.printf("%s %-18s %s%s%s %s%n", Times.rfc3339(e.getAtMs()), e.getKind(), e.getTargetId(),
-              e.getKind().equals("verdict") ? " " + Json.verdict(e.getPreviousVerdict()) + " -> " + Json.verdict(e.getVerdict()) : "",
-              e.getIncidentId().isEmpty() ? "" : " [" + e.getIncidentId() + "]", e.getMessage());
+          System.out.println(line(e));
         }
         System.out.flush();
       }

@@ -16,15 +16,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code quorumwatch demo} as a user runs it: type down, see the page; type up, see it resolve; stop, nothing left. */
 class DemoTest {
   @Test
-  void theDemoPagesOnDownResolvesOnUpAndStopsCleanly() throws Exception {
+  void theDemoPagesOnDownResolvesOnUpAndStopsCleanly(@TempDir Path tmp) throws Exception {
     List<String> lines = new CopyOnWriteArrayList<>();
+    Path stderr = tmp.resolve("stderr.log");
     Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "demo", "--status-every", "2")
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(stderr.toFile())
         .start();
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
@@ -56,6 +58,11 @@ class DemoTest {
     reader.join(5000);
     String output = String.join("\n", lines);
     assertThat(output).as(output).contains("demo stopped; nothing left running.");
+    // Three nodes run in one process: each cluster event prints once, not once per node's log.
+    assertThat(lines).as(output).filteredOn(l -> l.startsWith("event ") && l.contains("incident_opened")
+        && l.contains("demo-web")).hasSize(1);
+    assertThat(Files.readString(stderr)).as("the nodes' own INFO lines stay out without --verbose")
+        .doesNotContain("incident opened").doesNotContain("verdict changed");
     Matcher dir = Pattern.compile("data in (\\S+) ").matcher(output);
     assertThat(dir.find()).isTrue();
     assertThat(Files.exists(Path.of(dir.group(1)))).as("the demo's data is removed").isFalse();
