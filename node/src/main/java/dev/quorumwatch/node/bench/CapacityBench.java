@@ -70,7 +70,7 @@ public final class CapacityBench {
         double cpuPercent = 100.0 * (NodeSampler.cpuNanos(c.pid(i)) - cpu0[i]) / 1e9 / seconds;
         long rss = NodeSampler.rssBytes(c.pid(i));
         double probesPerS = (m.getOrDefault("quorumwatch_probes_total", 0.0) - probes0[i]) / seconds;
-        double lagP99 = m.getOrDefault("quorumwatch_probe_schedule_lag_ms{quantile=\"0.99\"}", Double.NaN);
+        double lagP99 = 1000 * m.getOrDefault("quorumwatch_probe_schedule_lag_seconds{quantile=\"0.99\"}", Double.NaN);
         perNode.addObject().put("id", c.id(i)).put("cpu_percent_of_one_core", cpuPercent).put("rss_mib", rss / 1048576.0)
             .put("probes_per_s", probesPerS).put("schedule_lag_p99_ms", lagP99);
         cpuTotal += cpuPercent;

@@ -60,7 +60,7 @@ final class NodeSampler {
   }
 
   private static List<String> benchMetrics() {
-    List<String> names = new ArrayList<>(List.of("quorumwatch_probes_total", "quorumwatch_probe_schedule_lag_ms",
+    List<String> names = new ArrayList<>(List.of("quorumwatch_probes_total", "quorumwatch_probe_schedule_lag_seconds",
         "quorumwatch_raft_applied_index", "quorumwatch_raft_log_bytes_applied"));
     names.addAll(appliedByKind().values());
     return List.copyOf(names);

@@ -1,9 +1,9 @@
 package dev.quorumwatch.node.probe;
 
 import com.codahale.metrics.Gauge;
-import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.TargetSpec;
 import java.util.ArrayDeque;
@@ -38,7 +38,8 @@ public final class ProbeScheduler implements AutoCloseable {
   private final ResultListener onResult;
   private final Meter probes;
   private final Meter probeFailures;
-  private final Histogram scheduleLagMs;
+  /** Seconds on /metrics: Prometheus names carry base units. */
+  private final Timer scheduleLag;
   private final Map<String, Scheduled> scheduled = new HashMap<>();
   private final ArrayDeque<Scheduled> waiting = new ArrayDeque<>();
   private final int maxInFlight;
@@ -92,7 +93,7 @@ public final class ProbeScheduler implements AutoCloseable {
     this.onViewChange = onViewChange;
     this.probes = metrics.meter("quorumwatch.probes");
     this.probeFailures = metrics.meter("quorumwatch.probe_failures");
-    this.scheduleLagMs = metrics.histogram("quorumwatch.probe.schedule_lag_ms");
+    this.scheduleLag = metrics.timer("quorumwatch.probe.schedule_lag_seconds");
   }
 
   /** Makes the probed set equal to {@code targets}: new ones start, removed ones stop, changed ones restart. */
@@ -124,7 +125,7 @@ public final class ProbeScheduler implements AutoCloseable {
       if (scheduled.get(s.spec.getId()) != s) {
         return; // the target was removed or changed
       }
-      scheduleLagMs.update(Math.max(0, nowMs - s.nextDueMs));
+      scheduleLag.update(Math.max(0, nowMs - s.nextDueMs), TimeUnit.MILLISECONDS);
       s.nextDueMs += s.intervalMs;
       s.task = timer.schedule(() -> launch(s), Math.max(0, s.nextDueMs - nowMs), TimeUnit.MILLISECONDS);
       if (s.inFlight) {

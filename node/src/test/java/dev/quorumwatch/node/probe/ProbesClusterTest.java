@@ -15,17 +15,19 @@ import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.ListTargetsRequest;
 import dev.quorumwatch.proto.TargetStatus;
 import dev.quorumwatch.proto.Verdict;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,6 +190,23 @@ class ProbesClusterTest {
         HttpResponse.BodyHandlers.ofString()).body();
     assertThat(text).contains("quorumwatch_probes_total ", "quorumwatch_raft_applied_index ");
     assertThat(text.lines().filter(l -> !l.startsWith("#"))).as("only the two asked for").hasSize(2);
+  }
+
+  @Test
+  void metricsPassPromtool() throws Exception {
+    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+        + cluster.httpPort(cluster.anyRunning()) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(text).as("per-target series are on the page checked").contains("quorumwatch_probe_latency_seconds");
+    // Prometheus' own linter (Debian's prometheus package, installed by .ci/run): names in base
+    // units, counters ending in _total, well-formed text format.
+    Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    try (var in = promtool.getOutputStream()) {
+      in.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    String said = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(promtool.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(promtool.exitValue()).as(said).isZero();
+    assertThat(said).as("promtool's complaints").isBlank();
   }
 
   private Verdict verdict(String id) {
