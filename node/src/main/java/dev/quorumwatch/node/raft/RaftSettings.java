@@ -43,11 +43,6 @@ public final class RaftSettings {
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, SNAPSHOT_EVERY_ENTRIES);
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
-    // Ratis writes a metadata entry (the commit index) after each commit by default: twice the
-    // entries and disk writes for a quiet cluster, to let a restarted node apply its own log
-    // before hearing from a leader. Ours replays from its snapshot and learns the commit
-    // index from the leader within a heartbeat.
-    RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false);
     // Leadership confirmation for deliveries uses linearizable reads; with the lease the
     // leader answers them locally while a majority acknowledged it within 0.9 x the minimum
     // election timeout, and refuses once that lapses.

@@ -2,6 +2,7 @@ package dev.quorumwatch.node.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.rpc.RetryInfo;
 import dev.quorumwatch.node.bench.LocalCluster;
@@ -25,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +78,9 @@ class ApiAuthTest {
     assertThatThrownBy(() -> stub(channel, "not-a-token").getStatus(StatusRequest.getDefaultInstance()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
-    assertThat(stub(channel, READ).getStatus(StatusRequest.getDefaultInstance()).getMembersCount()).isEqualTo(3);
+    // The members come with the cluster settings, which the new leader commits just after its election.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(stub(channel, READ).getStatus(StatusRequest.getDefaultInstance()).getMembersCount()).isEqualTo(3));
     assertThatThrownBy(() -> stub(channel, READ).addSilence(silence))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);

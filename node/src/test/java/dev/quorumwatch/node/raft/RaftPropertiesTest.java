@@ -23,13 +23,4 @@ class RaftPropertiesTest {
     assertThat(RaftServerConfigKeys.LeaderElection.leaderStepDownWaitTime(props).toLong(TimeUnit.MILLISECONDS))
         .as("Ratis' 10 s left a majority leaderless behind an old leader holding the newest log").isEqualTo(1000);
   }
-
-  @Test
-  void noMetadataEntryAfterEachCommit() throws Exception {
-    RaftProperties props = RaftSettings.serverProperties(NodeConfigLoader.parse(Path.of("/etc/quorumwatch/node.yaml"),
-        NodeYamls.ONE_NODE));
-    // Ratis' default doubles a quiet cluster's log entries and disk writes (bench capacity --targets 1:
-    // 6.0 -> 3.0 entries/s); a restarted node learns the commit index from the leader instead.
-    assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(props)).isFalse();
-  }
 }
