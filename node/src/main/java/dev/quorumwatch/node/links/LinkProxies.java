@@ -220,7 +220,9 @@ public final class LinkProxies implements AutoCloseable {
     } catch (IOException e) {
       // closed
     } finally {
-      queue.put(new Chunk(null, System.nanoTime()));
+      // The end of the stream goes after the last delayed chunk (a due time of "now" would
+      // overtake chunks still delayed and close the tunnel before they were written).
+      queue.put(new Chunk(null, Math.max(lastDueNs + 1, System.nanoTime())));
       if (!writer.isAlive()) {
         tunnel.close();
       }
