@@ -6,6 +6,7 @@ import dev.quorumwatch.coordinator.alert.DailyDigests;
 import dev.quorumwatch.coordinator.alert.Silences;
 import dev.quorumwatch.coordinator.failover.Failover;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
+import dev.quorumwatch.coordinator.incident.Severity;
 import dev.quorumwatch.coordinator.incident.TargetAlerts;
 import dev.quorumwatch.coordinator.membership.Membership;
 import dev.quorumwatch.coordinator.membership.MonitorHealth;
@@ -70,8 +71,8 @@ public final class Coordinator {
   public static final String ALERT_REPAIR_STARTED = RepairLadders.ALERT_STARTED;
   public static final String ALERT_REPAIR_SUCCEEDED = RepairLadders.ALERT_SUCCEEDED;
   public static final String ALERT_REPAIR_EXHAUSTED = RepairLadders.ALERT_EXHAUSTED;
-  static final String SEVERITY_CRITICAL = "critical";
-  static final String SEVERITY_WARNING = "warning";
+  static final String SEVERITY_CRITICAL = Severity.CRITICAL;
+  static final String SEVERITY_WARNING = Severity.WARNING;
   static final int HISTORY_KEPT = 20;
   /** Ten years: enough for any silence, and far from overflowing the state clock when added to it. */
   static final long SILENCE_MAX_MS = 3650L * 86_400_000;

@@ -1,5 +1,6 @@
 package dev.quorumwatch.coordinator.failover;
 
+import dev.quorumwatch.coordinator.incident.Severity;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.ServiceRecord;
@@ -33,7 +34,7 @@ public final class Failover {
         && endpoints.indexOf(r.getActiveEndpoint()) < endpoints.indexOf(change.from()));
     return Incident.newBuilder()
         .setAlertname(back ? ALERT_FAILBACK : ALERT_FAILOVER)
-        .setSeverity("warning")
+        .setSeverity(Severity.WARNING)
         .addAllLabels(spec.getLabelsList())
         .addLabels(Label.newBuilder().setName("service").setValue(r.getServiceId()))
         .addLabels(Label.newBuilder().setName("from").setValue(change.from()))

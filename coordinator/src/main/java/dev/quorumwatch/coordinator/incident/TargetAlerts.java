@@ -90,7 +90,7 @@ public final class TargetAlerts {
       return incidents.open(Incident.newBuilder()
           .setTargetId(targetId)
           .setAlertname(TARGET_CERT_EXPIRING)
-          .setSeverity("warning")
+          .setSeverity(Severity.WARNING)
           .addAllRegions(regionsOf(expiring))
           .addAllEvidence(expiring)
           .addAllLabels(spec.getLabelsList())

@@ -1,6 +1,7 @@
 package dev.quorumwatch.coordinator.membership;
 
 import dev.quorumwatch.coordinator.incident.IncidentOpener;
+import dev.quorumwatch.coordinator.incident.Severity;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.Member;
@@ -67,7 +68,7 @@ public final class MonitorHealth {
       if (down && !open.containsKey(key)) {
         Incident.Builder draft = Incident.newBuilder()
             .setAlertname(ALERT_NODE_DOWN)
-            .setSeverity("warning")
+            .setSeverity(Severity.WARNING)
             .setNodeId(m.getId())
             .addRegions(membership.regionOf(m.getId()))
             .addLabels(Label.newBuilder().setName("region").setValue(membership.regionOf(m.getId())))
@@ -88,7 +89,7 @@ public final class MonitorHealth {
     if (atRisk && !open.containsKey(QUORUM_KEY)) {
       Incident.Builder draft = Incident.newBuilder()
           .setAlertname(ALERT_QUORUM_AT_RISK)
-          .setSeverity("critical")
+          .setSeverity(Severity.CRITICAL)
           .addAllRegions(fresh.stream().map(membership::regionOf).sorted().toList())
           .setSummary("only " + fresh.size() + " of " + cluster.getMembersCount()
               + " monitor nodes are fresh, exactly the quorum: one more loss stops all decisions");

@@ -1,5 +1,6 @@
 package dev.quorumwatch.coordinator.repair;
 
+import dev.quorumwatch.coordinator.incident.Severity;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.RepairAttempt;
 import dev.quorumwatch.proto.RepairAttemptFinished;
@@ -38,7 +39,7 @@ public final class RepairLadders {
           case SUCCEEDED -> ALERT_SUCCEEDED;
           default -> ALERT_EXHAUSTED;
         })
-        .setSeverity(change.outcome() == Outcome.EXHAUSTED ? "critical" : "warning")
+        .setSeverity(change.outcome() == Outcome.EXHAUSTED ? Severity.CRITICAL : Severity.WARNING)
         .addAllLabels(spec.getLabelsList())
         .setSummary(r.getTargetId() + ": " + what);
   }
