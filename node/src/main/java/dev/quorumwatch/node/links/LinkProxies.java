@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.DelayQueue;
-import java.util.concurrent.Delayed;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -184,10 +184,12 @@ public final class LinkProxies implements AutoCloseable {
   /**
    * Copies bytes one way, holding each chunk back by the link's current latency plus its
    * wide-area delay, jitter and (for a lost chunk) retransmission; never sooner than the chunk
-   * before it, since a TCP stream arrives in order.
+   * before it, since a TCP stream arrives in order. Due times never decrease, so a FIFO queue
+   * keeps them in order; a priority queue would not, as it may swap chunks due at the same time
+   * and so corrupt the stream.
    */
   private void pump(Tunnel tunnel, Socket source, Socket sink, boolean forward) {
-    DelayQueue<Chunk> queue = new DelayQueue<>();
+    BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
     SplittableRandom random = new SplittableRandom(31L * tunnel.from + tunnel.to + (forward ? 7 : 0));
     long lastDueNs = 0;
     Thread writer = daemon("qw-proxy-write", () -> {
@@ -195,6 +197,7 @@ public final class LinkProxies implements AutoCloseable {
         OutputStream out = sink.getOutputStream();
         while (true) {
           Chunk c = queue.take();
+          c.awaitDue();
           if (c.bytes == null) {
             break;
           }
@@ -215,14 +218,13 @@ public final class LinkProxies implements AutoCloseable {
         long delayMs = tunnel.from < 0 ? 0 : forward ? delayMs(tunnel.from, tunnel.to, random)
             : delayMs(tunnel.to, tunnel.from, random);
         lastDueNs = Math.max(lastDueNs, System.nanoTime() + delayMs * 1_000_000);
-        queue.put(new Chunk(Arrays.copyOf(buffer, read), lastDueNs));
+        queue.add(new Chunk(Arrays.copyOf(buffer, read), lastDueNs));
       }
     } catch (IOException e) {
       // closed
     } finally {
-      // The end of the stream goes after the last delayed chunk (a due time of "now" would
-      // overtake chunks still delayed and close the tunnel before they were written).
-      queue.put(new Chunk(null, Math.max(lastDueNs + 1, System.nanoTime())));
+      // The end of the stream goes after the last delayed chunk, never before it.
+      queue.add(new Chunk(null, lastDueNs));
       if (!writer.isAlive()) {
         tunnel.close();
       }
@@ -241,23 +243,13 @@ public final class LinkProxies implements AutoCloseable {
     return Math.max(0, delay);
   }
 
-  private static final class Chunk implements Delayed {
-    final byte[] bytes;
-    final long dueNs;
-
-    Chunk(byte[] bytes, long dueNs) {
-      this.bytes = bytes;
-      this.dueNs = dueNs;
-    }
-
-    @Override
-    public long getDelay(TimeUnit unit) {
-      return unit.convert(dueNs - System.nanoTime(), TimeUnit.NANOSECONDS);
-    }
-
-    @Override
-    public int compareTo(Delayed other) {
-      return Long.compare(dueNs, ((Chunk) other).dueNs);
+  /** Bytes read from one side, to be written to the other at {@code dueNs}; null bytes end the stream. */
+  private record Chunk(byte[] bytes, long dueNs) {
+    void awaitDue() throws InterruptedException {
+      long waitNs;
+      while ((waitNs = dueNs - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.sleep(waitNs);
+      }
     }
   }
 
