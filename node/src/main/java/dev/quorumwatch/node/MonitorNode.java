@@ -28,6 +28,7 @@ import dev.quorumwatch.node.raft.RaftNode;
 import dev.quorumwatch.node.raft.StuckFollowerWatch;
 import dev.quorumwatch.node.raft.Ticker;
 import dev.quorumwatch.node.repair.RepairExecutor;
+import dev.quorumwatch.node.report.EventLines;
 import dev.quorumwatch.node.report.Reporter;
 import dev.quorumwatch.node.report.StatusReport;
 import dev.quorumwatch.node.receiver.HttpPoster;
@@ -85,6 +86,7 @@ public final class MonitorNode implements AutoCloseable {
   private final ProbeEngine probeEngine;
   private final ProbeScheduler probes;
   private final Reporter reporter;
+  private final EventLines eventLines;
   private final NotificationDispatcher dispatcher;
   private final ReceiverTester receiverTester;
   private final RepairExecutor repairs;
@@ -112,6 +114,7 @@ public final class MonitorNode implements AutoCloseable {
     String userAgent = "quorumwatch/" + Version.current() + " (node=" + config.nodeId() + "; region=" + config.region() + ")";
     Secrets secrets = Secrets.ofThisNode(config.secrets());
     this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent, config.deniedNetworks(), secrets);
+    this.eventLines = new EventLines(config.nodeId(), System.currentTimeMillis());
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, this::withdrawOutdated, timers,
         metrics);
     this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine::proberFor,
@@ -204,11 +207,11 @@ public final class MonitorNode implements AutoCloseable {
   }
 
   private void onEvents(List<Event> applied) {
+    eventLines.lines(applied).forEach(log::info);
     boolean outboxMayHaveChanged = false;
     for (Event e : applied) {
       switch (e.getKind()) {
         case "monitors_applied" -> {
-          log.info("monitors applied {}", e.getMessage());
           List<TargetSpec> targets = targets();
           probes.reconcile(targets);
           Set<String> ids = targets.stream().map(TargetSpec::getId).collect(Collectors.toSet());
@@ -216,18 +219,7 @@ public final class MonitorNode implements AutoCloseable {
           latencyHistory.retain(ids);
           outboxMayHaveChanged = true;
         }
-        case "verdict" -> log.info("verdict changed node={} target={} from={} to={} incident={} votes=\"{}\"", config.nodeId(),
-            e.getTargetId(), shortName(e.getPreviousVerdict().name()), shortName(e.getVerdict().name()),
-            e.getIncidentId(), e.getMessage());
         case "notification_queued" -> outboxMayHaveChanged = true;
-        case "repair_ladder" -> log.info("repair ladder node={} target={} \"{}\"", config.nodeId(), e.getTargetId(),
-            e.getMessage());
-        case "service_changed" -> log.info("service changed node={} service={} active={} version={} \"{}\"",
-            config.nodeId(), e.getService().getServiceId(), e.getService().getActiveEndpoint(),
-            e.getService().getVersion(), e.getService().getReason());
-        case "incident_opened", "incident_resolved", "incident_acknowledged", "silence_added", "silence_expired",
-            "delivery_failed" -> log.info("{} node={} target={} incident={} \"{}\"", e.getKind().replace('_', ' '),
-            config.nodeId(), e.getTargetId(), e.getIncidentId(), e.getMessage());
         default -> { }
       }
     }
@@ -235,10 +227,6 @@ public final class MonitorNode implements AutoCloseable {
       dispatcher.wake();
     }
     events.publish(applied);
-  }
-
-  private static String shortName(String verdict) {
-    return verdict.replace("VERDICT_", "");
   }
 
   /** The minute's compact status report (see {@link StatusReport}). */
