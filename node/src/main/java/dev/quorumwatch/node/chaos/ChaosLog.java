@@ -4,6 +4,7 @@ import dev.quorumwatch.node.chaos.Intervals.Span;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,13 +21,21 @@ public final class ChaosLog {
   private final List<long[]> leaderSamples = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
   private final int nodes;
+  private final long originMs;
 
-  public ChaosLog(int nodes) {
+  /** @param originMs wall-clock time the run's event times count from */
+  public ChaosLog(int nodes, long originMs) {
     this.nodes = nodes;
+    this.originMs = originMs;
   }
 
   public synchronized void event(long atMs, String what) {
-    events.add(String.format("%6.1fs %s", atMs / 1000.0 % 100_000, what));
+    events.add(String.format(Locale.ROOT, "%7.1fs %s", secondsIn(atMs), what));
+  }
+
+  /** Seconds from the run's origin to {@code atMs}, as the event lines show them. */
+  public double secondsIn(long atMs) {
+    return (atMs - originMs) / 1000.0;
   }
 
   /** From {@code atMs}, the target is down exactly for {@code downNodes}. */

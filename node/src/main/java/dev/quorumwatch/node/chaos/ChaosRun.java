@@ -26,7 +26,7 @@ public final class ChaosRun {
   /** The outcome: violations (empty when every promise held), and what happened. */
   public record Result(long seed, List<String> violations, List<String> events, int deliveries, int leaderChanges,
       int duplicates, long longestLeaderlessMs, Span longestLeaderlessWithMajority,
-      List<ResourceTimeline.Sample> resources, int warmUpIncidents) {}
+      double longestLeaderlessWithMajorityFromS, List<ResourceTimeline.Sample> resources, int warmUpIncidents) {}
 
   private record Undo(long atMs, String kind, Runnable action) {}
 
@@ -71,7 +71,7 @@ public final class ChaosRun {
       progress.printf("chaos seed %d: %d events, %d deliveries, %d leader changes, %d violations%n", o.seed(),
           c.log().events().size(), arrivals, c.leaderChanges(), violations.size());
       return new Result(o.seed(), violations, c.log().events(), arrivals, c.leaderChanges(), duplicates, leaderless,
-          leaderlessWithMajority, resources.samples(), c.warmUpIncidents());
+          leaderlessWithMajority, c.log().secondsIn(leaderlessWithMajority.startMs()), resources.samples(), c.warmUpIncidents());
     }
   }
 

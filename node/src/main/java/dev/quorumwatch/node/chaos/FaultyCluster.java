@@ -57,7 +57,7 @@ public final class FaultyCluster implements AutoCloseable {
     }
     this.targets = new SimTargetServer(targetCount, 5_000);
     this.sink = new WebhookSink();
-    this.log = new ChaosLog(nodes);
+    this.log = new ChaosLog(nodes, now());
     this.targetCount = targetCount;
     this.paused = new boolean[nodes];
     this.leaderSampler = new Thread(this::sampleLeaders, "qw-chaos-leader-sampler");

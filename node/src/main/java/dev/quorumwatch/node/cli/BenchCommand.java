@@ -233,7 +233,7 @@ final class BenchCommand implements Runnable {
         System.out.printf("seed %d: %d deliveries (%d duplicates), %d leader changes, longest without a leader %d ms"
             + " (%d ms from %.1fs while a majority could elect one), %d violations%n", r.seed(), r.deliveries(),
             r.duplicates(), r.leaderChanges(), r.longestLeaderlessMs(), r.longestLeaderlessWithMajority().length(),
-            r.longestLeaderlessWithMajority().startMs() / 1000.0 % 100_000, r.violations().size());
+            r.longestLeaderlessWithMajorityFromS(), r.violations().size());
         r.violations().forEach(v -> System.out.println("VIOLATION: " + v));
       }
       if (!r.violations().isEmpty()) {

@@ -22,7 +22,7 @@ class LeaderlessFiguresTest {
 
   @Test
   void timeWithoutAMajorityIsTheFaultsDoingAndDoesNotCount() {
-    ChaosLog log = new ChaosLog(3);
+    ChaosLog log = new ChaosLog(3, 0);
     log.health(Set.of(), Set.of(), 0);
     log.health(Set.of(1, 2), Set.of(1, 2), 1_000); // two of three paused: no majority
     log.health(Set.of(), Set.of(), 9_000); // healed; an election follows
@@ -35,7 +35,7 @@ class LeaderlessFiguresTest {
 
   @Test
   void aGapWhileAMajorityWasAbleCountsWhole() {
-    ChaosLog log = new ChaosLog(3);
+    ChaosLog log = new ChaosLog(3, 0);
     log.health(Set.of(0), Set.of(0), 0); // one node killed: the other two can elect
     assertThat(ChaosRun.longestLeaderlessWithMajority(samplesAt(0, 200, 2_700, 2_900), log, 2))
         .isEqualTo(new Span(200, 2_700));
