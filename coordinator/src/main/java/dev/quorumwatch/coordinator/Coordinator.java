@@ -19,6 +19,7 @@ import dev.quorumwatch.coordinator.verdict.VerdictRule;
 import dev.quorumwatch.coordinator.verdict.VoteCount;
 import dev.quorumwatch.coordinator.verdict.VoteRecorder;
 import dev.quorumwatch.proto.AddSilence;
+import dev.quorumwatch.proto.EventKind;
 import dev.quorumwatch.proto.AlertGroup;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.DeliveryFailed;
@@ -160,20 +161,20 @@ public final class Coordinator {
       case DELIVERED -> {
         for (String id : command.getDelivered().getNotificationIdsList()) {
           if (outbox.markDelivered(id)) {
-            entry.add(entry.event("delivered").setMessage(id).build());
+            entry.add(entry.event(EventKind.EVENT_KIND_DELIVERED).setMessage(id).build());
           }
         }
       }
       case DELIVERY_FAILED -> {
         DeliveryFailed failure = command.getDeliveryFailed();
         for (String id : failed.giveUp(failure, outbox, clockMs)) {
-          entry.add(entry.event("delivery_failed").setMessage(id + ": " + failure.getLastError()).build());
+          entry.add(entry.event(EventKind.EVENT_KIND_DELIVERY_FAILED).setMessage(id + ": " + failure.getLastError()).build());
         }
       }
       case HAND_OVER -> {
         for (FailedNotification handed : HandOvers.apply(command.getHandOver(), outbox, receivers, clockMs)) {
           failed.keep(handed);
-          entry.add(entry.event("notification_queued").setMessage(handed.getNotification().getId() + " handed over to "
+          entry.add(entry.event(EventKind.EVENT_KIND_NOTIFICATION_QUEUED).setMessage(handed.getNotification().getId() + " handed over to "
               + handed.getHandedOverTo() + ": " + handed.getLastError()).build());
         }
       }
@@ -192,14 +193,14 @@ public final class Coordinator {
       }
       case EXPIRE_SILENCE -> {
         silences.expire(command.getExpireSilence().getSilenceId(), clockMs);
-        entry.add(entry.event("silence_expired").setMessage(command.getExpireSilence().getSilenceId()).build());
+        entry.add(entry.event(EventKind.EVENT_KIND_SILENCE_EXPIRED).setMessage(command.getExpireSilence().getSilenceId()).build());
         silencesChanged = true;
       }
       case ACKNOWLEDGE -> {
         var ack = command.getAcknowledge();
         incidents.acknowledge(ack.getIncidentId(), ack.getBy(), ack.getComment(), clockMs);
         groups.touch(ack.getIncidentId());
-        entry.add(entry.event("incident_acknowledged").setIncidentId(ack.getIncidentId())
+        entry.add(entry.event(EventKind.EVENT_KIND_INCIDENT_ACKNOWLEDGED).setIncidentId(ack.getIncidentId())
             .setMessage("by " + ack.getBy()).build());
       }
       case SET_ACTIVE_ENDPOINT -> failover.set(index, clockMs, command.getSetActiveEndpoint())
@@ -207,13 +208,13 @@ public final class Coordinator {
       case REPAIR_STARTED -> {
         RepairAttemptStarted started = command.getRepairStarted();
         repairs.started(started, targetSpecs.get(started.getTargetId()).getRepair(), clockMs);
-        entry.add(entry.event("repair_attempt_started").setTargetId(started.getTargetId()).setMessage(
+        entry.add(entry.event(EventKind.EVENT_KIND_REPAIR_ATTEMPT_STARTED).setTargetId(started.getTargetId()).setMessage(
             started.getLadderId() + " step " + started.getStep() + " attempt " + started.getAttempt()).build());
       }
       case REPAIR_FINISHED -> {
         RepairAttemptFinished finished = command.getRepairFinished();
         repairs.finished(finished, targetSpecs.get(finished.getTargetId()).getRepair(), clockMs);
-        entry.add(entry.event("repair_attempt_finished").setTargetId(finished.getTargetId()).setMessage(
+        entry.add(entry.event(EventKind.EVENT_KIND_REPAIR_ATTEMPT_FINISHED).setTargetId(finished.getTargetId()).setMessage(
             finished.getLadderId() + " step " + finished.getStep() + " attempt " + finished.getAttempt() + ": "
                 + (finished.getUnknown() ? "unknown" : finished.getOk() ? "ok" : "failed") + " "
                 + finished.getDetail()).build());
@@ -254,7 +255,7 @@ public final class Coordinator {
     groups.flush(clockMs, receivers, groupView, outbox);
     digests.flush(clockMs, receivers.values(), untilMs -> TargetViews.days(this, untilMs), membership.clusterId(), outbox);
     for (Notification n : outbox.since(queuedFrom)) {
-      entry.add(entry.event("notification_queued").setMessage(n.getId() + " " + n.getStatus() + " "
+      entry.add(entry.event(EventKind.EVENT_KIND_NOTIFICATION_QUEUED).setMessage(n.getId() + " " + n.getStatus() + " "
           + n.getAlertsCount() + " alerts" + (n.getReminder() ? " (reminder)" : "")).build());
     }
     return ApplyOutcome.accepted(entry.events(), created);
@@ -285,7 +286,7 @@ public final class Coordinator {
         .setComment(add.getComment())
         .setCreatedBy(add.getCreatedBy())
         .build());
-    entry.add(entry.event("silence_added").setMessage(silence.getId()).build());
+    entry.add(entry.event(EventKind.EVENT_KIND_SILENCE_ADDED).setMessage(silence.getId()).build());
     return silence.getId();
   }
 
@@ -380,7 +381,7 @@ public final class Coordinator {
       targetSpecs.put(t.getId(), t);
       tracks.computeIfAbsent(t.getId(), TargetTrack::new);
     }
-    entry.add(entry.event("monitors_applied")
+    entry.add(entry.event(EventKind.EVENT_KIND_MONITORS_APPLIED)
         .setMessage(spec.getTargetsCount() + " targets, " + spec.getReceiversCount() + " receivers")
         .build());
   }
@@ -419,7 +420,7 @@ public final class Coordinator {
     if (next == Verdict.VERDICT_UP) {
       repairs.onUp(clockMs, track.targetId).ifPresent(change -> announceRepair(entry, change));
     }
-    entry.add(entry.event("verdict")
+    entry.add(entry.event(EventKind.EVENT_KIND_VERDICT)
         .setTargetId(track.targetId)
         .setVerdict(next)
         .setPreviousVerdict(previous)
@@ -451,7 +452,7 @@ public final class Coordinator {
    */
   private void announce(Entry entry, Failover.Change change) {
     ServiceRecord r = change.record();
-    entry.add(entry.event("service_changed").setService(r).setMessage(r.getServiceId() + " " + (change.from().isEmpty()
+    entry.add(entry.event(EventKind.EVENT_KIND_SERVICE_CHANGED).setService(r).setMessage(r.getServiceId() + " " + (change.from().isEmpty()
         ? "-" : change.from()) + " -> " + r.getActiveEndpoint() + ": " + r.getReason()).build());
     if (change.kind() != Failover.Kind.INITIAL) {
       entry.openOneShot(Failover.alertFor(change, serviceSpecs.get(r.getServiceId())));
@@ -468,7 +469,7 @@ public final class Coordinator {
           + " attempts; the target is still DOWN";
       case BUDGET_SPENT -> "no repair ladder: " + r.getLadderStartsMsCount() + " started within the last hour";
     };
-    entry.add(entry.event("repair_ladder").setTargetId(r.getTargetId()).setMessage(what).build());
+    entry.add(entry.event(EventKind.EVENT_KIND_REPAIR_LADDER).setTargetId(r.getTargetId()).setMessage(what).build());
     if (change.outcome() != RepairLadders.Outcome.BUDGET_SPENT) {
       entry.openOneShot(RepairLadders.alertFor(change, what, targetSpecs.get(r.getTargetId())));
     }

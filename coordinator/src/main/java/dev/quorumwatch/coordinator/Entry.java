@@ -3,6 +3,7 @@ package dev.quorumwatch.coordinator;
 import dev.quorumwatch.coordinator.alert.AlertLabels;
 import dev.quorumwatch.coordinator.incident.IncidentOpener;
 import dev.quorumwatch.proto.Event;
+import dev.quorumwatch.proto.EventKind;
 import dev.quorumwatch.proto.Incident;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class Entry implements IncidentOpener {
     draft.setSilenced(c.silences.silencedBy(labels, c.clockMs) != null);
     Incident incident = c.incidents.open(draft);
     c.groups.route(index, incident, labels, c.monitors.getReceiversList(), c.clockMs);
-    add(event("incident_opened").setTargetId(incident.getTargetId()).setIncidentId(id)
+    add(event(EventKind.EVENT_KIND_INCIDENT_OPENED).setTargetId(incident.getTargetId()).setIncidentId(id)
         .setMessage(incident.getAlertname() + ": " + incident.getSummary()
             + (incident.getSilenced() ? " (silenced)" : "")).build());
     return incident;
@@ -47,7 +48,7 @@ final class Entry implements IncidentOpener {
   public void resolve(String incidentId) {
     Incident incident = c.incidents.resolve(incidentId, c.clockMs);
     c.groups.touch(incidentId);
-    add(event("incident_resolved").setTargetId(incident.getTargetId()).setIncidentId(incidentId)
+    add(event(EventKind.EVENT_KIND_INCIDENT_RESOLVED).setTargetId(incident.getTargetId()).setIncidentId(incidentId)
         .setMessage(incident.getAlertname()).build());
   }
 
@@ -58,8 +59,8 @@ final class Entry implements IncidentOpener {
     c.groups.touch(incident.getId());
   }
 
-  Event.Builder event(String kind) {
-    return Event.newBuilder().setAtMs(c.clockMs).setKind(kind);
+  Event.Builder event(EventKind kind) {
+    return Events.of(kind, c.clockMs);
   }
 
   void add(Event event) {

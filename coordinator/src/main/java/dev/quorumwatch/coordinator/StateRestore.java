@@ -3,6 +3,7 @@ package dev.quorumwatch.coordinator;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Event;
+import dev.quorumwatch.proto.EventKind;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.RestoreState;
 import dev.quorumwatch.proto.StateSnapshot;
@@ -71,7 +72,7 @@ public final class StateRestore {
       }
     }
     Coordinator restored = StateCodec.restore(merged.build());
-    Event event = Event.newBuilder().setAtMs(clockMs).setKind("monitors_applied")
+    Event event = Events.of(EventKind.EVENT_KIND_MONITORS_APPLIED, clockMs)
         .setMessage("restored from backup " + restore.getBackupId() + ": " + backup.getMonitors().getTargetsCount()
             + " targets, " + backup.getIncidentsCount() + " incidents, " + backup.getSilencesCount() + " silences")
         .build();

@@ -3,6 +3,7 @@ package dev.quorumwatch.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.EventKind;
 import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
@@ -59,7 +60,7 @@ class FailoverTest {
     for (String node : DeliveringCluster.NODES) {
       ApplyOutcome outcome = k.c.apply(++k.index, Commands.report(k.now, node, false,
           Map.of("primary", VoteState.VOTE_DOWN)));
-      if (outcome.events().stream().anyMatch(e -> e.getKind().equals("verdict")
+      if (outcome.events().stream().anyMatch(e -> e.getType() == EventKind.EVENT_KIND_VERDICT
           && e.getVerdict() == Verdict.VERDICT_DOWN)) {
         downIndex = k.index;
         assertThat(outcome.events()).extracting(Event::getKind).contains("service_changed");

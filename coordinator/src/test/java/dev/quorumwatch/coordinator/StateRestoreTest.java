@@ -3,6 +3,7 @@ package dev.quorumwatch.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.EventKind;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.RestoreState;
 import dev.quorumwatch.proto.VoteState;
@@ -65,7 +66,10 @@ class StateRestoreTest {
     assertThat(c.incidents()).filteredOn(Incident::getOpen).extracting(Incident::getAlertname)
         .as("the old cluster's node incidents are closed; the outage stays open").containsExactly("TargetDown");
     assertThat(c.clockMs()).isEqualTo(5_000_100);
-    assertThat(r.outcome().events()).singleElement().satisfies(e -> assertThat(e.getKind()).isEqualTo("monitors_applied"));
+    assertThat(r.outcome().events()).singleElement().satisfies(e -> {
+      assertThat(e.getType()).isEqualTo(EventKind.EVENT_KIND_MONITORS_APPLIED);
+      assertThat(e.getKind()).isEqualTo("monitors_applied");
+    });
   }
 
   @Test

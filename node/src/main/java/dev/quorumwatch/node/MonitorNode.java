@@ -210,8 +210,8 @@ public final class MonitorNode implements AutoCloseable {
     eventLines.lines(applied).forEach(log::info);
     boolean outboxMayHaveChanged = false;
     for (Event e : applied) {
-      switch (e.getKind()) {
-        case "monitors_applied" -> {
+      switch (e.getType()) {
+        case EVENT_KIND_MONITORS_APPLIED -> {
           List<TargetSpec> targets = targets();
           probes.reconcile(targets);
           Set<String> ids = targets.stream().map(TargetSpec::getId).collect(Collectors.toSet());
@@ -219,7 +219,7 @@ public final class MonitorNode implements AutoCloseable {
           latencyHistory.retain(ids);
           outboxMayHaveChanged = true;
         }
-        case "notification_queued" -> outboxMayHaveChanged = true;
+        case EVENT_KIND_NOTIFICATION_QUEUED -> outboxMayHaveChanged = true;
         default -> { }
       }
     }

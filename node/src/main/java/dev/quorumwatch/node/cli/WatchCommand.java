@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.cli;
 
 import dev.quorumwatch.proto.Event;
+import dev.quorumwatch.proto.EventKind;
 import dev.quorumwatch.proto.WatchRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -22,7 +23,7 @@ final class WatchCommand implements Callable<Integer> {
   /** One event as one line: time, kind, target (with the verdict's move), incident, message. */
   static String line(Event e) {
     return String.format("%s %-18s %s%s%s %s", Times.rfc3339(e.getAtMs()), e.getKind(), e.getTargetId(),
-        e.getKind().equals("verdict") ? " " + Json.verdict(e.getPreviousVerdict()) + " -> " + Json.verdict(e.getVerdict()) : "",
+        e.getType() == EventKind.EVENT_KIND_VERDICT ? " " + Json.verdict(e.getPreviousVerdict()) + " -> " + Json.verdict(e.getVerdict()) : "",
         e.getIncidentId().isEmpty() ? "" : " [" + e.getIncidentId() + "]", e.getMessage());
   }
 
@@ -39,8 +40,8 @@ final class WatchCommand implements Callable<Integer> {
               .put("kind", e.getKind())
               .put("target", e.getTargetId().isEmpty() ? null : e.getTargetId())
               .put("incident", e.getIncidentId().isEmpty() ? null : e.getIncidentId())
-              .put("verdict", e.getKind().equals("verdict") ? Json.verdict(e.getVerdict()) : null)
-              .put("previous_verdict", e.getKind().equals("verdict") ? Json.verdict(e.getPreviousVerdict()) : null)
+              .put("verdict", e.getType() == EventKind.EVENT_KIND_VERDICT ? Json.verdict(e.getVerdict()) : null)
+              .put("previous_verdict", e.getType() == EventKind.EVENT_KIND_VERDICT ? Json.verdict(e.getPreviousVerdict()) : null)
               .put("message", e.getMessage()));
         } else {
           System.out.println(line(e));

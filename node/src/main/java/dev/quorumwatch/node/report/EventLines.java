@@ -45,19 +45,20 @@ public final class EventLines {
   }
 
   private String lineFor(Event e) {
-    return switch (e.getKind()) {
-      case "monitors_applied" -> "monitors applied " + e.getMessage();
-      case "verdict" -> "verdict changed node=" + nodeId + " target=" + e.getTargetId() + " from="
+    return switch (e.getType()) {
+      case EVENT_KIND_MONITORS_APPLIED -> "monitors applied " + e.getMessage();
+      case EVENT_KIND_VERDICT -> "verdict changed node=" + nodeId + " target=" + e.getTargetId() + " from="
           + shortName(e.getPreviousVerdict().name()) + " to=" + shortName(e.getVerdict().name()) + " incident="
           + e.getIncidentId() + " votes=\"" + e.getMessage() + "\"";
-      case "repair_ladder" -> "repair ladder node=" + nodeId + " target=" + e.getTargetId() + " \"" + e.getMessage()
-          + "\"";
-      case "service_changed" -> "service changed node=" + nodeId + " service=" + e.getService().getServiceId()
-          + " active=" + e.getService().getActiveEndpoint() + " version=" + e.getService().getVersion() + " \""
-          + e.getService().getReason() + "\"";
-      case "incident_opened", "incident_resolved", "incident_acknowledged", "silence_added", "silence_expired",
-          "delivery_failed" -> e.getKind().replace('_', ' ') + " node=" + nodeId + " target=" + e.getTargetId()
-          + " incident=" + e.getIncidentId() + " \"" + e.getMessage() + "\"";
+      case EVENT_KIND_REPAIR_LADDER -> "repair ladder node=" + nodeId + " target=" + e.getTargetId() + " \""
+          + e.getMessage() + "\"";
+      case EVENT_KIND_SERVICE_CHANGED -> "service changed node=" + nodeId + " service="
+          + e.getService().getServiceId() + " active=" + e.getService().getActiveEndpoint() + " version="
+          + e.getService().getVersion() + " \"" + e.getService().getReason() + "\"";
+      case EVENT_KIND_INCIDENT_OPENED, EVENT_KIND_INCIDENT_RESOLVED, EVENT_KIND_INCIDENT_ACKNOWLEDGED,
+          EVENT_KIND_SILENCE_ADDED, EVENT_KIND_SILENCE_EXPIRED, EVENT_KIND_DELIVERY_FAILED ->
+          e.getKind().replace('_', ' ') + " node=" + nodeId + " target=" + e.getTargetId() + " incident="
+              + e.getIncidentId() + " \"" + e.getMessage() + "\"";
       default -> null;
     };
   }
