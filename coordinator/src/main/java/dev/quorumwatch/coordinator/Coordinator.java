@@ -15,6 +15,7 @@ import dev.quorumwatch.coordinator.notify.FailedNotifications;
 import dev.quorumwatch.coordinator.notify.HandOvers;
 import dev.quorumwatch.coordinator.notify.Outbox;
 import dev.quorumwatch.coordinator.repair.RepairLadders;
+import dev.quorumwatch.coordinator.time.ReplicatedZones;
 import dev.quorumwatch.coordinator.verdict.VerdictRule;
 import dev.quorumwatch.coordinator.verdict.VoteCount;
 import dev.quorumwatch.coordinator.verdict.VoteRecorder;
@@ -79,6 +80,8 @@ public final class Coordinator {
   static final long SILENCE_MAX_MS = 3650L * 86_400_000;
   long clockMs;
   MonitorsSpec monitors = MonitorsSpec.getDefaultInstance();
+  /** Derived from {@link #monitors}: the time zones its windows and digests are in. */
+  private ReplicatedZones zones = ReplicatedZones.NONE;
   long monitorsIndex;
   String restoredBackupId = "";
   final Map<String, TargetSpec> targetSpecs = new LinkedHashMap<>();
@@ -253,7 +256,7 @@ public final class Coordinator {
     }
     long queuedFrom = outbox.nextSeq();
     groups.flush(clockMs, receivers, groupView, outbox);
-    digests.flush(clockMs, receivers.values(), untilMs -> TargetViews.days(this, untilMs), membership.clusterId(), outbox);
+    digests.flush(clockMs, receivers.values(), zones, untilMs -> TargetViews.days(this, untilMs), membership.clusterId(), outbox);
     for (Notification n : outbox.since(queuedFrom)) {
       entry.add(entry.event(EventKind.EVENT_KIND_NOTIFICATION_QUEUED).setMessage(n.getId() + " " + n.getStatus() + " "
           + n.getAlertsCount() + " alerts" + (n.getReminder() ? " (reminder)" : "")).build());
@@ -346,7 +349,8 @@ public final class Coordinator {
     serviceSpecs.clear();
     spec.getServicesList().forEach(svc -> serviceSpecs.put(svc.getId(), svc));
     failover.keepServices(serviceSpecs.keySet());
-    silences.setWindows(spec.getMaintenanceList());
+    zones = ReplicatedZones.of(spec);
+    silences.setWindows(spec.getMaintenanceList(), zones);
     for (TargetTrack track : new ArrayList<>(tracks.values())) {
       if (!kept.contains(track.targetId)) {
         if (!track.openIncidentId.isEmpty()) {
@@ -560,7 +564,8 @@ public final class Coordinator {
     monitors.getReceiversList().forEach(r -> receivers.put(r.getId(), r));
     serviceSpecs.clear();
     monitors.getServicesList().forEach(svc -> serviceSpecs.put(svc.getId(), svc));
-    silences.setWindows(monitors.getMaintenanceList());
+    zones = ReplicatedZones.of(monitors);
+    silences.setWindows(monitors.getMaintenanceList(), zones);
     nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
     warnings.restore(tracks.values());
   }

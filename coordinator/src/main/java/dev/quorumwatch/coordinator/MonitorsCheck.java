@@ -2,6 +2,8 @@ package dev.quorumwatch.coordinator;
 
 import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.coordinator.notify.ReceiverKinds;
+import dev.quorumwatch.coordinator.time.ReplicatedZones;
+import dev.quorumwatch.coordinator.time.ZoneRulesCodec;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.ReceiverSpec;
@@ -9,8 +11,8 @@ import dev.quorumwatch.proto.RepairSpec;
 import dev.quorumwatch.proto.RepairStep;
 import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.TargetSpec;
+import dev.quorumwatch.proto.ZoneRulesSpec;
 import java.time.DateTimeException;
-import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -23,11 +25,26 @@ public final class MonitorsCheck {
   public static final int MAX_LABELS = 32;
   public static final int MAX_LABEL_NAME_CHARS = 128;
   public static final int MAX_LABEL_VALUE_CHARS = 1024;
+  public static final int MAX_ZONES = 64;
 
   private MonitorsCheck() {}
 
   /** Returns null when the spec is usable, else the first problem. */
   public static String problem(MonitorsSpec spec) {
+    if (spec.getZoneRulesCount() > MAX_ZONES) {
+      return "zone_rules: more than " + MAX_ZONES + " time zones";
+    }
+    Set<String> zonesCarried = new HashSet<>();
+    for (ZoneRulesSpec z : spec.getZoneRulesList()) {
+      if (!zonesCarried.add(z.getZone())) {
+        return "zone_rules: " + z.getZone() + " twice";
+      }
+      String problem = ZoneRulesCodec.problem(z);
+      if (problem != null) {
+        return problem;
+      }
+    }
+    ReplicatedZones zones = ReplicatedZones.of(spec);
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < spec.getTargetsCount(); i++) {
       TargetSpec t = spec.getTargets(i);
@@ -83,7 +100,7 @@ public final class MonitorsCheck {
         if (at < 0 || at >= 24 * 60) {
           return "receivers[" + i + "].route.daily_digest.at: must be within the day";
         }
-        if (!knownZone(r.getRoute().getDailyDigest().getTimeZone())) {
+        if (!knownZone(zones, r.getRoute().getDailyDigest().getTimeZone())) {
           return "receivers[" + i + "].route.daily_digest.time_zone: unknown zone '"
               + r.getRoute().getDailyDigest().getTimeZone() + "'";
         }
@@ -130,7 +147,7 @@ public final class MonitorsCheck {
       if (w.getStartMinute() < 0 || w.getStartMinute() >= 24 * 60 || w.getDurationMs() <= 0) {
         return at + ".weekly: start must be within the day and the duration positive";
       }
-      if (!knownZone(w.getTimeZone())) {
+      if (!knownZone(zones, w.getTimeZone())) {
         return at + ".weekly.time_zone: unknown zone '" + w.getTimeZone() + "'";
       }
     }
@@ -159,9 +176,9 @@ public final class MonitorsCheck {
     return null;
   }
 
-  private static boolean knownZone(String zone) {
+  private static boolean knownZone(ReplicatedZones zones, String zone) {
     try {
-      ZoneId.of(zone);
+      zones.rules(zone);
       return true;
     } catch (DateTimeException e) {
       return false;

@@ -1,5 +1,6 @@
 package dev.quorumwatch.coordinator.alert;
 
+import dev.quorumwatch.coordinator.time.ReplicatedZones;
 import dev.quorumwatch.coordinator.notify.Outbox;
 import dev.quorumwatch.proto.AlertItem;
 import dev.quorumwatch.proto.DailyDigest;
@@ -13,8 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -51,8 +50,8 @@ public final class DailyDigests {
    * Queues every digest due at {@code nowMs}; {@code days} gives the 24 h that end at a
    * scheduled time, and is asked only when a digest is due.
    */
-  public void flush(long nowMs, Collection<ReceiverSpec> receivers, LongFunction<List<TargetDay>> days,
-      String clusterId, Outbox outbox) {
+  public void flush(long nowMs, Collection<ReceiverSpec> receivers, ReplicatedZones zones,
+      LongFunction<List<TargetDay>> days, String clusterId, Outbox outbox) {
     if (nowMs < nextDueMs) {
       return;
     }
@@ -67,7 +66,7 @@ public final class DailyDigests {
       if (covered == null) {
         covered = nowMs; // configured now: the first digest is the next scheduled one
       } else {
-        long scheduled = latestScheduledAtOrBefore(digest, nowMs);
+        long scheduled = latestScheduledAtOrBefore(digest, nowMs, zones);
         if (scheduled > covered) {
           List<TargetDay> day = computed.computeIfAbsent(scheduled, days::apply);
           outbox.add(notification(receiver, scheduled, nowMs, day, clusterId));
@@ -75,7 +74,7 @@ public final class DailyDigests {
         }
       }
       coveredUntilMs.put(receiver.getId(), covered);
-      nextDue = Math.min(nextDue, firstScheduledAfter(digest, covered));
+      nextDue = Math.min(nextDue, firstScheduledAfter(digest, covered, zones));
     }
     nextDueMs = nextDue;
   }
@@ -145,28 +144,20 @@ public final class DailyDigests {
     return item.build();
   }
 
-  static long latestScheduledAtOrBefore(DailyDigest digest, long nowMs) {
-    ZoneId zone = ZoneId.of(digest.getTimeZone());
-    ZonedDateTime now = Instant.ofEpochMilli(nowMs).atZone(zone);
-    ZonedDateTime scheduled = scheduledOn(now.toLocalDate(), digest, zone);
-    if (scheduled.isAfter(now)) {
-      scheduled = scheduledOn(now.toLocalDate().minusDays(1), digest, zone);
-    }
-    return scheduled.toInstant().toEpochMilli();
+  static long latestScheduledAtOrBefore(DailyDigest digest, long nowMs, ReplicatedZones zones) {
+    LocalDate today = zones.localDateTime(nowMs, digest.getTimeZone()).toLocalDate();
+    long scheduled = scheduledOn(today, digest, zones);
+    return scheduled > nowMs ? scheduledOn(today.minusDays(1), digest, zones) : scheduled;
   }
 
-  static long firstScheduledAfter(DailyDigest digest, long afterMs) {
-    ZoneId zone = ZoneId.of(digest.getTimeZone());
-    ZonedDateTime after = Instant.ofEpochMilli(afterMs).atZone(zone);
-    ZonedDateTime candidate = scheduledOn(after.toLocalDate(), digest, zone);
-    if (!candidate.isAfter(after)) {
-      candidate = scheduledOn(after.toLocalDate().plusDays(1), digest, zone);
-    }
-    return candidate.toInstant().toEpochMilli();
+  static long firstScheduledAfter(DailyDigest digest, long afterMs, ReplicatedZones zones) {
+    LocalDate day = zones.localDateTime(afterMs, digest.getTimeZone()).toLocalDate();
+    long candidate = scheduledOn(day, digest, zones);
+    return candidate > afterMs ? candidate : scheduledOn(day.plusDays(1), digest, zones);
   }
 
-  private static ZonedDateTime scheduledOn(LocalDate date, DailyDigest digest, ZoneId zone) {
-    return date.atTime(LocalTime.ofSecondOfDay(digest.getAtMinute() * 60L)).atZone(zone);
+  private static long scheduledOn(LocalDate date, DailyDigest digest, ReplicatedZones zones) {
+    return zones.epochMs(date.atTime(LocalTime.ofSecondOfDay(digest.getAtMinute() * 60L)), digest.getTimeZone());
   }
 
   private static String formatDuration(long ms) {

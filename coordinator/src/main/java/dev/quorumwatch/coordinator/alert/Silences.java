@@ -1,12 +1,10 @@
 package dev.quorumwatch.coordinator.alert;
 
+import dev.quorumwatch.coordinator.time.ReplicatedZones;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.Silence;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,9 +25,12 @@ public final class Silences {
 
   private final TreeMap<String, Silence> byId = new TreeMap<>();
   private List<MaintenanceWindow> windows = List.of();
+  private ReplicatedZones zones = ReplicatedZones.NONE;
 
-  public void setWindows(List<MaintenanceWindow> next) {
+  /** The monitors spec's windows, and the zones their local times are in. */
+  public void setWindows(List<MaintenanceWindow> next, ReplicatedZones nextZones) {
     windows = List.copyOf(next);
+    zones = nextZones;
   }
 
   public Silence add(Silence silence) {
@@ -113,7 +114,7 @@ public final class Silences {
     return next;
   }
 
-  public static boolean inWindow(MaintenanceWindow w, long nowMs) {
+  private boolean inWindow(MaintenanceWindow w, long nowMs) {
     for (long start : starts(w, nowMs - w.getDurationMs() - DAY_MS, nowMs)) {
       if (start <= nowMs && nowMs < start + w.getDurationMs()) {
         return true;
@@ -123,15 +124,14 @@ public final class Silences {
   }
 
   /** Start instants of a window's occurrences between two instants (local days, inclusive). */
-  static List<Long> starts(MaintenanceWindow w, long fromMs, long toMs) {
-    ZoneId zone = ZoneId.of(w.getTimeZone());
-    LocalDate day = Instant.ofEpochMilli(fromMs).atZone(zone).toLocalDate();
-    LocalDate last = Instant.ofEpochMilli(toMs).atZone(zone).toLocalDate();
+  private List<Long> starts(MaintenanceWindow w, long fromMs, long toMs) {
+    String zone = w.getTimeZone();
+    LocalDate day = zones.localDateTime(fromMs, zone).toLocalDate();
+    LocalDate last = zones.localDateTime(toMs, zone).toLocalDate();
     List<Long> out = new ArrayList<>();
     for (; !day.isAfter(last); day = day.plusDays(1)) {
       if (w.getDaysList().contains(day.getDayOfWeek().getValue())) {
-        ZonedDateTime start = day.atTime(LocalTime.ofSecondOfDay(w.getStartMinute() * 60L)).atZone(zone);
-        out.add(start.toInstant().toEpochMilli());
+        out.add(zones.epochMs(day.atTime(LocalTime.ofSecondOfDay(w.getStartMinute() * 60L)), zone));
       }
     }
     return out;

@@ -75,7 +75,7 @@ public final class MonitorsParser {
       }
     }
     spec.setMaxDeliveryAgeMs(root.durationMs("max_delivery_age", DEFAULT_MAX_DELIVERY_AGE_MS));
-    return spec.build();
+    return ZoneRulesOfThisJvm.attach(spec.build());
   }
 
   private static TargetSpec parseTarget(YamlTree t) throws ConfigException {

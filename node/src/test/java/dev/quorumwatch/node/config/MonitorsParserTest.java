@@ -1,5 +1,10 @@
 package dev.quorumwatch.node.config;
 
+import dev.quorumwatch.coordinator.MonitorsCheck;
+import dev.quorumwatch.coordinator.time.ZoneRulesCodec;
+import dev.quorumwatch.proto.ZoneRulesSpec;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -125,6 +130,19 @@ class MonitorsParserTest {
     assertThat(w.getStartMinute()).isEqualTo(150);
     assertThat(w.getTimeZone()).isEqualTo("Europe/Berlin");
     assertThat(spec.getMaxDeliveryAgeMs()).isEqualTo(2 * 3600 * 1000L);
+  }
+
+  @Test
+  void carriesTheRulesOfEveryZoneItNamesSoReplicasAgreeOnLocalTimes() throws Exception {
+    MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", ALERTING);
+    assertThat(spec.getZoneRulesList()).extracting(ZoneRulesSpec::getZone).containsExactly("Asia/Tokyo", "Europe/Berlin");
+    ZoneRulesSpec berlin = spec.getZoneRules(1);
+    assertThat(berlin.getTzdbVersion()).isNotEmpty();
+    assertThat(ZoneRulesCodec.decode(berlin).getOffset(Instant.parse("2026-07-01T00:00:00Z")))
+        .isEqualTo(ZoneOffset.ofHours(2));
+    assertThat(MonitorsCheck.problem(spec)).isNull();
+    assertThat(MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE).getZoneRulesList())
+        .as("no window or digest: no zone").isEmpty();
   }
 
   @Test
