@@ -22,6 +22,7 @@ import java.util.SortedSet;
  * rejects the same entries.
  */
 final class CommandChecks {
+  static final int PINGS_PER_COMMAND_MAX = 1_000;
   private final Coordinator c;
 
   CommandChecks(Coordinator c) {
@@ -33,10 +34,23 @@ final class CommandChecks {
       case APPLY_MONITORS -> {
         MonitorsSpec spec = command.getApplyMonitors().getSpec();
         String invalid = MonitorsCheck.problem(spec);
+        if (invalid != null) {
+          yield invalid;
+        }
         SortedSet<String> older = c.membership.membersBelow(Protocol.RECEIVER_KINDS);
-        yield invalid != null || older.isEmpty() || !ReceiverKinds.needsReceiverKinds(spec) ? invalid
-            : "receivers other than webhook, fallback and templates need every node upgraded; older: "
-                + String.join(", ", older);
+        if (!older.isEmpty() && ReceiverKinds.needsReceiverKinds(spec)) {
+          yield "receivers other than webhook, fallback and templates need every node upgraded; older: "
+              + String.join(", ", older);
+        }
+        SortedSet<String> noHeartbeats = c.membership.membersBelow(Protocol.HEARTBEATS);
+        yield noHeartbeats.isEmpty() || spec.getTargetsList().stream().noneMatch(TargetSpec::hasHeartbeat) ? null
+            : "heartbeat targets need every node upgraded; older: " + String.join(", ", noHeartbeats);
+      }
+      case PINGS -> {
+        SortedSet<String> older = c.membership.membersBelow(Protocol.HEARTBEATS);
+        yield !older.isEmpty() ? "pings need every node upgraded; older: " + String.join(", ", older)
+            : command.getPings().getPingsCount() == 0 || command.getPings().getPingsCount() > PINGS_PER_COMMAND_MAX
+                ? "1 to " + PINGS_PER_COMMAND_MAX + " pings per command" : null;
       }
       case SET_CLUSTER -> Membership.validate(command.getSetCluster());
       case REPORT_VIEW -> command.getReportView().getNodeId().isEmpty() ? "report without a node id" : null;

@@ -5,6 +5,7 @@ import dev.quorumwatch.coordinator.alert.AlertLabels;
 import dev.quorumwatch.coordinator.alert.DailyDigests;
 import dev.quorumwatch.coordinator.alert.Silences;
 import dev.quorumwatch.coordinator.failover.Failover;
+import dev.quorumwatch.coordinator.heartbeat.HeartbeatChecks;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
 import dev.quorumwatch.coordinator.incident.Severity;
 import dev.quorumwatch.coordinator.incident.TargetAlerts;
@@ -25,11 +26,13 @@ import dev.quorumwatch.proto.AlertGroup;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.DeliveryFailed;
 import dev.quorumwatch.proto.FailedNotification;
+import dev.quorumwatch.proto.HeartbeatRecord;
 import dev.quorumwatch.proto.HistoryEntry;
 import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.Observation;
+import dev.quorumwatch.proto.Ping;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.RepairAttemptFinished;
 import dev.quorumwatch.proto.RepairAttemptStarted;
@@ -52,6 +55,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * The replicated brain: {@code apply(index, command)} turns votes into verdicts, verdicts
@@ -98,6 +102,9 @@ public final class Coordinator {
   final Silences silences = new Silences();
   final FailedNotifications failed = new FailedNotifications();
   final MonitorHealth monitorHealth = new MonitorHealth();
+  final HeartbeatChecks heartbeats = new HeartbeatChecks();
+  /** Derived: no heartbeat verdict changes by time alone before this. */
+  private long nextHeartbeatDeadlineMs;
   private SortedSet<String> freshAtLastEvaluation = new TreeSet<>();
   private final TargetWarnings warnings = new TargetWarnings();
   private long nextSilenceChangeMs;
@@ -161,6 +168,13 @@ public final class Coordinator {
     switch (command.getKindCase()) {
       case REPORT_VIEW -> recordReport(command.getReportView(), touched);
       case TICK -> { }
+      case PINGS -> {
+        for (Ping ping : command.getPings().getPingsList()) {
+          if (heartbeats.record(ping, clockMs)) {
+            touched.add(ping.getTargetId());
+          }
+        }
+      }
       case DELIVERED -> {
         for (String id : command.getDelivered().getNotificationIdsList()) {
           if (outbox.markDelivered(id)) {
@@ -224,6 +238,9 @@ public final class Coordinator {
       }
       default -> throw new IllegalStateException("checked by problem(): " + command.getKindCase());
     }
+    if (clockMs >= nextHeartbeatDeadlineMs) {
+      touched.addAll(heartbeats.targetIds());
+    }
     SortedSet<String> fresh = membership.freshNodes(clockMs);
     boolean freshChanged = !fresh.equals(freshAtLastEvaluation);
     if (evaluateAll || freshChanged) {
@@ -236,6 +253,7 @@ public final class Coordinator {
       }
     }
     freshAtLastEvaluation = fresh;
+    nextHeartbeatDeadlineMs = heartbeats.nextDeadlineMs(targetSpecs, clockMs);
     // Certificates near expiry: whenever votes change, and once per minute of state time.
     boolean certSweep = evaluateAll || freshChanged || previousClockMs / CERT_SWEEP_MS != clockMs / CERT_SWEEP_MS;
     for (TargetTrack track : certSweep ? tracks.values() : touchedTracks(touched)) {
@@ -385,28 +403,43 @@ public final class Coordinator {
       targetSpecs.put(t.getId(), t);
       tracks.computeIfAbsent(t.getId(), TargetTrack::new);
     }
+    heartbeats.keepTargets(targetSpecs, clockMs);
     entry.add(entry.event(EventKind.EVENT_KIND_MONITORS_APPLIED)
         .setMessage(spec.getTargetsCount() + " targets, " + spec.getReceiversCount() + " receivers")
         .build());
   }
 
   private void evaluate(Entry entry, TargetTrack track) {
+    TargetSpec spec = targetSpecs.get(track.targetId);
+    if (spec != null && spec.hasHeartbeat()) {
+      HeartbeatChecks.Judgement j = heartbeats.judge(track.targetId, spec.getHeartbeat(), clockMs);
+      changeVerdict(entry, track, j.verdict(), j.note(),
+          () -> HeartbeatChecks.draftDown(ALERT_TARGET_DOWN, SEVERITY_CRITICAL, track.targetId, spec, j.note()));
+      return;
+    }
     VoteCount votes = VoteCount.of(track.votesByNode.values(), node -> membership.isFresh(node, clockMs));
-    Verdict previous = track.verdict;
     int quorum = membership.quorum();
-    Verdict next = VerdictRule.decide(votes, quorum, previous);
+    Verdict next = VerdictRule.decide(votes, quorum, track.verdict);
     if (!track.openIncidentId.isEmpty()) {
       incidents.addRegions(track.openIncidentId, TargetAlerts.downRegions(track.votesByNode.values(), membership,
           clockMs));
     }
     warnings.rateLimits(track, votes.noVerdictPossible(quorum), clockMs, entry);
+    changeVerdict(entry, track, next, votes.describe(quorum), () -> TargetAlerts.draft(ALERT_TARGET_DOWN,
+        SEVERITY_CRITICAL, track.targetId, spec, track.votesByNode.values(), next, membership, clockMs));
+  }
+
+  /** A target's verdict becomes {@code next} (if it is not already): history, uptime, incident, repairs, event. */
+  private void changeVerdict(Entry entry, TargetTrack track, Verdict next, String note,
+      Supplier<Incident.Builder> downAlert) {
+    Verdict previous = track.verdict;
     if (next == previous) {
       return;
     }
     track.verdict = next;
     track.verdictSinceMs = clockMs;
     track.uptime.onVerdictKnown(clockMs);
-    track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(next).setNote(votes.describe(quorum)).build(),
+    track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(next).setNote(note).build(),
         HISTORY_KEPT);
     warnings.verdictChanged(track, entry);
     if (previous == Verdict.VERDICT_DOWN) {
@@ -416,8 +449,7 @@ public final class Coordinator {
     }
     if (next == Verdict.VERDICT_DOWN) {
       track.uptime.downStarted(clockMs);
-      track.openIncidentId = entry.open(TargetAlerts.draft(ALERT_TARGET_DOWN, SEVERITY_CRITICAL, track.targetId,
-          targetSpecs.get(track.targetId), track.votesByNode.values(), next, membership, clockMs)).getId();
+      track.openIncidentId = entry.open(downAlert.get()).getId();
       repairs.onDown(entry.index(), clockMs, track.targetId, targetSpecs.get(track.targetId).getRepair())
           .ifPresent(change -> announceRepair(entry, change));
     }
@@ -429,7 +461,7 @@ public final class Coordinator {
         .setVerdict(next)
         .setPreviousVerdict(previous)
         .setIncidentId(track.openIncidentId)
-        .setMessage(votes.describe(quorum))
+        .setMessage(note)
         .build());
   }
 
@@ -547,6 +579,11 @@ public final class Coordinator {
     return outbox.isPending(notificationId);
   }
 
+  /** A heartbeat target's pings as committed; the default instance for any other target. */
+  public HeartbeatRecord heartbeatOf(String targetId) {
+    return heartbeats.recordOf(targetId);
+  }
+
   public Verdict verdictOf(String targetId) {
     TargetTrack track = tracks.get(targetId);
     return track == null ? Verdict.VERDICT_UNKNOWN : track.verdict;
@@ -567,6 +604,7 @@ public final class Coordinator {
     zones = ReplicatedZones.of(monitors);
     silences.setWindows(monitors.getMaintenanceList(), zones);
     nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
+    nextHeartbeatDeadlineMs = heartbeats.nextDeadlineMs(targetSpecs, clockMs);
     warnings.restore(tracks.values());
   }
 

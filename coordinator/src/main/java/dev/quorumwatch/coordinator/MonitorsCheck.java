@@ -4,6 +4,7 @@ import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.coordinator.notify.ReceiverKinds;
 import dev.quorumwatch.coordinator.time.ReplicatedZones;
 import dev.quorumwatch.coordinator.time.ZoneRulesCodec;
+import dev.quorumwatch.proto.HeartbeatCheck;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.ReceiverSpec;
@@ -26,6 +27,7 @@ public final class MonitorsCheck {
   public static final int MAX_LABEL_NAME_CHARS = 128;
   public static final int MAX_LABEL_VALUE_CHARS = 1024;
   public static final int MAX_ZONES = 64;
+  public static final long HEARTBEAT_PERIOD_MAX_MS = 365L * 86_400_000;
 
   private MonitorsCheck() {}
 
@@ -46,6 +48,7 @@ public final class MonitorsCheck {
     }
     ReplicatedZones zones = ReplicatedZones.of(spec);
     Set<String> ids = new HashSet<>();
+    Set<String> pingTokens = new HashSet<>();
     for (int i = 0; i < spec.getTargetsCount(); i++) {
       TargetSpec t = spec.getTargets(i);
       String at = "targets[" + i + "]";
@@ -56,12 +59,20 @@ public final class MonitorsCheck {
         return at + ".id: duplicate target id " + t.getId();
       }
       if (t.getProbeCase() == TargetSpec.ProbeCase.PROBE_NOT_SET) {
-        return at + ": no probe (http, tcp, grpc or dns)";
+        return at + ": no probe (http, tcp, grpc, dns or heartbeat)";
       }
-      if (t.getIntervalMs() <= 0 || t.getTimeoutMs() <= 0) {
+      if (t.hasHeartbeat()) {
+        String heartbeat = heartbeatProblem(t.getHeartbeat());
+        if (heartbeat != null) {
+          return at + ".heartbeat" + heartbeat;
+        }
+        if (!pingTokens.add(t.getHeartbeat().getTokenSha256())) {
+          return at + ".heartbeat.token_sha256: the same token as another target";
+        }
+      } else if (t.getIntervalMs() <= 0 || t.getTimeoutMs() <= 0) {
         return at + ": interval and timeout must be positive";
       }
-      if (t.getFailureThreshold() < 1 || t.getRecoveryThreshold() < 1) {
+      if (!t.hasHeartbeat() && (t.getFailureThreshold() < 1 || t.getRecoveryThreshold() < 1)) {
         return at + ": thresholds must be at least 1";
       }
       if (t.getLabelsCount() > MAX_LABELS || t.getLabelsList().stream().anyMatch(l -> l.getName().isEmpty()
@@ -150,6 +161,20 @@ public final class MonitorsCheck {
       if (!knownZone(zones, w.getTimeZone())) {
         return at + ".weekly.time_zone: unknown zone '" + w.getTimeZone() + "'";
       }
+    }
+    return null;
+  }
+
+  private static String heartbeatProblem(HeartbeatCheck h) {
+    if (h.getPeriodMs() <= 0 || h.getGraceMs() < 0 || h.getMaxRuntimeMs() < 0) {
+      return ": period must be positive, grace and max_runtime not negative";
+    }
+    if (h.getPeriodMs() > HEARTBEAT_PERIOD_MAX_MS || h.getGraceMs() > HEARTBEAT_PERIOD_MAX_MS
+        || h.getMaxRuntimeMs() > HEARTBEAT_PERIOD_MAX_MS) {
+      return ": period, grace and max_runtime are at most 365 days";
+    }
+    if (!h.getTokenSha256().matches("[0-9a-f]{64}")) {
+      return ".token_sha256: 64 lower-case hex digits";
     }
     return null;
   }

@@ -31,7 +31,11 @@ public final class StateCodec {
         .addAllRepairs(c.repairs.all())
         .setRestoredBackupId(c.restoredBackupId);
     for (TargetTrack t : c.tracks.values()) {
-      s.addTargets(TargetRecord.newBuilder()
+      TargetRecord.Builder record = TargetRecord.newBuilder();
+      if (c.heartbeats.targetIds().contains(t.targetId)) {
+        record.setHeartbeat(c.heartbeats.recordOf(t.targetId));
+      }
+      s.addTargets(record
           .setTargetId(t.targetId)
           .setVerdict(t.verdict)
           .setVerdictSinceMs(t.verdictSinceMs)
@@ -70,6 +74,9 @@ public final class StateCodec {
       t.history.addAll(r.getHistoryList());
       t.uptime.restore(r.getMonitoredSinceMs(), r.getDownList());
       r.getVotesList().forEach(v -> t.votesByNode.put(v.getNodeId(), v));
+      if (r.hasHeartbeat()) {
+        c.heartbeats.restore(t.targetId, r.getHeartbeat());
+      }
       c.tracks.put(t.targetId, t);
     }
     c.incidents.restore(s.getIncidentsList());

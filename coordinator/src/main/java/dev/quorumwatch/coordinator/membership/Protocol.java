@@ -16,8 +16,10 @@ public final class Protocol {
    * without moving it: older replicas would count them as current.
    */
   public static final int RATE_LIMITS = 3;
+  /** Heartbeat targets and the Pings command: older replicas would reject both. */
+  public static final int HEARTBEATS = 4;
   /** What this build speaks. */
-  public static final int CURRENT = RATE_LIMITS;
+  public static final int CURRENT = HEARTBEATS;
 
   private Protocol() {}
 }
