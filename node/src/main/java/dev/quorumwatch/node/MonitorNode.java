@@ -15,6 +15,9 @@ import dev.quorumwatch.node.api.EventHub;
 import dev.quorumwatch.node.api.QuorumWatchService;
 import dev.quorumwatch.node.backup.RestoreSeed;
 import dev.quorumwatch.node.config.NodeConfig;
+import dev.quorumwatch.node.heartbeat.PingBatcher;
+import dev.quorumwatch.node.heartbeat.PingEndpoint;
+import dev.quorumwatch.node.heartbeat.PingTokens;
 import dev.quorumwatch.node.http.HttpEndpoints;
 import dev.quorumwatch.node.metrics.DirectorySize;
 import dev.quorumwatch.node.metrics.LatencyHistory;
@@ -87,6 +90,7 @@ public final class MonitorNode implements AutoCloseable {
   private final ProbeScheduler probes;
   private final Reporter reporter;
   private final EventLines eventLines;
+  private final PingTokens pingTokens = new PingTokens();
   private final NotificationDispatcher dispatcher;
   private final ReceiverTester receiverTester;
   private final RepairExecutor repairs;
@@ -171,7 +175,8 @@ public final class MonitorNode implements AutoCloseable {
     this.api = new ApiServer(config.apiListen(), service, config.auth(), config.tls());
     registerRaftGauges();
     this.http = new HttpEndpoints(config.httpListen(), config.tls(), config.auth(), raft, metrics, prometheus,
-        () -> service.statusPage(latencyHistory.snapshot(), STATUS_PAGE_RECENT_INCIDENTS));
+        () -> service.statusPage(latencyHistory.snapshot(), STATUS_PAGE_RECENT_INCIDENTS),
+        new PingEndpoint(pingTokens, new PingBatcher(raft), () -> raft.leaderId().isPresent(), config.nodeId()));
     for (Command.KindCase kind : Command.KindCase.values()) {
       if (kind != Command.KindCase.KIND_NOT_SET) {
         metrics.register("quorumwatch.raft.applied." + kind.name().toLowerCase(Locale.ROOT),
@@ -214,6 +219,7 @@ public final class MonitorNode implements AutoCloseable {
         case EVENT_KIND_MONITORS_APPLIED -> {
           List<TargetSpec> targets = targets();
           probes.reconcile(targets);
+          pingTokens.update(targets);
           Set<String> ids = targets.stream().map(TargetSpec::getId).collect(Collectors.toSet());
           targetMetrics.retain(ids);
           latencyHistory.retain(ids);
@@ -251,7 +257,9 @@ public final class MonitorNode implements AutoCloseable {
     restoreSeed.start(config.heartbeatIntervalMs());
     started.add(restoreSeed);
     started.add(probeEngine);
-    probes.reconcile(targets());
+    List<TargetSpec> targets = targets();
+    probes.reconcile(targets);
+    pingTokens.update(targets);
     started.add(probes);
     reporter.start(config.heartbeatIntervalMs());
     started.add(reporter);

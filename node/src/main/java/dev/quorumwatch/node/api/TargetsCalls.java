@@ -42,6 +42,9 @@ final class TargetsCalls {
             .setQuorum(c.membership().quorum())
             .addAllHistory(row.history())
             .setClockMs(c.clockMs());
+        if (row.spec().hasHeartbeat()) {
+          out.setHeartbeat(c.heartbeatOf(row.spec().getId()));
+        }
         List<Incident> mine = new ArrayList<>();
         for (Incident i : c.incidents()) {
           if (i.getTargetId().equals(row.spec().getId())) {

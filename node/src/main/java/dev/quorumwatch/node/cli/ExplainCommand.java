@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quorumwatch.proto.ExplainRequest;
 import dev.quorumwatch.proto.ExplainResponse;
+import dev.quorumwatch.proto.HeartbeatRecord;
 import dev.quorumwatch.proto.HistoryEntry;
 import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.Ping;
 import dev.quorumwatch.proto.RegionVote;
 import dev.quorumwatch.proto.VoteState;
 import java.util.concurrent.Callable;
@@ -34,19 +36,19 @@ final class ExplainCommand implements Callable<Integer> {
       System.out.println(toJson(r));
       return 0;
     }
-    System.out.printf("%s is %s since %s (quorum %d of %d regions)%s%n", targetId, Json.verdict(r.getTarget().getVerdict()),
-        Times.rfc3339(r.getTarget().getSinceMs()), r.getQuorum(), r.getTarget().getVotesCount(),
+    System.out.printf("%s is %s since %s (%s)%s%n", targetId, Json.verdict(r.getTarget().getVerdict()),
+        Times.rfc3339(r.getTarget().getSinceMs()), r.hasHeartbeat() ? "heartbeat: its job pings the cluster"
+            : "quorum " + r.getQuorum() + " of " + r.getTarget().getVotesCount() + " regions",
         r.getSilencedBy().isEmpty() ? "" : ", silenced by " + r.getSilencedBy());
     if (r.getTarget().getRateLimited()) {
       System.out.println("no verdict possible since " + Times.rfc3339(r.getTarget().getRateLimitedSinceMs())
           + ": too few regions have an answer, the rest are rate limited (marked ~); the verdict is held");
     }
     System.out.println();
-    System.out.printf("%-12s %-12s %-6s %-24s %-14s %s%n", "NODE", "REGION", "VOTE", "SINCE", "CLASS", "DETAIL");
-    for (RegionVote v : r.getTarget().getVotesList()) {
-      System.out.printf("%-12s %-12s %-6s %-24s %-14s %s%n", v.getNodeId(), v.getRegion(),
-          v.getVote() + (v.getWithdrawn() ? "*" : "") + (v.getRateLimited() ? "~" : ""), v.getSinceMs() == 0 ? "-" : Times.rfc3339(v.getSinceMs()),
-          v.getFailureClass(), v.getDetail());
+    if (r.hasHeartbeat()) {
+      printHeartbeat(r.getHeartbeat());
+    } else {
+      printVotes(r);
     }
     System.out.println();
     System.out.println("history (oldest first):");
@@ -62,6 +64,36 @@ final class ExplainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static void printVotes(ExplainResponse r) {
+    System.out.printf("%-12s %-12s %-6s %-24s %-14s %s%n", "NODE", "REGION", "VOTE", "SINCE", "CLASS", "DETAIL");
+    for (RegionVote v : r.getTarget().getVotesList()) {
+      System.out.printf("%-12s %-12s %-6s %-24s %-14s %s%n", v.getNodeId(), v.getRegion(),
+          v.getVote() + (v.getWithdrawn() ? "*" : "") + (v.getRateLimited() ? "~" : ""),
+          v.getSinceMs() == 0 ? "-" : Times.rfc3339(v.getSinceMs()), v.getFailureClass(), v.getDetail());
+    }
+  }
+
+  private static void printHeartbeat(HeartbeatRecord h) {
+    System.out.println("heartbeat: " + h.getPings() + " pings; last success "
+        + (h.getLastSuccessMs() == 0 ? "none" : Times.rfc3339(h.getLastSuccessMs()))
+        + (h.getRunningSinceMs() == 0 ? "" : "; running since " + Times.rfc3339(h.getRunningSinceMs())));
+    if (h.getLastPingMs() > 0) {
+      System.out.println("last ping: " + Times.rfc3339(h.getLastPingMs()) + " " + pingKind(h) + " via " + h.getLastNodeId()
+          + (h.getLastBody().isBlank() ? "" : ", body: " + h.getLastBody().strip().lines().findFirst().orElse("")));
+    }
+    if (!h.getDownReason().isEmpty()) {
+      System.out.println("down: " + h.getDownReason());
+    }
+  }
+
+  private static String pingKind(HeartbeatRecord h) {
+    return switch (h.getLastKind()) {
+      case Ping.Kind.KIND_START_VALUE -> "start";
+      case Ping.Kind.KIND_FAIL_VALUE -> "fail" + (h.getLastExitCode() != 0 ? " (exit " + h.getLastExitCode() + ")" : "");
+      default -> "success";
+    };
   }
 
   static String describe(HistoryEntry h) {
@@ -94,6 +126,19 @@ final class ExplainCommand implements Callable<Integer> {
       vote.put("since", Json.timeOrNull(v.getSinceMs()));
       vote.put("failure_class", v.getFailureClass().isEmpty() ? null : v.getFailureClass());
       vote.put("detail", v.getDetail().isEmpty() ? null : v.getDetail());
+    }
+    if (r.hasHeartbeat()) {
+      HeartbeatRecord h = r.getHeartbeat();
+      ObjectNode hb = doc.putObject("heartbeat");
+      hb.put("pings", h.getPings());
+      hb.put("last_success", Json.timeOrNull(h.getLastSuccessMs()));
+      hb.put("running_since", Json.timeOrNull(h.getRunningSinceMs()));
+      hb.put("last_ping", Json.timeOrNull(h.getLastPingMs()));
+      hb.put("last_kind", h.getLastPingMs() == 0 ? null : pingKind(h));
+      hb.put("last_exit_code", h.getLastExitCode());
+      hb.put("last_node", h.getLastNodeId().isEmpty() ? null : h.getLastNodeId());
+      hb.put("last_body", h.getLastBody());
+      hb.put("down_reason", h.getDownReason().isEmpty() ? null : h.getDownReason());
     }
     ArrayNode history = doc.putArray("history");
     for (HistoryEntry h : r.getHistoryList()) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {NodeCommand.class, DemoCommand.class, ApplyCommand.class, StatusCommand.class,
         TargetsCommand.class, IncidentsCommand.class, WatchCommand.class, SilenceCommand.class, AckCommand.class,
         DeliveriesCommand.class, ExplainCommand.class, ServicesCommand.class, FailoverCommand.class, BackupCommand.class,
-        RestoreCommand.class, MembersCommand.class, TestReceiverCommand.class, BenchCommand.class})
+        RestoreCommand.class, MembersCommand.class, TestReceiverCommand.class, HeartbeatCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -10,6 +10,7 @@ import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.WarningSpec;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,12 @@ public final class MonitorsParser {
   }
 
   private static TargetSpec parseTarget(YamlTree t) throws ConfigException {
+    if (t.has("heartbeat")) {
+      t.onlyKeys(HeartbeatParser.TARGET_KEYS);
+      TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
+      HeartbeatParser.parse(t, target);
+      return target.addAllLabels(labels(t)).build();
+    }
     Set<String> keys = new HashSet<>(Set.of("id", "interval", "timeout", "failure_threshold", "recovery_threshold",
         "labels", "warnings", "repair", "slow_threshold", "predict_horizon", "trend_samples", "max_interval",
         "rate_limited_is_down"));
@@ -87,7 +94,7 @@ public final class MonitorsParser {
     TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
     List<ProbeKind> probes = ProbeKinds.ALL.stream().filter(k -> t.has(k.key())).toList();
     if (probes.size() != 1) {
-      throw t.error("expected exactly one probe: " + ProbeKinds.keys());
+      throw t.error("expected exactly one probe: " + ProbeKinds.keys() + " (or heartbeat, for a job that pings)");
     }
     probes.get(0).parse(t.object(probes.get(0).key()), target);
     long intervalMs = t.durationMs("interval", DEFAULT_INTERVAL_MS);
@@ -113,21 +120,7 @@ public final class MonitorsParser {
         .setRateLimited(warnings == null || warnings.bool("rate_limited", true))
         .setRegionalForMs(warnings == null ? DEFAULT_REGIONAL_FOR_MS
             : warnings.durationMs("regional_for", DEFAULT_REGIONAL_FOR_MS)));
-    Map<String, String> labels = new TreeMap<>(t.stringMap("labels"));
-    if (labels.size() > MonitorsCheck.MAX_LABELS) {
-      throw t.child("labels").error("expected at most " + MonitorsCheck.MAX_LABELS + " labels, got " + labels.size());
-    }
-    for (Map.Entry<String, String> label : labels.entrySet()) {
-      if (!label.getKey().matches("[A-Za-z_][A-Za-z0-9_]{0," + (MonitorsCheck.MAX_LABEL_NAME_CHARS - 1) + "}")) {
-        throw t.child("labels").error("expected label names of letters, digits and '_' (at most "
-            + MonitorsCheck.MAX_LABEL_NAME_CHARS + "), got '" + label.getKey() + "'");
-      }
-      if (label.getValue().length() > MonitorsCheck.MAX_LABEL_VALUE_CHARS) {
-        throw t.child("labels").child(label.getKey()).error("expected at most " + MonitorsCheck.MAX_LABEL_VALUE_CHARS
-            + " characters, got " + label.getValue().length());
-      }
-      target.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
-    }
+    target.addAllLabels(labels(t));
     long maxIntervalMs = t.durationOrZeroMs("max_interval", 0);
     if (maxIntervalMs != 0 && maxIntervalMs < intervalMs) {
       throw t.child("max_interval").error("expected at least the interval (" + Durations.format(intervalMs) + "), got "
@@ -150,6 +143,27 @@ public final class MonitorsParser {
       target.setRepair(RepairParser.parse(t.object("repair")));
     }
     return target.build();
+  }
+
+  /** A target's labels, sorted by name, checked against the coordinator's limits. */
+  private static List<Label> labels(YamlTree t) throws ConfigException {
+    List<Label> out = new ArrayList<>();
+    Map<String, String> labels = new TreeMap<>(t.stringMap("labels"));
+    if (labels.size() > MonitorsCheck.MAX_LABELS) {
+      throw t.child("labels").error("expected at most " + MonitorsCheck.MAX_LABELS + " labels, got " + labels.size());
+    }
+    for (Map.Entry<String, String> label : labels.entrySet()) {
+      if (!label.getKey().matches("[A-Za-z_][A-Za-z0-9_]{0," + (MonitorsCheck.MAX_LABEL_NAME_CHARS - 1) + "}")) {
+        throw t.child("labels").error("expected label names of letters, digits and '_' (at most "
+            + MonitorsCheck.MAX_LABEL_NAME_CHARS + "), got '" + label.getKey() + "'");
+      }
+      if (label.getValue().length() > MonitorsCheck.MAX_LABEL_VALUE_CHARS) {
+        throw t.child("labels").child(label.getKey()).error("expected at most " + MonitorsCheck.MAX_LABEL_VALUE_CHARS
+            + " characters, got " + label.getValue().length());
+      }
+      out.add(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()).build());
+    }
+    return out;
   }
 
   static String id(YamlTree t) throws ConfigException {

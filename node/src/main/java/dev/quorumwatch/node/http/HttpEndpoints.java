@@ -29,7 +29,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** {@code /healthz}, {@code /readyz}, {@code /metrics}, and the status page at {@code /} with its data at {@code /status.json}. */
+/**
+ * {@code /healthz}, {@code /readyz}, {@code /metrics}, the status page at {@code /} with its data at
+ * {@code /status.json}, and heartbeat pings at {@code /ping/}.
+ */
 public final class HttpEndpoints implements AutoCloseable {
   static final int HANDLER_THREADS = 4;
   static final int WAITING_MAX = 256;
@@ -67,7 +70,7 @@ public final class HttpEndpoints implements AutoCloseable {
    * to it. With {@code tls}, HTTPS only, with the node's certificate.
    */
   public HttpEndpoints(HostPort listen, Optional<TlsFiles> tls, ApiAuth auth, RaftNode raft, MetricRegistry metrics,
-      PrometheusRegistry prometheus, Supplier<StatusPage> statusPage) throws IOException {
+      PrometheusRegistry prometheus, Supplier<StatusPage> statusPage, HttpHandler pings) throws IOException {
     this.auth = auth;
     this.raft = raft;
     this.statusPage = statusPage;
@@ -83,10 +86,11 @@ public final class HttpEndpoints implements AutoCloseable {
       server = HttpServer.create(address, 64);
     }
     server.setExecutor(handlers);
-    server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+    server.createContext("/healthz", ex -> HttpReplies.send(ex, 200, "text/plain", "ok\n"));
     server.createContext("/readyz", this::ready);
     server.createContext("/metrics", ex -> withToken(ex, this::metrics));
     server.createContext("/status.json", ex -> withToken(ex, this::statusJson));
+    server.createContext("/ping/", pings); // heartbeat pings carry their own token
     server.createContext("/", this::statusPage);
     try (InputStream in = HttpEndpoints.class.getResourceAsStream("/status/index.html")) {
       page = in.readAllBytes();
@@ -104,9 +108,9 @@ public final class HttpEndpoints implements AutoCloseable {
   private void ready(HttpExchange ex) throws IOException {
     String leader = raft.leaderId().orElse("");
     if (leader.isEmpty()) {
-      respond(ex, 503, "text/plain", "not ready: no leader\n");
+      HttpReplies.send(ex, 503, "text/plain", "not ready: no leader\n");
     } else {
-      respond(ex, 200, "text/plain", "ready: leader " + leader + "\n");
+      HttpReplies.send(ex, 200, "text/plain", "ready: leader " + leader + "\n");
     }
   }
 
@@ -114,13 +118,13 @@ public final class HttpEndpoints implements AutoCloseable {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     writer.write(out, prometheus.scrape(MetricNameQuery.of(ex.getRequestURI().getRawQuery())));
-    respond(ex, 200, writer.getContentType(), out.toString(StandardCharsets.UTF_8));
+    HttpReplies.send(ex, 200, writer.getContentType(), out.toString(StandardCharsets.UTF_8));
   }
 
   /** One self-contained HTML page (no external assets) that renders /status.json and refreshes itself. */
   private void statusPage(HttpExchange ex) throws IOException {
     if (!ex.getRequestURI().getPath().equals("/")) {
-      respond(ex, 404, "text/plain", "not found\n");
+      HttpReplies.send(ex, 404, "text/plain", "not found\n");
       return;
     }
     ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
@@ -133,7 +137,7 @@ public final class HttpEndpoints implements AutoCloseable {
 
   private void statusJson(HttpExchange ex) throws IOException {
     ex.getResponseHeaders().set("Cache-Control", "no-store");
-    respond(ex, 200, "application/json", JSON.print(statusPage.get()));
+    HttpReplies.send(ex, 200, "application/json", JSON.print(statusPage.get()));
   }
 
   /**
@@ -147,16 +151,7 @@ public final class HttpEndpoints implements AutoCloseable {
       return;
     }
     ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"quorumwatch\"");
-    respond(ex, 401, "text/plain", "this node needs an API token: Authorization: Bearer <token> (a read token will do)\n");
-  }
-
-  private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", contentType);
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream os = ex.getResponseBody()) {
-      os.write(bytes);
-    }
+    HttpReplies.send(ex, 401, "text/plain", "this node needs an API token: Authorization: Bearer <token> (a read token will do)\n");
   }
 
   @Override

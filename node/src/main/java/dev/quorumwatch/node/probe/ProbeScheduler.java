@@ -96,8 +96,12 @@ public final class ProbeScheduler implements AutoCloseable {
     this.scheduleLag = metrics.timer("quorumwatch.probe.schedule_lag_seconds");
   }
 
-  /** Makes the probed set equal to {@code targets}: new ones start, removed ones stop, changed ones restart. */
-  public synchronized void reconcile(List<TargetSpec> targets) {
+  /**
+   * Makes the probed set equal to {@code targets}: new ones start, removed ones stop, changed ones
+   * restart. Heartbeat targets are not probed (their jobs ping the cluster).
+   */
+  public synchronized void reconcile(List<TargetSpec> all) {
+    List<TargetSpec> targets = all.stream().filter(t -> !t.hasHeartbeat()).toList();
     Map<String, TargetSpec> wanted = new HashMap<>();
     for (TargetSpec t : targets) {
       wanted.put(t.getId(), t);
