@@ -2,11 +2,13 @@ package dev.quorumwatch.coordinator.ratis;
 
 import dev.quorumwatch.coordinator.ApplyOutcome;
 import dev.quorumwatch.coordinator.Coordinator;
+import dev.quorumwatch.coordinator.Events;
 import dev.quorumwatch.coordinator.StateCodec;
 import dev.quorumwatch.coordinator.StateRestore;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.Event;
+import dev.quorumwatch.proto.EventKind;
 import dev.quorumwatch.proto.StateSnapshot;
 import java.io.File;
 import java.io.IOException;
@@ -146,14 +148,26 @@ public final class MonitorStateMachine extends BaseStateMachine {
     loadSnapshot(storage.getLatestSnapshot());
   }
 
+  /**
+   * A snapshot installed from the leader (this replica was too far behind) replaces the whole
+   * state: listeners hear it as monitors applied, so the node probes, and takes pings for, the
+   * targets the snapshot holds.
+   */
   @Override
   public void reinitialize() throws IOException {
-    loadSnapshot(storage.loadLatestSnapshot());
+    SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
+    if (loadSnapshot(snapshot)) {
+      Event restored = Events.of(EventKind.EVENT_KIND_MONITORS_APPLIED, read(Coordinator::clockMs))
+          .setMessage("from a snapshot installed by the leader").build();
+      for (Listener l : listeners) {
+        l.onApplied(snapshot.getIndex(), List.of(restored));
+      }
+    }
   }
 
-  private void loadSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
+  private boolean loadSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
     if (snapshot == null) {
-      return;
+      return false;
     }
     File file = snapshot.getFile().getPath().toFile();
     MD5Hash expected = snapshot.getFile().getFileDigest();
@@ -171,6 +185,7 @@ public final class MonitorStateMachine extends BaseStateMachine {
     }
     log.info("state restored from snapshot index={} targets={} incidents={} pending_notifications={}",
         snapshot.getIndex(), state.getTargetsCount(), state.getIncidentsCount(), state.getOutboxCount());
+    return true;
   }
 
   /** Runs on the leader only: the leader's clock becomes the command's time for everyone. */

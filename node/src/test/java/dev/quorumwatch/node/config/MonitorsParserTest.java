@@ -133,6 +133,37 @@ class MonitorsParserTest {
   }
 
   @Test
+  void readsAHeartbeatTargetAndRefusesProbeSettingsOnIt() throws Exception {
+    String sha = "0123456789abcdef".repeat(4);
+    MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", """
+        targets:
+          - id: nightly-backup
+            heartbeat: {period: 1d, grace: 1h, max_runtime: 2h, token_sha256: %s}
+            labels: {team: storage}
+        """.formatted(sha));
+    assertThat(spec.getTargets(0).getHeartbeat().getPeriodMs()).isEqualTo(86_400_000L);
+    assertThat(spec.getTargets(0).getHeartbeat().getGraceMs()).isEqualTo(3_600_000L);
+    assertThat(spec.getTargets(0).getHeartbeat().getMaxRuntimeMs()).isEqualTo(7_200_000L);
+    assertThat(spec.getTargets(0).getHeartbeat().getTokenSha256()).isEqualTo(sha);
+    assertThat(spec.getTargets(0).getLabelsList()).extracting(l -> l.getName() + "=" + l.getValue())
+        .containsExactly("team=storage");
+    assertThat(MonitorsCheck.problem(spec)).isNull();
+    assertThat(MonitorsParser.parse("m.yaml", "targets: [{id: j, heartbeat: {period: 5m, token_sha256: " + sha + "}}]")
+        .getTargets(0).getHeartbeat().getGraceMs()).as("default grace").isEqualTo(60_000);
+
+    assertThatThrownBy(() -> MonitorsParser.parse("m.yaml",
+        "targets: [{id: j, interval: 5s, heartbeat: {period: 5m, token_sha256: " + sha + "}}]"))
+        .hasMessageContaining("m.yaml: targets[0]").hasMessageContaining("interval");
+    assertThatThrownBy(() -> MonitorsParser.parse("m.yaml", "targets: [{id: j, heartbeat: {token_sha256: " + sha + "}}]"))
+        .hasMessage("m.yaml: targets[0].heartbeat: expected a period: how often the job pings, such as 5m or 1d");
+    assertThatThrownBy(() -> MonitorsParser.parse("m.yaml", "targets: [{id: j, heartbeat: {period: 5m, token_sha256: abc}}]"))
+        .hasMessage("m.yaml: targets[0].heartbeat.token_sha256: expected the token's SHA-256 as 64 lower-case hex"
+            + " digits (quorumwatch heartbeat new-token prints a token and its hash), got 3 characters");
+    assertThatThrownBy(() -> MonitorsParser.parse("m.yaml", "targets: [{id: j, heartbeat: {period: 1s, token_sha256: "
+        + sha + "}}]")).hasMessage("m.yaml: targets[0].heartbeat.period: expected a duration from 10s to 365d, got 1s");
+  }
+
+  @Test
   void carriesTheRulesOfEveryZoneItNamesSoReplicasAgreeOnLocalTimes() throws Exception {
     MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", ALERTING);
     assertThat(spec.getZoneRulesList()).extracting(ZoneRulesSpec::getZone).containsExactly("Asia/Tokyo", "Europe/Berlin");
