@@ -4,6 +4,7 @@ import dev.quorumwatch.coordinator.alert.AlertGroups;
 import dev.quorumwatch.coordinator.alert.AlertLabels;
 import dev.quorumwatch.coordinator.alert.DailyDigests;
 import dev.quorumwatch.coordinator.alert.Silences;
+import dev.quorumwatch.coordinator.dependency.Dependencies;
 import dev.quorumwatch.coordinator.failover.Failover;
 import dev.quorumwatch.coordinator.heartbeat.HeartbeatChecks;
 import dev.quorumwatch.coordinator.incident.IncidentLog;
@@ -107,7 +108,8 @@ public final class Coordinator {
   private long nextHeartbeatDeadlineMs;
   private SortedSet<String> freshAtLastEvaluation = new TreeSet<>();
   private final TargetWarnings warnings = new TargetWarnings();
-  private long nextSilenceChangeMs;
+  Dependencies dependencies = Dependencies.NONE;
+  final Silencing silencing = new Silencing(this);
   private final CommandChecks checks = new CommandChecks(this);
   final Failover.Verdicts verdicts = new Failover.Verdicts() {
     @Override
@@ -269,8 +271,8 @@ public final class Coordinator {
     }
     warnings.openDue(tracks, targetSpecs, membership, clockMs, entry);
     monitorHealth.watch(membership, fresh, clockMs, entry);
-    if (silencesChanged || clockMs >= nextSilenceChangeMs) {
-      refreshSilenced();
+    if (silencing.due(silencesChanged, entry.events().stream().anyMatch(e -> e.getType() == EventKind.EVENT_KIND_VERDICT))) {
+      silencing.refresh();
     }
     long queuedFrom = outbox.nextSeq();
     groups.flush(clockMs, receivers, groupView, outbox);
@@ -369,6 +371,7 @@ public final class Coordinator {
     failover.keepServices(serviceSpecs.keySet());
     zones = ReplicatedZones.of(spec);
     silences.setWindows(spec.getMaintenanceList(), zones);
+    dependencies = Dependencies.of(spec);
     for (TargetTrack track : new ArrayList<>(tracks.values())) {
       if (!kept.contains(track.targetId)) {
         if (!track.openIncidentId.isEmpty()) {
@@ -511,17 +514,6 @@ public final class Coordinator {
     }
   }
 
-  /** Re-decides which open incidents are silenced (a silence or window started or ended). */
-  private void refreshSilenced() {
-    for (Incident incident : incidents.openIncidents()) {
-      boolean silenced = silences.silencedBy(AlertLabels.of(incident, membership.clusterId()), clockMs) != null;
-      if (incidents.setSilenced(incident.getId(), silenced)) {
-        groups.touch(incident.getId());
-      }
-    }
-    nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
-  }
-
   // ---- read side: used by the node's API, dispatcher and probes, from its own replica ----
 
   public long clockMs() {
@@ -603,7 +595,8 @@ public final class Coordinator {
     monitors.getServicesList().forEach(svc -> serviceSpecs.put(svc.getId(), svc));
     zones = ReplicatedZones.of(monitors);
     silences.setWindows(monitors.getMaintenanceList(), zones);
-    nextSilenceChangeMs = silences.nextChangeAfter(clockMs);
+    dependencies = Dependencies.of(monitors);
+    silencing.restored();
     nextHeartbeatDeadlineMs = heartbeats.nextDeadlineMs(targetSpecs, clockMs);
     warnings.restore(tracks.values());
   }

@@ -35,7 +35,8 @@ final class Entry implements IncidentOpener {
     String id = "inc-" + index + (incidentsOpened > 1 ? "." + incidentsOpened : "");
     draft.setId(id).setStartedMs(c.clockMs).setOpenedAtIndex(index);
     Map<String, String> labels = AlertLabels.of(draft.build(), c.membership.clusterId());
-    draft.setSilenced(c.silences.silencedBy(labels, c.clockMs) != null);
+    Silencing.Decision silencing = c.silencing.decide(draft.build());
+    draft.setSilenced(silencing.silenced()).setSuppressedBy(silencing.heldBy());
     Incident incident = c.incidents.open(draft);
     c.groups.route(index, incident, labels, c.monitors.getReceiversList(), c.clockMs);
     add(event(EventKind.EVENT_KIND_INCIDENT_OPENED).setTargetId(incident.getTargetId()).setIncidentId(id)

@@ -1,6 +1,7 @@
 package dev.quorumwatch.coordinator;
 
 import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.coordinator.dependency.Dependencies;
 import dev.quorumwatch.coordinator.notify.ReceiverKinds;
 import dev.quorumwatch.coordinator.time.ReplicatedZones;
 import dev.quorumwatch.coordinator.time.ZoneRulesCodec;
@@ -87,6 +88,10 @@ public final class MonitorsCheck {
       if (repair != null) {
         return at + ".repair" + repair;
       }
+    }
+    String dependencies = Dependencies.problem(spec);
+    if (dependencies != null) {
+      return dependencies;
     }
     Set<String> receivers = new HashSet<>();
     for (int i = 0; i < spec.getReceiversCount(); i++) {

@@ -149,6 +149,21 @@ class AlertingTest {
   }
 
   @Test
+  void anAlertSentBeforeASilenceStillGetsItsResolvedUnderIt() {
+    Cluster k = new Cluster(spec(1, r -> r, m -> m));
+    k.allSee(all(1, VoteState.VOTE_UP));
+    k.allSee(all(1, VoteState.VOTE_DOWN));
+    assertThat(k.sent).hasSize(1);
+    k.apply(Commands.silence(k.now, "target=t0", 3_600_000));
+    k.advance(5000);
+    assertThat(k.sent).as("silenced while firing: nothing new to say").hasSize(1);
+    k.allSee(all(1, VoteState.VOTE_UP));
+    k.advance(1000);
+    assertThat(k.sent).as("the receiver was told it fires: it is told it resolved (never swallowed)").hasSize(2);
+    assertThat(alerts(k.sent.get(1))).containsExactly("TargetDown:t0:resolved");
+  }
+
+  @Test
   void expiringASilenceEarlyNotifies() {
     Cluster k = new Cluster(spec(1, r -> r, m -> m));
     k.allSee(all(1, VoteState.VOTE_UP));

@@ -120,6 +120,7 @@ public final class AlertGroups {
     List<Incident> oneShots = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     Set<String> notified = new LinkedHashSet<>(group.getNotifiedFiringList());
+    Set<String> silencedAfterTold = new LinkedHashSet<>();
     for (String incidentId : group.getIncidentIdsList()) {
       Optional<Incident> found = view.incident(incidentId);
       if (found.isEmpty()) {
@@ -135,6 +136,8 @@ public final class AlertGroups {
         kept.add(incidentId);
         if (!incident.getSilenced()) {
           firing.add(incident);
+        } else if (notified.contains(incidentId)) {
+          silencedAfterTold.add(incidentId);
         }
       } else if (notified.contains(incidentId) && route.getSendResolved()) {
         kept.add(incidentId);
@@ -143,7 +146,9 @@ public final class AlertGroups {
     }
     Set<String> firingIds = new LinkedHashSet<>();
     firing.forEach(i -> firingIds.add(i.getId()));
-    notified.retainAll(union(firingIds, ids(resolved))); // a silenced alert speaks again when unsilenced
+    // An alert silenced before it was sent speaks when unsilenced. One the receiver was told
+    // about stays told: its resolved is never swallowed, and unsilencing it sends nothing new.
+    notified.retainAll(union(union(firingIds, ids(resolved)), silencedAfterTold));
     boolean changed = !notified.containsAll(firingIds) || !resolved.isEmpty() || !oneShots.isEmpty();
     boolean reminder = false;
     long dueMs;
@@ -165,7 +170,7 @@ public final class AlertGroups {
       kept.removeIf(id -> resolved.stream().anyMatch(i -> i.getId().equals(id))
           || oneShots.stream().anyMatch(i -> i.getId().equals(id)));
       next.clearIncidentIds().addAllIncidentIds(kept)
-          .clearNotifiedFiring().addAllNotifiedFiring(firingIds)
+          .clearNotifiedFiring().addAllNotifiedFiring(union(firingIds, silencedAfterTold))
           .setLastSentMs(nowMs).setSent(group.getSent() + 1);
       dueMs = firing.isEmpty() ? Long.MAX_VALUE
           : route.getRepeatIntervalMs() > 0 ? nowMs + route.getRepeatIntervalMs() : Long.MAX_VALUE;

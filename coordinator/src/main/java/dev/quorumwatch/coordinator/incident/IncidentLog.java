@@ -23,14 +23,17 @@ public final class IncidentLog {
     return incident;
   }
 
-  /** Marks whether a silence or maintenance window covers the incident; true when that changed. */
-  public boolean setSilenced(String id, boolean silenced) {
+  /**
+   * Marks whether a silence, maintenance window or dependency hold ({@code heldBy}, or "")
+   * covers the incident; true when whether it is silenced changed.
+   */
+  public boolean setSilenced(String id, boolean silenced, String heldBy) {
     Incident current = byId.get(id);
-    if (current == null || current.getSilenced() == silenced) {
+    if (current == null || (current.getSilenced() == silenced && current.getSuppressedBy().equals(heldBy))) {
       return false;
     }
-    byId.put(id, current.toBuilder().setSilenced(silenced).build());
-    return true;
+    byId.put(id, current.toBuilder().setSilenced(silenced).setSuppressedBy(heldBy).build());
+    return current.getSilenced() != silenced;
   }
 
   public void acknowledge(String id, String by, String comment, long nowMs) {
