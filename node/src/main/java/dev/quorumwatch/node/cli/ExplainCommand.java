@@ -60,7 +60,8 @@ final class ExplainCommand implements Callable<Integer> {
       System.out.println("incidents:");
       for (Incident i : r.getIncidentsList()) {
         System.out.printf("  %-14s %-15s %-8s %s%s%n", i.getId(), i.getAlertname(), i.getOpen() ? "open" : "resolved",
-            i.getSummary(), i.getAckedBy().isEmpty() ? "" : " (acknowledged by " + i.getAckedBy() + ")");
+            i.getSummary(), (i.getAckedBy().isEmpty() ? "" : " (acknowledged by " + i.getAckedBy() + ")")
+                + (IncidentsCommand.note(i).isEmpty() ? "" : " [" + IncidentsCommand.note(i) + "]"));
       }
     }
     return 0;

@@ -128,6 +128,7 @@ final class Json {
     incident.put("node", i.getNodeId().isEmpty() ? null : i.getNodeId());
     incident.put("summary", i.getSummary());
     incident.put("silenced", i.getSilenced());
+    incident.put("suppressed_by", i.getSuppressedBy().isEmpty() ? null : i.getSuppressedBy());
     incident.put("acked_by", i.getAckedBy().isEmpty() ? null : i.getAckedBy());
     incident.put("acked_at", timeOrNull(i.getAckedMs()));
     incident.put("ack_comment", i.getAckComment().isEmpty() ? null : i.getAckComment());

@@ -13,7 +13,7 @@ final class HeartbeatParser {
   static final long DEFAULT_GRACE_MS = 60_000;
   /** Heartbeats are for jobs; anything faster is a probe's work. */
   static final long MIN_PERIOD_MS = 10_000;
-  static final Set<String> TARGET_KEYS = Set.of("id", "heartbeat", "labels");
+  static final Set<String> TARGET_KEYS = Set.of("id", "heartbeat", "labels", "depends_on");
 
   private HeartbeatParser() {}
 

@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.config;
 
 import dev.quorumwatch.coordinator.MonitorsCheck;
+import dev.quorumwatch.coordinator.dependency.Dependencies;
 import dev.quorumwatch.node.probe.ProbeKind;
 import dev.quorumwatch.node.probe.ProbeKinds;
 import dev.quorumwatch.node.receiver.KindFields;
@@ -76,6 +77,10 @@ public final class MonitorsParser {
       }
     }
     spec.setMaxDeliveryAgeMs(root.durationMs("max_delivery_age", DEFAULT_MAX_DELIVERY_AGE_MS));
+    String dependencies = Dependencies.problem(spec.build());
+    if (dependencies != null) {
+      throw new ConfigException(file + ": " + dependencies); // ids across targets and services: checked once all are read
+    }
     return ZoneRulesOfThisJvm.attach(spec.build());
   }
 
@@ -84,11 +89,11 @@ public final class MonitorsParser {
       t.onlyKeys(HeartbeatParser.TARGET_KEYS);
       TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
       HeartbeatParser.parse(t, target);
-      return target.addAllLabels(labels(t)).build();
+      return target.addAllLabels(labels(t)).addAllDependsOn(t.strings("depends_on")).build();
     }
     Set<String> keys = new HashSet<>(Set.of("id", "interval", "timeout", "failure_threshold", "recovery_threshold",
         "labels", "warnings", "repair", "slow_threshold", "predict_horizon", "trend_samples", "max_interval",
-        "rate_limited_is_down"));
+        "rate_limited_is_down", "depends_on"));
     ProbeKinds.ALL.forEach(k -> keys.add(k.key()));
     t.onlyKeys(keys);
     TargetSpec.Builder target = TargetSpec.newBuilder().setId(id(t));
@@ -120,7 +125,7 @@ public final class MonitorsParser {
         .setRateLimited(warnings == null || warnings.bool("rate_limited", true))
         .setRegionalForMs(warnings == null ? DEFAULT_REGIONAL_FOR_MS
             : warnings.durationMs("regional_for", DEFAULT_REGIONAL_FOR_MS)));
-    target.addAllLabels(labels(t));
+    target.addAllLabels(labels(t)).addAllDependsOn(t.strings("depends_on"));
     long maxIntervalMs = t.durationOrZeroMs("max_interval", 0);
     if (maxIntervalMs != 0 && maxIntervalMs < intervalMs) {
       throw t.child("max_interval").error("expected at least the interval (" + Durations.format(intervalMs) + "), got "

@@ -17,7 +17,7 @@ final class ServiceParser {
   private ServiceParser() {}
 
   static ServiceSpec parse(YamlTree s, String id, Set<String> targetIds) throws ConfigException {
-    s.onlyKeys(Set.of("id", "endpoints", "failback", "failback_after", "labels"));
+    s.onlyKeys(Set.of("id", "endpoints", "failback", "failback_after", "labels", "depends_on"));
     ServiceSpec.Builder spec = ServiceSpec.newBuilder().setId(id);
     Set<String> seen = new HashSet<>();
     for (YamlTree endpoint : s.list("endpoints")) {
@@ -43,6 +43,6 @@ final class ServiceParser {
     for (Map.Entry<String, String> label : new TreeMap<>(s.stringMap("labels")).entrySet()) {
       spec.addLabels(Label.newBuilder().setName(label.getKey()).setValue(label.getValue()));
     }
-    return spec.build();
+    return spec.addAllDependsOn(s.strings("depends_on")).build();
   }
 }

@@ -164,6 +164,24 @@ class MonitorsParserTest {
   }
 
   @Test
+  void readsDependenciesAndRefusesUnknownIdsAndCycles() throws Exception {
+    String targets = """
+        targets:
+          - {id: gateway, tcp: {address: "127.0.0.1:1"}}
+          - {id: app, tcp: {address: "127.0.0.1:2"}, depends_on: [gateway]}
+        services:
+          - {id: api, endpoints: [app], depends_on: [gateway]}
+        """;
+    MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", targets);
+    assertThat(spec.getTargets(1).getDependsOnList()).containsExactly("gateway");
+    assertThat(spec.getServices(0).getDependsOnList()).containsExactly("gateway");
+    assertThatThrownBy(() -> MonitorsParser.parse("monitors.yaml", targets.replace("[gateway]}\nservices", "[gw]}\nservices")))
+        .hasMessage("monitors.yaml: targets[1].depends_on: no target or service gw");
+    assertThatThrownBy(() -> MonitorsParser.parse("monitors.yaml", targets.replace(":1\"}}", ":1\"}, depends_on: [api]}")))
+        .hasMessageStartingWith("monitors.yaml: depends_on: a cycle, ");
+  }
+
+  @Test
   void carriesTheRulesOfEveryZoneItNamesSoReplicasAgreeOnLocalTimes() throws Exception {
     MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", ALERTING);
     assertThat(spec.getZoneRulesList()).extracting(ZoneRulesSpec::getZone).containsExactly("Asia/Tokyo", "Europe/Berlin");
