@@ -39,6 +39,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -145,7 +146,20 @@ public final class MonitorStateMachine extends BaseStateMachine {
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
     storage.init(raftStorage);
-    loadSnapshot(storage.getLatestSnapshot());
+    getLifeCycle().startAndTransition(() -> loadSnapshot(storage.getLatestSnapshot()));
+  }
+
+  /**
+   * Ratis pauses the state machine before it installs a snapshot sent by the leader, and its
+   * updater refuses to reload one that is not paused: without this, the first snapshot a
+   * lagging follower received closed its Raft server for good.
+   */
+  @Override
+  public void pause() {
+    if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
   }
 
   /**
@@ -156,7 +170,15 @@ public final class MonitorStateMachine extends BaseStateMachine {
   @Override
   public void reinitialize() throws IOException {
     SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
-    if (loadSnapshot(snapshot)) {
+    boolean loaded;
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      loaded = loadSnapshot(snapshot);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    } else {
+      loaded = loadSnapshot(snapshot);
+    }
+    if (loaded) {
       Event restored = Events.of(EventKind.EVENT_KIND_MONITORS_APPLIED, read(Coordinator::clockMs))
           .setMessage("from a snapshot installed by the leader").build();
       for (Listener l : listeners) {
