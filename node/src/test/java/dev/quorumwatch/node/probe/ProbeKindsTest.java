@@ -10,13 +10,16 @@ import dev.quorumwatch.proto.TcpProbe;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Every probe kind of the replicated spec has one ProbeKind, and the engine a prober for it. */
+/**
+ * Every probe kind of the replicated spec has one ProbeKind, and the engine a prober for it;
+ * heartbeat targets are the one case nothing probes (their jobs ping the cluster).
+ */
 class ProbeKindsTest {
   @Test
   void everyProbeOfTheSpecHasOneKindWithItsOwnKey() {
     assertThat(ProbeKinds.ALL).extracting(ProbeKind::probeCase)
         .containsExactlyInAnyOrderElementsOf(Arrays.stream(TargetSpec.ProbeCase.values())
-            .filter(c -> c != TargetSpec.ProbeCase.PROBE_NOT_SET).toList());
+            .filter(c -> c != TargetSpec.ProbeCase.PROBE_NOT_SET && c != TargetSpec.ProbeCase.HEARTBEAT).toList());
     assertThat(ProbeKinds.ALL).extracting(ProbeKind::key).doesNotHaveDuplicates();
     assertThat(ProbeKinds.keys()).isEqualTo("http, tcp, grpc or dns");
   }
