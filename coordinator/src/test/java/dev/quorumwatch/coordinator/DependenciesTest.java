@@ -127,9 +127,12 @@ class DependenciesTest {
     MonitorsSpec cycle = base.toBuilder().setTargets(0, base.getTargets(0).toBuilder().addDependsOn("b"))
         .setTargets(1, base.getTargets(1).toBuilder().addDependsOn("c"))
         .setTargets(2, base.getTargets(2).toBuilder().addDependsOn("a")).build();
-    assertThat(MonitorsCheck.problem(cycle)).startsWith("depends_on: a cycle, ").contains("a -> b -> c -> a");
+    assertThat(MonitorsCheck.problem(cycle)).startsWith("depends_on: a cycle, ").contains("target a -> target b -> target c -> target a");
     MonitorsSpec throughItsService = base.toBuilder().addServices(ServiceSpec.newBuilder().setId("api").addEndpoints("a")
         .addEndpoints("b").addDependsOn("a")).build();
     assertThat(MonitorsCheck.problem(throughItsService)).startsWith("depends_on: a cycle, ");
+    MonitorsSpec sameIdAsItsEndpoint = base.toBuilder().addServices(ServiceSpec.newBuilder().setId("a").addEndpoints("a")
+        .addEndpoints("b")).build();
+    assertThat(MonitorsCheck.problem(sameIdAsItsEndpoint)).as("a service may share an id with a target").isNull();
   }
 }

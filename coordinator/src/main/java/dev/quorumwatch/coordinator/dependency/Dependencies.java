@@ -41,7 +41,7 @@ public final class Dependencies {
     String activeEndpoint(String serviceId);
   }
 
-  private final Map<String, List<String>> dependsOn; // target or service id -> direct dependencies
+  private final Map<String, List<String>> dependsOn; // target id -> its and its services' dependencies
   private final Map<String, ServiceSpec> services;
   private final Map<String, Long> holdMs; // dependency id -> time to judge it after a dependent went down
   private final Map<String, Long> recoveryMs; // dependent id -> time to see itself recover after a dependency did
@@ -65,10 +65,11 @@ public final class Dependencies {
       }
     }
     for (ServiceSpec s : spec.getServicesList()) {
-      services.put(s.getId(), s);
-      if (s.getDependsOnCount() > 0) {
-        edges.put(s.getId(), List.copyOf(s.getDependsOnList()));
-        for (String endpoint : s.getEndpointsList()) {
+      if (!targets.containsKey(s.getId())) {
+        services.put(s.getId(), s); // in depends_on, an id both have means the target
+      }
+      for (String endpoint : s.getEndpointsList()) {
+        if (s.getDependsOnCount() > 0) {
           edges.computeIfAbsent(endpoint, k -> new ArrayList<>()).addAll(s.getDependsOnList());
         }
       }
@@ -103,33 +104,37 @@ public final class Dependencies {
 
   /**
    * Why the monitors' dependencies cannot be used (an unknown id, a target or service that
-   * depends on itself, through others or through a service's endpoints), or null.
+   * depends on itself, through others or through a service's endpoints), or null. A target and
+   * a service may share an id; in depends_on the id then means the target.
    */
   public static String problem(MonitorsSpec spec) {
-    Set<String> known = new HashSet<>();
-    spec.getTargetsList().forEach(t -> known.add(t.getId()));
-    spec.getServicesList().forEach(s -> known.add(s.getId()));
-    Map<String, List<String>> graph = new HashMap<>();
+    Set<String> targets = new HashSet<>();
+    Set<String> services = new HashSet<>();
+    spec.getTargetsList().forEach(t -> targets.add(t.getId()));
+    spec.getServicesList().forEach(s -> services.add(s.getId()));
+    Map<String, List<String>> graph = new HashMap<>(); // nodes: "target x", "service y"
     for (int i = 0; i < spec.getTargetsCount(); i++) {
       TargetSpec t = spec.getTargets(i);
       for (String d : t.getDependsOnList()) {
-        if (!known.contains(d)) {
+        if (!targets.contains(d) && !services.contains(d)) {
           return "targets[" + i + "].depends_on: no target or service " + d;
         }
+        graph.computeIfAbsent(TARGET + t.getId(), k -> new ArrayList<>()).add(node(d, targets));
       }
-      graph.computeIfAbsent(t.getId(), k -> new ArrayList<>()).addAll(t.getDependsOnList());
     }
     for (int i = 0; i < spec.getServicesCount(); i++) {
       ServiceSpec s = spec.getServices(i);
       for (String d : s.getDependsOnList()) {
-        if (!known.contains(d)) {
+        if (!targets.contains(d) && !services.contains(d)) {
           return "services[" + i + "].depends_on: no target or service " + d;
         }
       }
       // A service is down when its endpoints are: depending on it is depending on them.
-      graph.computeIfAbsent(s.getId(), k -> new ArrayList<>()).addAll(s.getEndpointsList());
       for (String endpoint : s.getEndpointsList()) {
-        graph.computeIfAbsent(endpoint, k -> new ArrayList<>()).addAll(s.getDependsOnList());
+        graph.computeIfAbsent(SERVICE + s.getId(), k -> new ArrayList<>()).add(TARGET + endpoint);
+        for (String d : s.getDependsOnList()) {
+          graph.computeIfAbsent(TARGET + endpoint, k -> new ArrayList<>()).add(node(d, targets));
+        }
       }
     }
     for (String start : graph.keySet()) {
@@ -139,6 +144,13 @@ public final class Dependencies {
       }
     }
     return null;
+  }
+
+  private static final String TARGET = "target ";
+  private static final String SERVICE = "service ";
+
+  private static String node(String id, Set<String> targets) {
+    return (targets.contains(id) ? TARGET : SERVICE) + id;
   }
 
   private static List<String> cycleFrom(String start, Map<String, List<String>> graph) {
@@ -226,7 +238,7 @@ public final class Dependencies {
     while (!todo.isEmpty()) {
       String d = todo.poll();
       if (out.add(d)) {
-        todo.addAll(dependsOn.getOrDefault(d, List.of()));
+        todo.addAll(services.containsKey(d) ? services.get(d).getDependsOnList() : dependsOn.getOrDefault(d, List.of()));
       }
     }
     return out;
