@@ -146,7 +146,8 @@ class ReceiversClusterTest {
     assertThat(downSlack.requests().size()).as("the 503s were retried before the hand-over").isGreaterThan(1);
     assertThat(mailHook.pages()).extracting(WebhookReceiver.Received::idempotencyKey).allMatch(k -> k.endsWith("/fallback"))
         .as("a resend carries the same key").containsOnly(mailHook.pages().get(0).idempotencyKey());
-    List<FailedNotification> handed = cluster.client(cluster.awaitLeader(10_000))
+    // The restarted node's cold JVM may miss heartbeats for a while: give the members time to agree.
+    List<FailedNotification> handed = cluster.client(cluster.awaitLeader(30_000))
         .listDeliveries(ListDeliveriesRequest.getDefaultInstance()).getFailedList().stream()
         .filter(f -> !f.getHandedOverTo().isEmpty()).toList();
     assertThat(handed).singleElement().satisfies(f -> {
