@@ -20,6 +20,8 @@ public final class PingBatcher {
   public static final int WAITING_MAX = 10_000;
   /** Pings in one write (the coordinator accepts at most 1,000 per command). */
   static final int PER_WRITE_MAX = 500;
+  /** Body characters in one write (a mebibyte of ASCII): a Raft entry stays small however much the jobs report. */
+  static final int BODY_CHARS_PER_WRITE_MAX = 1024 * 1024;
   /** A ping that is not committed within this is answered as failed; the job may retry. */
   static final long WRITE_TIMEOUT_MS = 10_000;
 
@@ -53,8 +55,12 @@ public final class PingBatcher {
   private void writeNext() {
     List<Waiting> batch = new ArrayList<>();
     synchronized (this) {
-      while (!waiting.isEmpty() && batch.size() < PER_WRITE_MAX) {
-        batch.add(waiting.poll());
+      long bodyChars = 0;
+      while (!waiting.isEmpty() && batch.size() < PER_WRITE_MAX
+          && (batch.isEmpty() || bodyChars + waiting.peek().ping().getBody().length() <= BODY_CHARS_PER_WRITE_MAX)) {
+        Waiting next = waiting.poll();
+        bodyChars += next.ping().getBody().length();
+        batch.add(next);
       }
       if (batch.isEmpty()) {
         writing = false;

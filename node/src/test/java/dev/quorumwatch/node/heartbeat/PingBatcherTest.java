@@ -60,6 +60,21 @@ class PingBatcherTest {
   }
 
   @Test
+  void aWriteCarriesAtMostAMebibyteOfBodyText() {
+    HeldWrites sink = new HeldWrites();
+    PingBatcher batcher = new PingBatcher(sink);
+    batcher.submit(ping("in-flight"));
+    String body = "x".repeat(10 * 1024);
+    for (int i = 0; i < 150; i++) {
+      batcher.submit(ping("t" + i).toBuilder().setBody(body).build());
+    }
+    sink.answer(0, CommandReply.newBuilder().setAccepted(true).build());
+    assertThat(sink.written.get(1).getPings().getPingsCount()).as("1 MiB / 10 KiB").isEqualTo(102);
+    sink.answer(1, CommandReply.newBuilder().setAccepted(true).build());
+    assertThat(sink.written.get(2).getPings().getPingsCount()).isEqualTo(48);
+  }
+
+  @Test
   void aFullQueueRefusesAtOnce() {
     HeldWrites sink = new HeldWrites();
     PingBatcher batcher = new PingBatcher(sink);
