@@ -240,7 +240,8 @@ public final class Coordinator {
       }
       default -> throw new IllegalStateException("checked by problem(): " + command.getKindCase());
     }
-    if (clockMs >= nextHeartbeatDeadlineMs) {
+    boolean heartbeatDeadlinePassed = clockMs >= nextHeartbeatDeadlineMs;
+    if (heartbeatDeadlinePassed) {
       touched.addAll(heartbeats.targetIds());
     }
     SortedSet<String> fresh = membership.freshNodes(clockMs);
@@ -255,7 +256,10 @@ public final class Coordinator {
       }
     }
     freshAtLastEvaluation = fresh;
-    nextHeartbeatDeadlineMs = heartbeats.nextDeadlineMs(targetSpecs, clockMs);
+    // Only pings, new monitors and time move a heartbeat deadline: not every report needs the scan.
+    if (heartbeatDeadlinePassed || command.hasPings() || command.hasApplyMonitors()) {
+      nextHeartbeatDeadlineMs = heartbeats.nextDeadlineMs(targetSpecs, clockMs);
+    }
     // Certificates near expiry: whenever votes change, and once per minute of state time.
     boolean certSweep = evaluateAll || freshChanged || previousClockMs / CERT_SWEEP_MS != clockMs / CERT_SWEEP_MS;
     for (TargetTrack track : certSweep ? tracks.values() : touchedTracks(touched)) {
@@ -415,7 +419,8 @@ public final class Coordinator {
   private void evaluate(Entry entry, TargetTrack track) {
     TargetSpec spec = targetSpecs.get(track.targetId);
     if (spec != null && spec.hasHeartbeat()) {
-      HeartbeatChecks.Judgement j = heartbeats.judge(track.targetId, spec.getHeartbeat(), clockMs);
+      HeartbeatChecks.Judgement j = HeartbeatChecks.judge(heartbeats.recordOf(track.targetId), spec.getHeartbeat(),
+          clockMs);
       changeVerdict(entry, track, j.verdict(), j.note(),
           () -> HeartbeatChecks.draftDown(ALERT_TARGET_DOWN, SEVERITY_CRITICAL, track.targetId, spec, j.note()));
       return;
@@ -571,9 +576,18 @@ public final class Coordinator {
     return outbox.isPending(notificationId);
   }
 
-  /** A heartbeat target's pings as committed; the default instance for any other target. */
+  /**
+   * A heartbeat target's pings as committed, with why it is DOWN now (judged on read, not
+   * stored); the default instance for any other target.
+   */
   public HeartbeatRecord heartbeatOf(String targetId) {
-    return heartbeats.recordOf(targetId);
+    HeartbeatRecord r = heartbeats.recordOf(targetId);
+    TargetSpec spec = targetSpecs.get(targetId);
+    if (spec == null || !spec.hasHeartbeat()) {
+      return r;
+    }
+    HeartbeatChecks.Judgement j = HeartbeatChecks.judge(r, spec.getHeartbeat(), clockMs);
+    return j.verdict() == Verdict.VERDICT_DOWN ? r.toBuilder().setDownReason(j.note()).build() : r;
   }
 
   public Verdict verdictOf(String targetId) {

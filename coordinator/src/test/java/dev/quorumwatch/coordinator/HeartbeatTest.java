@@ -79,11 +79,13 @@ class HeartbeatTest {
     k.heartbeats(10 * 60_000);
     assertThat(k.pages()).hasSize(1);
     assertThat(k.pages().get(0)).startsWith("firing backup heartbeat: no ping since ");
+    assertThat(k.c.heartbeatOf("backup").getDownReason()).as("what explain shows").startsWith("no ping since ");
     k.ping(Ping.Kind.KIND_SUCCESS, 0, "eu-west");
     assertThat(k.verdict()).isEqualTo(Verdict.VERDICT_UP);
     assertThat(k.pages()).hasSize(2);
     assertThat(k.pages().get(1)).startsWith("resolved ");
     assertThat(k.c.heartbeatOf("backup").getLastNodeId()).isEqualTo("eu-west");
+    assertThat(k.c.heartbeatOf("backup").getDownReason()).isEmpty();
     assertThat(k.c.heartbeatOf("backup").getPings()).isEqualTo(2);
   }
 

@@ -65,15 +65,8 @@ public final class HeartbeatChecks {
     return byTarget.getOrDefault(targetId, HeartbeatRecord.getDefaultInstance());
   }
 
-  /** Judges a heartbeat target now; remembers why it is DOWN, for its record. */
-  public Judgement judge(String targetId, HeartbeatCheck check, long clockMs) {
-    HeartbeatRecord r = recordOf(targetId);
-    Judgement j = judge(r, check, clockMs);
-    byTarget.put(targetId, r.toBuilder().setDownReason(j.verdict() == Verdict.VERDICT_DOWN ? j.note() : "").build());
-    return j;
-  }
-
-  static Judgement judge(HeartbeatRecord r, HeartbeatCheck check, long clockMs) {
+  /** A heartbeat target's verdict at {@code clockMs}, from its record alone. */
+  public static Judgement judge(HeartbeatRecord r, HeartbeatCheck check, long clockMs) {
     boolean lastWasFailure = r.getLastKind() == Ping.Kind.KIND_FAIL_VALUE && r.getLastPingMs() > 0;
     if (lastWasFailure) {
       return new Judgement(Verdict.VERDICT_DOWN, "the job reported a failure"
