@@ -43,8 +43,11 @@ final class CommandChecks {
               + String.join(", ", older);
         }
         SortedSet<String> noHeartbeats = c.membership.membersBelow(Protocol.HEARTBEATS);
-        yield noHeartbeats.isEmpty() || spec.getTargetsList().stream().noneMatch(TargetSpec::hasHeartbeat) ? null
-            : "heartbeat targets need every node upgraded; older: " + String.join(", ", noHeartbeats);
+        // Older replicas would ignore depends_on and page where newer ones hold back.
+        boolean needsProtocol4 = spec.getTargetsList().stream().anyMatch(t -> t.hasHeartbeat() || t.getDependsOnCount() > 0)
+            || spec.getServicesList().stream().anyMatch(svc -> svc.getDependsOnCount() > 0);
+        yield noHeartbeats.isEmpty() || !needsProtocol4 ? null
+            : "heartbeat targets and depends_on need every node upgraded; older: " + String.join(", ", noHeartbeats);
       }
       case PINGS -> {
         SortedSet<String> older = c.membership.membersBelow(Protocol.HEARTBEATS);

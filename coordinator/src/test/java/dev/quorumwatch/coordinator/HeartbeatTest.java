@@ -143,7 +143,13 @@ class HeartbeatTest {
     assertThat(outcome.accepted()).isFalse();
     assertThat(outcome.error()).isEqualTo("pings need every node upgraded; older: us-east");
     assertThat(k.apply(Commands.apply(k.now, withHeartbeat(0))).error())
-        .isEqualTo("heartbeat targets need every node upgraded; older: us-east");
+        .isEqualTo("heartbeat targets and depends_on need every node upgraded; older: us-east");
+    MonitorsSpec probed = Commands.monitors(List.of("gw", "app"), List.of());
+    MonitorsSpec withDependency = probed.toBuilder().setTargets(1, probed.getTargets(1).toBuilder().addDependsOn("gw"))
+        .build();
+    assertThat(k.apply(Commands.apply(k.now, withDependency)).error())
+        .as("an older replica would page where a newer one holds back")
+        .isEqualTo("heartbeat targets and depends_on need every node upgraded; older: us-east");
   }
 
   @Test

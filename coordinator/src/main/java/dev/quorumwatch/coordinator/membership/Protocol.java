@@ -16,7 +16,7 @@ public final class Protocol {
    * without moving it: older replicas would count them as current.
    */
   public static final int RATE_LIMITS = 3;
-  /** Heartbeat targets and the Pings command: older replicas would reject both. */
+  /** Heartbeat targets, the Pings command and depends_on: older replicas would reject or ignore them. */
   public static final int HEARTBEATS = 4;
   /** What this build speaks. */
   public static final int CURRENT = HEARTBEATS;
