@@ -18,6 +18,7 @@ import dev.quorumwatch.coordinator.notify.HandOvers;
 import dev.quorumwatch.coordinator.notify.Outbox;
 import dev.quorumwatch.coordinator.repair.RepairLadders;
 import dev.quorumwatch.coordinator.time.ReplicatedZones;
+import dev.quorumwatch.coordinator.uptime.UptimeLedger;
 import dev.quorumwatch.coordinator.verdict.VerdictRule;
 import dev.quorumwatch.coordinator.verdict.VoteCount;
 import dev.quorumwatch.coordinator.verdict.VoteRecorder;
@@ -110,6 +111,7 @@ public final class Coordinator {
   private final TargetWarnings warnings = new TargetWarnings();
   Dependencies dependencies = Dependencies.NONE;
   final Silencing silencing = new Silencing(this);
+  private final Retention retention = new Retention(this);
   private final CommandChecks checks = new CommandChecks(this);
   final Failover.Verdicts verdicts = new Failover.Verdicts() {
     @Override
@@ -161,6 +163,7 @@ public final class Coordinator {
 
   private ApplyOutcome applyValid(long index, Command command, long previousClockMs) {
     clockMs = Math.max(clockMs, command.getAtMs());
+    retention.clockMoved(previousClockMs, clockMs);
     groups.beginEntry();
     Entry entry = new Entry(this, index);
     Set<String> touched = new HashSet<>();
@@ -588,6 +591,12 @@ public final class Coordinator {
     }
     HeartbeatChecks.Judgement j = HeartbeatChecks.judge(r, spec.getHeartbeat(), clockMs);
     return j.verdict() == Verdict.VERDICT_DOWN ? r.toBuilder().setDownReason(j.note()).build() : r;
+  }
+
+  /** A target's uptime for each of the last {@code count} UTC days, today last; empty for an unknown target. */
+  public List<UptimeLedger.Day> dailyUptime(String targetId, int count) {
+    TargetTrack track = tracks.get(targetId);
+    return track == null ? List.of() : List.of(track.uptime.days(clockMs, count));
   }
 
   public Verdict verdictOf(String targetId) {

@@ -34,6 +34,10 @@ public final class MonitorsCheck {
 
   /** Returns null when the spec is usable, else the first problem. */
   public static String problem(MonitorsSpec spec) {
+    String retention = Retention.problem(spec);
+    if (retention != null) {
+      return retention;
+    }
     if (spec.getZoneRulesCount() > MAX_ZONES) {
       return "zone_rules: more than " + MAX_ZONES + " time zones";
     }

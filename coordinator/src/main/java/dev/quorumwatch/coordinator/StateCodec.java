@@ -47,6 +47,7 @@ public final class StateCodec {
           .addAllHistory(t.history)
           .setMonitoredSinceMs(t.uptime.monitoredSinceMs())
           .addAllDown(t.uptime.intervals())
+          .setDaily(t.uptime.daily())
           .addAllVotes(t.votesByNode.values()));
     }
     return s.build();
@@ -72,7 +73,7 @@ public final class StateCodec {
       t.rateLimitedSinceMs = r.getRateLimitedSinceMs();
       t.rateLimitIncidentId = r.getRateLimitIncidentId();
       t.history.addAll(r.getHistoryList());
-      t.uptime.restore(r.getMonitoredSinceMs(), r.getDownList());
+      t.uptime.restore(r.getMonitoredSinceMs(), r.getDownList(), r.getDaily());
       r.getVotesList().forEach(v -> t.votesByNode.put(v.getNodeId(), v));
       if (r.hasHeartbeat()) {
         c.heartbeats.restore(t.targetId, r.getHeartbeat());

@@ -61,6 +61,12 @@ public final class HeartbeatChecks {
     return true;
   }
 
+  /** Forgets the body of every last ping taken before {@code cutoffMs}; the rest of the record stays. */
+  public void forgetBodiesBefore(long cutoffMs) {
+    byTarget.replaceAll((id, r) -> r.getLastPingMs() < cutoffMs && !r.getLastBody().isEmpty()
+        ? r.toBuilder().clearLastBody().build() : r);
+  }
+
   public HeartbeatRecord recordOf(String targetId) {
     return byTarget.getOrDefault(targetId, HeartbeatRecord.getDefaultInstance());
   }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** Open incidents and a bounded history of resolved ones, oldest first. */
+/** Open incidents and a bounded history of resolved ones (by count here, by age on request), oldest first. */
 public final class IncidentLog {
   public static final int RESOLVED_KEPT_MAX = 1000;
 
@@ -58,6 +58,18 @@ public final class IncidentLog {
     resolvedCount++;
     trimHistory();
     return resolved;
+  }
+
+  /** Forgets resolved incidents resolved before {@code cutoffMs}. */
+  public void forgetResolvedBefore(long cutoffMs) {
+    Iterator<Incident> it = byId.values().iterator();
+    while (it.hasNext()) {
+      Incident i = it.next();
+      if (!i.getOpen() && i.getResolvedMs() < cutoffMs) {
+        it.remove();
+        resolvedCount--;
+      }
+    }
   }
 
   public Optional<Incident> get(String id) {

@@ -18,8 +18,13 @@ public final class Protocol {
   public static final int RATE_LIMITS = 3;
   /** Heartbeat targets, the Pings command and depends_on: older replicas would reject or ignore them. */
   public static final int HEARTBEATS = 4;
+  /**
+   * Retention by age (resolved incidents, failed notifications, ping bodies) and uptime
+   * rolled up per day: older replicas would keep what newer ones forget.
+   */
+  public static final int RETENTION = 5;
   /** What this build speaks. */
-  public static final int CURRENT = HEARTBEATS;
+  public static final int CURRENT = RETENTION;
 
   private Protocol() {}
 }

@@ -36,6 +36,11 @@ public final class FailedNotifications {
     }
   }
 
+  /** Forgets records of failures before {@code cutoffMs}. */
+  public void forgetBefore(long cutoffMs) {
+    records.removeIf(r -> r.getFailedMs() < cutoffMs);
+  }
+
   public Collection<FailedNotification> all() {
     return records;
   }

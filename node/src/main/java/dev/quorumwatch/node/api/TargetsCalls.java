@@ -2,6 +2,8 @@ package dev.quorumwatch.node.api;
 
 import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.coordinator.alert.AlertLabels;
+import dev.quorumwatch.coordinator.uptime.UptimeLedger;
+import dev.quorumwatch.proto.DayUptime;
 import dev.quorumwatch.proto.ExplainRequest;
 import dev.quorumwatch.proto.ExplainResponse;
 import dev.quorumwatch.proto.Incident;
@@ -16,6 +18,7 @@ import dev.quorumwatch.proto.TargetStatus;
 import dev.quorumwatch.proto.VoteRecord;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,6 +26,8 @@ import java.util.List;
 /** The target calls: every target's verdict and votes, and one target explained (its history, incidents, silence). */
 final class TargetsCalls {
   static final int EXPLAIN_INCIDENTS = 10;
+  /** Days of daily uptime in an explanation: what a status page shows. */
+  static final int EXPLAIN_DAYS = 90;
 
   private final MonitorStateMachine state;
 
@@ -45,6 +50,7 @@ final class TargetsCalls {
         if (row.spec().hasHeartbeat()) {
           out.setHeartbeat(c.heartbeatOf(row.spec().getId()));
         }
+        c.dailyUptime(row.spec().getId(), EXPLAIN_DAYS).forEach(day -> out.addDailyUptime(dayUptime(day)));
         List<Incident> mine = new ArrayList<>();
         for (Incident i : c.incidents()) {
           if (i.getTargetId().equals(row.spec().getId())) {
@@ -84,6 +90,11 @@ final class TargetsCalls {
       }
       return targets.build();
     });
+  }
+
+  static DayUptime dayUptime(UptimeLedger.Day day) {
+    return DayUptime.newBuilder().setDate(LocalDate.ofEpochDay(day.epochDay()).toString()).setKnown(day.known())
+        .setUptimePercent(day.uptimePercent()).setDownMs(day.downMs()).build();
   }
 
   private static TargetStatus targetStatus(TargetRow row, List<Member> members) {

@@ -9,6 +9,7 @@ import dev.quorumwatch.node.bench.LeaderStopBench;
 import dev.quorumwatch.node.bench.OutageBenchOptions;
 import dev.quorumwatch.node.bench.ProbeBench;
 import dev.quorumwatch.node.bench.ResourceTimeline;
+import dev.quorumwatch.node.bench.YearOfStateBench;
 import dev.quorumwatch.node.chaos.ChaosRun;
 import dev.quorumwatch.node.config.Durations;
 import java.io.PrintStream;
@@ -294,9 +295,21 @@ final class BenchCommand implements Runnable {
     @Mixin
     Network network;
 
+    @Option(names = "--simulate-year", description = "Instead of a cluster: a year of state in this process, through"
+        + " the coordinator alone (outages, notifications, heartbeat pings), and the snapshot's size as it goes on.")
+    boolean simulateYear;
+
+    @Option(names = "--outages-per-day", defaultValue = "20",
+        description = "With --simulate-year: outages a day, each an incident (default: ${DEFAULT-VALUE}).")
+    int outagesPerDay;
+
     @Override
     public Integer call() throws Exception {
       List<Integer> counts = Arrays.asList(targets);
+      if (simulateYear) {
+        print(YearOfStateBench.run(new YearOfStateBench.Options(counts, outagesPerDay, 1), progress()), common.json);
+        return 0;
+      }
       print(CapacityBench.run(new CapacityBench.Options(common.nodes, counts, intervalMs, durationMs, common.keep,
           network.of(common)), progress()), common.json);
       return 0;

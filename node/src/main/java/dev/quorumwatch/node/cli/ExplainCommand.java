@@ -2,6 +2,7 @@ package dev.quorumwatch.node.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quorumwatch.proto.DayUptime;
 import dev.quorumwatch.proto.ExplainRequest;
 import dev.quorumwatch.proto.ExplainResponse;
 import dev.quorumwatch.proto.HeartbeatRecord;
@@ -10,6 +11,8 @@ import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Ping;
 import dev.quorumwatch.proto.RegionVote;
 import dev.quorumwatch.proto.VoteState;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,6 +23,8 @@ import picocli.CommandLine.Parameters;
     description = "Why a target has its verdict: each region's vote with its time and failure class, the quorum,"
         + " and the recent votes and verdicts that led here, from the replicated state.")
 final class ExplainCommand implements Callable<Integer> {
+  private static final int DAYS_PRINTED = 14;
+
   @Parameters(paramLabel = "TARGET", description = "The target id.")
   String targetId;
 
@@ -50,6 +55,7 @@ final class ExplainCommand implements Callable<Integer> {
     } else {
       printVotes(r);
     }
+    printDays(r);
     System.out.println();
     System.out.println("history (oldest first):");
     for (HistoryEntry h : r.getHistoryList()) {
@@ -65,6 +71,27 @@ final class ExplainCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The last two weeks of uptime per UTC day, a week a line; --json has all of them. */
+  private static void printDays(ExplainResponse r) {
+    List<DayUptime> days = r.getDailyUptimeList().subList(Math.max(0, r.getDailyUptimeCount() - DAYS_PRINTED),
+        r.getDailyUptimeCount());
+    if (days.stream().noneMatch(DayUptime::getKnown)) {
+      return;
+    }
+    System.out.println();
+    System.out.println("uptime per UTC day (today last, - not watched):");
+    StringBuilder line = new StringBuilder();
+    for (int i = 0; i < days.size(); i++) {
+      DayUptime d = days.get(i);
+      line.append(String.format(Locale.ROOT, "  %s %-8s", d.getDate().substring(5),
+          d.getKnown() ? String.format(Locale.ROOT, "%.3f%%", d.getUptimePercent()) : "-"));
+      if (i % 7 == 6 || i == days.size() - 1) {
+        System.out.println(line.toString().stripTrailing());
+        line.setLength(0);
+      }
+    }
   }
 
   private static void printVotes(ExplainResponse r) {
@@ -140,6 +167,18 @@ final class ExplainCommand implements Callable<Integer> {
       hb.put("last_node", h.getLastNodeId().isEmpty() ? null : h.getLastNodeId());
       hb.put("last_body", h.getLastBody());
       hb.put("down_reason", h.getDownReason().isEmpty() ? null : h.getDownReason());
+    }
+    ArrayNode daily = doc.putArray("daily_uptime");
+    for (DayUptime d : r.getDailyUptimeList()) {
+      ObjectNode day = daily.addObject();
+      day.put("date", d.getDate());
+      if (d.getKnown()) {
+        day.put("uptime_percent", d.getUptimePercent());
+        day.put("down_ms", d.getDownMs());
+      } else {
+        day.putNull("uptime_percent");
+        day.putNull("down_ms");
+      }
     }
     ArrayNode history = doc.putArray("history");
     for (HistoryEntry h : r.getHistoryList()) {

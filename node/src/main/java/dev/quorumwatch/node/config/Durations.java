@@ -33,6 +33,12 @@ public final class Durations {
   }
 
   public static String format(long ms) {
+    if (ms % 86_400_000 == 0 && ms > 0) {
+      return ms / 86_400_000 + "d";
+    }
+    if (ms % 3_600_000 == 0 && ms > 0) {
+      return ms / 3_600_000 + "h";
+    }
     if (ms % 60_000 == 0 && ms > 0) {
       return ms / 60_000 + "m";
     }

@@ -9,6 +9,7 @@ import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.LatencySpec;
 import dev.quorumwatch.proto.MaintenanceWindow;
 import dev.quorumwatch.proto.MonitorsSpec;
+import dev.quorumwatch.proto.Retention;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.WarningSpec;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class MonitorsParser {
 
   public static MonitorsSpec parse(String file, String text) throws ConfigException {
     YamlTree root = YamlTree.parse(file, text).onlyKeys(Set.of("targets", "services", "receivers", "maintenance",
-        "max_delivery_age"));
+        "max_delivery_age", "retention"));
     MonitorsSpec.Builder spec = MonitorsSpec.newBuilder();
     Set<String> targetIds = new HashSet<>();
     if (root.has("targets")) {
@@ -77,6 +78,9 @@ public final class MonitorsParser {
       }
     }
     spec.setMaxDeliveryAgeMs(root.durationMs("max_delivery_age", DEFAULT_MAX_DELIVERY_AGE_MS));
+    if (root.has("retention")) {
+      spec.setRetention(retention(root.object("retention")));
+    }
     String dependencies = Dependencies.problem(spec.build());
     if (dependencies != null) {
       throw new ConfigException(file + ": " + dependencies); // ids across targets and services: checked once all are read
@@ -148,6 +152,23 @@ public final class MonitorsParser {
       target.setRepair(RepairParser.parse(t.object("repair")));
     }
     return target.build();
+  }
+
+  /** How long what is over is kept; an absent field keeps its default (0). */
+  private static Retention retention(YamlTree r) throws ConfigException {
+    r.onlyKeys(Set.of("resolved_incidents", "failed_notifications", "ping_bodies"));
+    long[] ms = new long[3];
+    String[] keys = {"resolved_incidents", "failed_notifications", "ping_bodies"};
+    for (int i = 0; i < keys.length; i++) {
+      ms[i] = r.durationOrZeroMs(keys[i], 0);
+      if (r.has(keys[i]) && (ms[i] < dev.quorumwatch.coordinator.Retention.MIN_MS
+          || ms[i] > dev.quorumwatch.coordinator.Retention.MAX_MS)) {
+        throw r.child(keys[i]).error("expected between " + Durations.format(dev.quorumwatch.coordinator.Retention.MIN_MS)
+            + " and " + Durations.format(dev.quorumwatch.coordinator.Retention.MAX_MS) + ", got " + Durations.format(ms[i]));
+      }
+    }
+    return Retention.newBuilder().setResolvedIncidentsMs(ms[0]).setFailedNotificationsMs(ms[1]).setPingBodiesMs(ms[2])
+        .build();
   }
 
   /** A target's labels, sorted by name, checked against the coordinator's limits. */

@@ -133,6 +133,27 @@ class MonitorsParserTest {
   }
 
   @Test
+  void readsRetentionAndRefusesDurationsOutsideItsBounds() throws Exception {
+    MonitorsSpec plain = MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE);
+    assertThat(plain.hasRetention()).as("defaults, kept by the coordinator").isFalse();
+    MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE + """
+        retention:
+          resolved_incidents: 180d
+          ping_bodies: 12h
+        """);
+    assertThat(spec.getRetention().getResolvedIncidentsMs()).isEqualTo(180 * 86_400_000L);
+    assertThat(spec.getRetention().getFailedNotificationsMs()).as("absent: the default").isZero();
+    assertThat(spec.getRetention().getPingBodiesMs()).isEqualTo(12 * 3_600_000L);
+    assertError(CONTRACT_EXAMPLE + "retention: {ping_bodies: 10m}\n",
+        "monitors.yaml: retention.ping_bodies: expected between 1h and 400d, got 10m");
+    assertError(CONTRACT_EXAMPLE + "retention: {resolved_incidents: 500d}\n",
+        "monitors.yaml: retention.resolved_incidents: expected between 1h and 400d, got 500d");
+    assertError(CONTRACT_EXAMPLE + "retention: {incidents: 5d}\n",
+        "monitors.yaml: retention.incidents: unknown key (expected one of failed_notifications, ping_bodies,"
+            + " resolved_incidents)");
+  }
+
+  @Test
   void readsAHeartbeatTargetAndRefusesProbeSettingsOnIt() throws Exception {
     String sha = "0123456789abcdef".repeat(4);
     MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", """

@@ -8,6 +8,7 @@ import dev.quorumwatch.node.testing.Cli;
 import dev.quorumwatch.node.testing.Monitors;
 import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.proto.DayUptime;
 import dev.quorumwatch.proto.ExplainRequest;
 import dev.quorumwatch.proto.ExplainResponse;
 import dev.quorumwatch.proto.Verdict;
@@ -16,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -124,6 +126,12 @@ class HeartbeatClusterTest {
     assertThat(ping(first, "/ping/" + token).statusCode()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(15)).until(() -> !receiver.pagesWithStatus("resolved").isEmpty());
     assertThat(explain(first).getTarget().getVerdict()).isEqualTo(Verdict.VERDICT_UP);
+    List<DayUptime> days = explain(first).getDailyUptimeList();
+    assertThat(days).as("90 UTC days, today last").hasSize(90);
+    assertThat(days.get(89).getKnown()).isTrue();
+    assertThat(days.get(0).getKnown()).as("long before the target was added").isFalse();
+    assertThat(days.get(88).getDownMs() + days.get(89).getDownMs()).as("the outage: today, or yesterday near midnight")
+        .isPositive();
   }
 
   @Test
