@@ -2,13 +2,16 @@ package dev.quorumwatch.coordinator;
 
 import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.coordinator.alert.Silences;
+import dev.quorumwatch.coordinator.incident.IncidentLog;
 import dev.quorumwatch.coordinator.membership.Membership;
 import dev.quorumwatch.coordinator.membership.Protocol;
 import dev.quorumwatch.coordinator.notify.ReceiverKinds;
 import dev.quorumwatch.proto.AddSilence;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.IncidentUpdate;
 import dev.quorumwatch.proto.MonitorsSpec;
+import dev.quorumwatch.proto.PostIncidentUpdate;
 import dev.quorumwatch.proto.RepairAttemptStarted;
 import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.TargetSpec;
@@ -27,6 +30,29 @@ final class CommandChecks {
 
   CommandChecks(Coordinator c) {
     this.c = c;
+  }
+
+  private String updateProblem(PostIncidentUpdate update) {
+    SortedSet<String> older = c.membership.membersBelow(Protocol.INCIDENT_UPDATES);
+    if (!older.isEmpty()) {
+      return "incident updates need every node upgraded; older: " + String.join(", ", older);
+    }
+    Optional<Incident> i = c.incidents.get(update.getIncidentId());
+    if (i.isEmpty()) {
+      return "no incident " + update.getIncidentId();
+    }
+    if (IncidentUpdate.Status.forNumber(update.getStatus()) == null
+        || update.getStatus() == IncidentUpdate.Status.STATUS_UNSPECIFIED_VALUE) {
+      return "status: expected investigating, identified, monitoring or resolved";
+    }
+    if (update.getMessage().isBlank() || update.getMessage().length() > IncidentLog.UPDATE_MESSAGE_CHARS_MAX) {
+      return "message: expected 1 to " + IncidentLog.UPDATE_MESSAGE_CHARS_MAX + " characters, got " + update.getMessage().length();
+    }
+    if (update.getBy().isEmpty() || update.getBy().length() > 200) {
+      return "by: expected 1 to 200 characters";
+    }
+    return i.get().getUpdatesCount() >= IncidentLog.UPDATES_MAX
+        ? "incident " + update.getIncidentId() + " already has " + IncidentLog.UPDATES_MAX + " updates" : null;
   }
 
   String problem(Command command) {
@@ -76,6 +102,7 @@ final class CommandChecks {
             : s.get().getEndsMs() <= Math.max(c.clockMs, command.getAtMs())
                 ? "silence " + s.get().getId() + " has already expired" : null;
       }
+      case POST_INCIDENT_UPDATE -> updateProblem(command.getPostIncidentUpdate());
       case ACKNOWLEDGE -> {
         Optional<Incident> i = c.incidents.get(command.getAcknowledge().getIncidentId());
         yield i.isEmpty() ? "no incident " + command.getAcknowledge().getIncidentId()

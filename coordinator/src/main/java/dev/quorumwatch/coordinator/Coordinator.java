@@ -31,10 +31,12 @@ import dev.quorumwatch.proto.FailedNotification;
 import dev.quorumwatch.proto.HeartbeatRecord;
 import dev.quorumwatch.proto.HistoryEntry;
 import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.IncidentUpdate;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.Ping;
+import dev.quorumwatch.proto.PostIncidentUpdate;
 import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.RepairAttemptFinished;
 import dev.quorumwatch.proto.RepairAttemptStarted;
@@ -225,6 +227,13 @@ public final class Coordinator {
         entry.add(entry.event(EventKind.EVENT_KIND_INCIDENT_ACKNOWLEDGED).setIncidentId(ack.getIncidentId())
             .setMessage("by " + ack.getBy()).build());
       }
+      case POST_INCIDENT_UPDATE -> {
+        PostIncidentUpdate update = command.getPostIncidentUpdate();
+        incidents.addUpdate(update.getIncidentId(), IncidentUpdate.newBuilder().setAtMs(clockMs)
+            .setStatusValue(update.getStatus()).setMessage(update.getMessage()).setBy(update.getBy()).build());
+        entry.add(entry.event(EventKind.EVENT_KIND_INCIDENT_UPDATED).setIncidentId(update.getIncidentId())
+            .setMessage(IncidentUpdate.Status.forNumber(update.getStatus()) + " by " + update.getBy()).build());
+      }
       case SET_ACTIVE_ENDPOINT -> failover.set(index, clockMs, command.getSetActiveEndpoint())
           .ifPresent(change -> announce(entry, change));
       case REPAIR_STARTED -> {
@@ -301,7 +310,8 @@ public final class Coordinator {
    */
   public String operatorCommandProblem(Command command) {
     return switch (command.getKindCase()) {
-      case APPLY_MONITORS, ADD_SILENCE, EXPIRE_SILENCE, ACKNOWLEDGE, SET_ACTIVE_ENDPOINT -> checks.problem(command);
+      case APPLY_MONITORS, ADD_SILENCE, EXPIRE_SILENCE, ACKNOWLEDGE, SET_ACTIVE_ENDPOINT, POST_INCIDENT_UPDATE ->
+          checks.problem(command);
       default -> null;
     };
   }
@@ -568,6 +578,11 @@ public final class Coordinator {
 
   public Collection<AlertGroup> alertGroups() {
     return groups.all();
+  }
+
+  /** Maintenance windows matching these labels, in force now or starting within {@code horizonMs}. */
+  public List<Silences.Occurrence> maintenance(Map<String, String> labels, long horizonMs) {
+    return silences.occurrences(labels, clockMs, horizonMs);
   }
 
   /** Names the silence or maintenance window covering these labels now, or null. */

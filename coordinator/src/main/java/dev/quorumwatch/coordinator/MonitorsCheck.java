@@ -12,6 +12,9 @@ import dev.quorumwatch.proto.ReceiverSpec;
 import dev.quorumwatch.proto.RepairSpec;
 import dev.quorumwatch.proto.RepairStep;
 import dev.quorumwatch.proto.ServiceSpec;
+import dev.quorumwatch.proto.StatusGroupSpec;
+import dev.quorumwatch.proto.StatusItemSpec;
+import dev.quorumwatch.proto.StatusPageSpec;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.ZoneRulesSpec;
 import java.time.DateTimeException;
@@ -29,14 +32,62 @@ public final class MonitorsCheck {
   public static final int MAX_LABEL_VALUE_CHARS = 1024;
   public static final int MAX_ZONES = 64;
   public static final long HEARTBEAT_PERIOD_MAX_MS = 365L * 86_400_000;
+  public static final int MAX_STATUS_PAGES = 20;
+  public static final int MAX_STATUS_ITEMS = 500;
+  public static final int MAX_STATUS_NAME_CHARS = 200;
 
   private MonitorsCheck() {}
+
+  /** Status pages list only existing targets and services, within the limits. */
+  private static String statusPagesProblem(MonitorsSpec spec) {
+    if (spec.getStatusPagesCount() > MAX_STATUS_PAGES) {
+      return "status_pages: more than " + MAX_STATUS_PAGES;
+    }
+    Set<String> targets = new HashSet<>();
+    spec.getTargetsList().forEach(t -> targets.add(t.getId()));
+    Set<String> services = new HashSet<>();
+    spec.getServicesList().forEach(svc -> services.add(svc.getId()));
+    Set<String> pageIds = new HashSet<>();
+    for (int p = 0; p < spec.getStatusPagesCount(); p++) {
+      StatusPageSpec page = spec.getStatusPages(p);
+      String at = "status_pages[" + p + "]";
+      if (page.getId().isEmpty() || !pageIds.add(page.getId())) {
+        return at + ".id: missing or a duplicate";
+      }
+      if (page.getTitle().length() > MAX_STATUS_NAME_CHARS) {
+        return at + ".title: more than " + MAX_STATUS_NAME_CHARS + " characters";
+      }
+      int items = 0;
+      for (StatusGroupSpec group : page.getGroupsList()) {
+        for (StatusItemSpec item : group.getItemsList()) {
+          items++;
+          boolean known = item.hasTargetId() ? targets.contains(item.getTargetId())
+              : item.hasServiceId() && services.contains(item.getServiceId());
+          if (!known) {
+            return at + ": no target or service " + (item.hasTargetId() ? item.getTargetId() : item.getServiceId());
+          }
+          if (item.getName().isEmpty() || item.getName().length() > MAX_STATUS_NAME_CHARS
+              || group.getName().length() > MAX_STATUS_NAME_CHARS) {
+            return at + ": names must have 1 to " + MAX_STATUS_NAME_CHARS + " characters";
+          }
+        }
+      }
+      if (items > MAX_STATUS_ITEMS) {
+        return at + ": more than " + MAX_STATUS_ITEMS + " items";
+      }
+    }
+    return null;
+  }
 
   /** Returns null when the spec is usable, else the first problem. */
   public static String problem(MonitorsSpec spec) {
     String retention = Retention.problem(spec);
     if (retention != null) {
       return retention;
+    }
+    String pages = statusPagesProblem(spec);
+    if (pages != null) {
+      return pages;
     }
     if (spec.getZoneRulesCount() > MAX_ZONES) {
       return "zone_rules: more than " + MAX_ZONES + " time zones";

@@ -37,6 +37,7 @@ import dev.quorumwatch.node.report.StatusReport;
 import dev.quorumwatch.node.receiver.HttpPoster;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.node.secret.Secrets;
+import dev.quorumwatch.node.statuspage.PublicPages;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.TargetSpec;
@@ -176,7 +177,8 @@ public final class MonitorNode implements AutoCloseable {
     registerRaftGauges();
     this.http = new HttpEndpoints(config.httpListen(), config.tls(), config.auth(), raft, metrics, prometheus,
         () -> service.statusPage(latencyHistory.snapshot(), STATUS_PAGE_RECENT_INCIDENTS),
-        new PingEndpoint(pingTokens, new PingBatcher(raft), () -> raft.leaderId().isPresent(), config.nodeId()));
+        new PingEndpoint(pingTokens, new PingBatcher(raft), () -> raft.leaderId().isPresent(), config.nodeId()),
+        new PublicPages(state::read));
     for (Command.KindCase kind : Command.KindCase.values()) {
       if (kind != Command.KindCase.KIND_NOT_SET) {
         metrics.register("quorumwatch.raft.applied." + kind.name().toLowerCase(Locale.ROOT),

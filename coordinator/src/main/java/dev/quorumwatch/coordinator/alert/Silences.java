@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -88,6 +89,29 @@ public final class Silences {
       }
     }
     return null;
+  }
+
+  /** One occurrence of a maintenance window: [startMs, endMs). */
+  public record Occurrence(String windowId, long startMs, long endMs) {}
+
+  /**
+   * The occurrences of windows matching these labels that are in force now or start within
+   * {@code horizonMs} (at most a week), earliest first.
+   */
+  public List<Occurrence> occurrences(Map<String, String> labels, long nowMs, long horizonMs) {
+    List<Occurrence> out = new ArrayList<>();
+    for (MaintenanceWindow w : windows) {
+      if (!Matchers.matchAll(w.getMatchersList(), labels)) {
+        continue;
+      }
+      for (long start : starts(w, nowMs - w.getDurationMs() - DAY_MS, nowMs + Math.min(horizonMs, 7 * DAY_MS))) {
+        if (start + w.getDurationMs() > nowMs && start <= nowMs + horizonMs) {
+          out.add(new Occurrence(w.getId(), start, start + w.getDurationMs()));
+        }
+      }
+    }
+    out.sort(Comparator.comparingLong(Occurrence::startMs));
+    return out;
   }
 
   /** The first time after {@code nowMs} when some silence or window starts or ends; MAX_VALUE if none. */

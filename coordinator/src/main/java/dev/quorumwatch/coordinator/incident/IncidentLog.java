@@ -1,6 +1,7 @@
 package dev.quorumwatch.coordinator.incident;
 
 import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.IncidentUpdate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -12,6 +13,9 @@ import java.util.TreeSet;
 /** Open incidents and a bounded history of resolved ones (by count here, by age on request), oldest first. */
 public final class IncidentLog {
   public static final int RESOLVED_KEPT_MAX = 1000;
+  /** An operator's update for the status pages: its text, and how many one incident takes. */
+  public static final int UPDATE_MESSAGE_CHARS_MAX = 2_000;
+  public static final int UPDATES_MAX = 50;
 
   private final LinkedHashMap<String, Incident> byId = new LinkedHashMap<>();
   private int resolvedCount;
@@ -38,6 +42,10 @@ public final class IncidentLog {
 
   public void acknowledge(String id, String by, String comment, long nowMs) {
     byId.put(id, byId.get(id).toBuilder().setAckedBy(by).setAckComment(comment).setAckedMs(nowMs).build());
+  }
+
+  public void addUpdate(String id, IncidentUpdate update) {
+    byId.put(id, byId.get(id).toBuilder().addUpdates(update).build());
   }
 
   /** Adds regions that saw the target down after the incident opened. */

@@ -23,8 +23,10 @@ public final class Protocol {
    * rolled up per day: older replicas would keep what newer ones forget.
    */
   public static final int RETENTION = 5;
+  /** The PostIncidentUpdate command: older replicas would reject it. */
+  public static final int INCIDENT_UPDATES = 6;
   /** What this build speaks. */
-  public static final int CURRENT = RETENTION;
+  public static final int CURRENT = INCIDENT_UPDATES;
 
   private Protocol() {}
 }

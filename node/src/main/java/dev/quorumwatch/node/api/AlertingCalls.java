@@ -1,6 +1,7 @@
 package dev.quorumwatch.node.api;
 
 import dev.quorumwatch.coordinator.alert.Matchers;
+import dev.quorumwatch.coordinator.incident.IncidentLog;
 import dev.quorumwatch.proto.AcknowledgeRequest;
 import dev.quorumwatch.proto.Acknowledge;
 import dev.quorumwatch.proto.AddSilence;
@@ -8,6 +9,7 @@ import dev.quorumwatch.proto.AddSilenceRequest;
 import dev.quorumwatch.proto.ExpireSilence;
 import dev.quorumwatch.proto.ExpireSilenceRequest;
 import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.PostIncidentUpdate;
 import dev.quorumwatch.proto.ListSilencesRequest;
 import dev.quorumwatch.proto.ListSilencesResponse;
 import dev.quorumwatch.proto.Silence;
@@ -15,6 +17,7 @@ import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.config.Durations;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
+import dev.quorumwatch.proto.UpdateIncidentRequest;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 
@@ -86,6 +89,30 @@ final class AlertingCalls {
     CommandReply reply = writes.commit(Command.newBuilder().setAcknowledge(Acknowledge.newBuilder()
         .setIncidentId(request.getIncidentId()).setBy(by).setComment(request.getComment())).build(),
         "", response);
+    if (reply != null) {
+      writes.answerAfter(reply, c -> c.incident(request.getIncidentId()).orElseThrow(), response);
+    }
+  }
+
+  void updateIncident(UpdateIncidentRequest request, StreamObserver<Incident> response) {
+    if (request.getMessage().length() > IncidentLog.UPDATE_MESSAGE_CHARS_MAX) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("message: expected at most "
+          + IncidentLog.UPDATE_MESSAGE_CHARS_MAX + " characters, got " + request.getMessage().length())
+          .asRuntimeException());
+      return;
+    }
+    if (Writes.tooLong(response, "by", request.getBy())) {
+      return;
+    }
+    String by = Writes.who(request.getBy());
+    if (by.isBlank()) {
+      response.onError(Status.INVALID_ARGUMENT.withDescription("by: who writes the update is required")
+          .asRuntimeException());
+      return;
+    }
+    CommandReply reply = writes.commit(Command.newBuilder().setPostIncidentUpdate(PostIncidentUpdate.newBuilder()
+        .setIncidentId(request.getIncidentId()).setStatus(request.getStatusValue()).setMessage(request.getMessage())
+        .setBy(by)).build(), "", response);
     if (reply != null) {
       writes.answerAfter(reply, c -> c.incident(request.getIncidentId()).orElseThrow(), response);
     }

@@ -6,6 +6,7 @@ import dev.quorumwatch.node.alert.NotificationDispatcher;
 import dev.quorumwatch.node.alert.ReceiverTester;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.AcknowledgeRequest;
+import dev.quorumwatch.proto.UpdateIncidentRequest;
 import dev.quorumwatch.proto.AddSilenceRequest;
 import dev.quorumwatch.proto.ExpireSilenceRequest;
 import dev.quorumwatch.proto.ExplainRequest;
@@ -189,6 +190,11 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
   @Override
   public void acknowledge(AcknowledgeRequest request, StreamObserver<Incident> response) {
     alerting.acknowledge(request, response);
+  }
+
+  @Override
+  public void updateIncident(UpdateIncidentRequest request, StreamObserver<Incident> response) {
+    alerting.updateIncident(request, response);
   }
 
   @Override

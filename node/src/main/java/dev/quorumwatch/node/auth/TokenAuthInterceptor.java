@@ -25,8 +25,8 @@ import java.util.Set;
 public final class TokenAuthInterceptor implements ServerInterceptor {
   public static final Context.Key<String> TOKEN_NAME = Context.key("quorumwatch-token-name");
   /** Calls that change the cluster (or read all of it at once); everything else needs a read token. */
-  static final Set<String> ADMIN_METHODS = Set.of("Apply", "AddSilence", "ExpireSilence", "Acknowledge", "Failover",
-      "AddMember", "RemoveMember", "Backup", "TestReceiver");
+  static final Set<String> ADMIN_METHODS = Set.of("Apply", "AddSilence", "ExpireSilence", "Acknowledge",
+      "UpdateIncident", "Failover", "AddMember", "RemoveMember", "Backup", "TestReceiver");
 
   private final ApiAuth auth;
   private final TokenBuckets limits;

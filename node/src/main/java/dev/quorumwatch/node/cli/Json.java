@@ -7,6 +7,7 @@ import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.proto.AlertItem;
 import dev.quorumwatch.proto.EndpointState;
 import dev.quorumwatch.proto.Incident;
+import dev.quorumwatch.proto.IncidentUpdate;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.RegionEvidence;
 import dev.quorumwatch.proto.RepairAttempt;
@@ -21,6 +22,7 @@ import dev.quorumwatch.proto.RegionVote;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.TargetStatus;
 import dev.quorumwatch.proto.Verdict;
+import java.util.Locale;
 import java.util.TreeMap;
 
 /** The {@code --json} documents of docs/api.md ("CLI conventions"). Fields may be added, never renamed or removed. */
@@ -140,6 +142,12 @@ final class Json {
       one.put("failure_class", e.getFailureClass());
       one.put("detail", e.getDetail());
       one.put("since", timeOrNull(e.getSinceMs()));
+    }
+    ArrayNode updates = incident.putArray("updates");
+    for (IncidentUpdate u : i.getUpdatesList()) {
+      updates.addObject().put("at", timeOrNull(u.getAtMs()))
+          .put("status", u.getStatus().name().replace("STATUS_", "").toLowerCase(Locale.ROOT))
+          .put("message", u.getMessage()).put("by", u.getBy());
     }
     return incident;
   }

@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
     description = "Multi-region consensus monitor: nodes in several regions probe the same targets"
         + " and alert only when a quorum of regions agrees.",
     subcommands = {NodeCommand.class, DemoCommand.class, ApplyCommand.class, StatusCommand.class,
-        TargetsCommand.class, IncidentsCommand.class, WatchCommand.class, SilenceCommand.class, AckCommand.class,
-        DeliveriesCommand.class, ExplainCommand.class, ServicesCommand.class, FailoverCommand.class, BackupCommand.class,
+        TargetsCommand.class, IncidentsCommand.class, IncidentCommand.class, WatchCommand.class, SilenceCommand.class,
+        AckCommand.class, DeliveriesCommand.class, ExplainCommand.class, ServicesCommand.class, FailoverCommand.class, BackupCommand.class,
         RestoreCommand.class, MembersCommand.class, TestReceiverCommand.class, HeartbeatCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec

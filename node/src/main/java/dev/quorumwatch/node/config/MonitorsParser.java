@@ -39,7 +39,7 @@ public final class MonitorsParser {
 
   public static MonitorsSpec parse(String file, String text) throws ConfigException {
     YamlTree root = YamlTree.parse(file, text).onlyKeys(Set.of("targets", "services", "receivers", "maintenance",
-        "max_delivery_age", "retention"));
+        "max_delivery_age", "retention", "status_pages"));
     MonitorsSpec.Builder spec = MonitorsSpec.newBuilder();
     Set<String> targetIds = new HashSet<>();
     if (root.has("targets")) {
@@ -78,6 +78,21 @@ public final class MonitorsParser {
       }
     }
     spec.setMaxDeliveryAgeMs(root.durationMs("max_delivery_age", DEFAULT_MAX_DELIVERY_AGE_MS));
+    if (root.has("status_pages")) {
+      List<YamlTree> pages = root.list("status_pages");
+      if (pages.size() > MonitorsCheck.MAX_STATUS_PAGES) {
+        throw root.child("status_pages").error("expected at most " + MonitorsCheck.MAX_STATUS_PAGES + " pages, got "
+            + pages.size());
+      }
+      Set<String> pageIds = new HashSet<>();
+      for (YamlTree p : pages) {
+        String id = id(p);
+        if (!pageIds.add(id)) {
+          throw p.child("id").error("duplicate status page id '" + id + "'");
+        }
+        spec.addStatusPages(StatusPageParser.parse(p, id, targetIds, serviceIds));
+      }
+    }
     if (root.has("retention")) {
       spec.setRetention(retention(root.object("retention")));
     }

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz}, {@code /readyz}, {@code /metrics}, the status page at {@code /} with its data at
- * {@code /status.json}, and heartbeat pings at {@code /ping/}.
+ * {@code /healthz}, {@code /readyz}, {@code /metrics}, the operator's status page at {@code /} with
+ * its data at {@code /status.json}, heartbeat pings at {@code /ping/}, and the public status
+ * pages and badges at {@code /status/} and {@code /badge/}.
  */
 public final class HttpEndpoints implements AutoCloseable {
   static final int HANDLER_THREADS = 4;
@@ -70,7 +71,8 @@ public final class HttpEndpoints implements AutoCloseable {
    * to it. With {@code tls}, HTTPS only, with the node's certificate.
    */
   public HttpEndpoints(HostPort listen, Optional<TlsFiles> tls, ApiAuth auth, RaftNode raft, MetricRegistry metrics,
-      PrometheusRegistry prometheus, Supplier<StatusPage> statusPage, HttpHandler pings) throws IOException {
+      PrometheusRegistry prometheus, Supplier<StatusPage> statusPage, HttpHandler pings, HttpHandler publicPages)
+      throws IOException {
     this.auth = auth;
     this.raft = raft;
     this.statusPage = statusPage;
@@ -91,6 +93,8 @@ public final class HttpEndpoints implements AutoCloseable {
     server.createContext("/metrics", ex -> withToken(ex, this::metrics));
     server.createContext("/status.json", ex -> withToken(ex, this::statusJson));
     server.createContext("/ping/", pings); // heartbeat pings carry their own token
+    server.createContext("/status/", publicPages); // public by design: only what a status page lists
+    server.createContext("/badge/", publicPages);
     server.createContext("/", this::statusPage);
     try (InputStream in = HttpEndpoints.class.getResourceAsStream("/status/index.html")) {
       page = in.readAllBytes();

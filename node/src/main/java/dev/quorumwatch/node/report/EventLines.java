@@ -56,7 +56,7 @@ public final class EventLines {
           + e.getService().getServiceId() + " active=" + e.getService().getActiveEndpoint() + " version="
           + e.getService().getVersion() + " \"" + e.getService().getReason() + "\"";
       case EVENT_KIND_INCIDENT_OPENED, EVENT_KIND_INCIDENT_RESOLVED, EVENT_KIND_INCIDENT_ACKNOWLEDGED,
-          EVENT_KIND_SILENCE_ADDED, EVENT_KIND_SILENCE_EXPIRED, EVENT_KIND_DELIVERY_FAILED ->
+          EVENT_KIND_INCIDENT_UPDATED, EVENT_KIND_SILENCE_ADDED, EVENT_KIND_SILENCE_EXPIRED, EVENT_KIND_DELIVERY_FAILED ->
           e.getKind().replace('_', ' ') + " node=" + nodeId + " target=" + e.getTargetId() + " incident="
               + e.getIncidentId() + " \"" + e.getMessage() + "\"";
       default -> null;

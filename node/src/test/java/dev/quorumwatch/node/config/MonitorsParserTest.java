@@ -133,6 +133,31 @@ class MonitorsParserTest {
   }
 
   @Test
+  void readsStatusPagesAndRefusesItemsThatDoNotExistOrRepeat() throws Exception {
+    MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE + """
+        status_pages:
+          - id: public
+            title: "  Example status "
+            groups:
+              - name: Web
+                items:
+                  - {target: api-us-west, name: API}
+        """);
+    assertThat(spec.getStatusPages(0).getTitle()).isEqualTo("Example status");
+    assertThat(spec.getStatusPages(0).getGroups(0).getItems(0).getTargetId()).isEqualTo("api-us-west");
+    String page = CONTRACT_EXAMPLE + "status_pages:\n  - id: public\n    title: Status\n    groups:\n"
+        + "      - name: Web\n        items:\n";
+    assertError(page + "          - {target: nope, name: X}\n",
+        "monitors.yaml: status_pages[0].groups[0].items[0].target: 'nope' is not a target id in this file");
+    assertError(page + "          - {target: db, service: db, name: X}\n",
+        "monitors.yaml: status_pages[0].groups[0].items[0]: expected exactly one of target or service");
+    assertError(page + "          - {target: db, name: X}\n          - {target: db, name: Y}\n",
+        "monitors.yaml: status_pages[0].groups[0].items[1].target: 'db' is listed twice on this page");
+    assertError(page + "          - {target: db, name: \"\"}\n",
+        "monitors.yaml: status_pages[0].groups[0].items[0].name: expected a non-empty value");
+  }
+
+  @Test
   void readsRetentionAndRefusesDurationsOutsideItsBounds() throws Exception {
     MonitorsSpec plain = MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE);
     assertThat(plain.hasRetention()).as("defaults, kept by the coordinator").isFalse();

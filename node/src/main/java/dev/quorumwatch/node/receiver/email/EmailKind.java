@@ -3,6 +3,7 @@ package dev.quorumwatch.node.receiver.email;
 import dev.quorumwatch.node.config.ConfigException;
 import dev.quorumwatch.node.config.HostPort;
 import dev.quorumwatch.node.config.YamlTree;
+import dev.quorumwatch.node.http.Markup;
 import dev.quorumwatch.node.receiver.AlertMessage;
 import dev.quorumwatch.node.receiver.Delivery;
 import dev.quorumwatch.node.receiver.KindFields;
@@ -147,14 +148,10 @@ public final class EmailKind extends NamedKind {
   static String html(AlertMessage m) {
     String colour = m.firing() ? "#b42318" : "#067647";
     return "<!doctype html><html><body style=\"font-family:sans-serif\">"
-        + "<h2 style=\"color:" + colour + "\">" + escape(m.title()) + "</h2>"
-        + "<pre style=\"font-family:inherit;white-space:pre-wrap\">" + escape(m.text()) + "</pre>"
-        + (m.link().isEmpty() ? "" : "<p><a href=\"" + escape(m.link()) + "\">Status page</a></p>")
+        + "<h2 style=\"color:" + colour + "\">" + Markup.escape(m.title()) + "</h2>"
+        + "<pre style=\"font-family:inherit;white-space:pre-wrap\">" + Markup.escape(m.text()) + "</pre>"
+        + (m.link().isEmpty() ? "" : "<p><a href=\"" + Markup.escape(m.link()) + "\">Status page</a></p>")
         + "</body></html>";
-  }
-
-  private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
   private static Properties properties(EmailSpec mail, HostPort smarthost) throws IOException,
