@@ -33,7 +33,7 @@ final class CommandChecks {
   }
 
   private String updateProblem(PostIncidentUpdate update) {
-    SortedSet<String> older = c.membership.membersBelow(Protocol.INCIDENT_UPDATES);
+    SortedSet<String> older = c.membership.membersBelow(Protocol.UPDATES_AND_INHIBITION);
     if (!older.isEmpty()) {
       return "incident updates need every node upgraded; older: " + String.join(", ", older);
     }
@@ -72,8 +72,13 @@ final class CommandChecks {
         // Older replicas would ignore depends_on and page where newer ones hold back.
         boolean needsProtocol4 = spec.getTargetsList().stream().anyMatch(t -> t.hasHeartbeat() || t.getDependsOnCount() > 0)
             || spec.getServicesList().stream().anyMatch(svc -> svc.getDependsOnCount() > 0);
-        yield noHeartbeats.isEmpty() || !needsProtocol4 ? null
-            : "heartbeat targets and depends_on need every node upgraded; older: " + String.join(", ", noHeartbeats);
+        if (!noHeartbeats.isEmpty() && needsProtocol4) {
+          yield "heartbeat targets and depends_on need every node upgraded; older: " + String.join(", ", noHeartbeats);
+        }
+        SortedSet<String> noInhibition = c.membership.membersBelow(Protocol.UPDATES_AND_INHIBITION);
+        // Older replicas would ignore inhibit_rules and page where newer ones hold back.
+        yield noInhibition.isEmpty() || spec.getInhibitRulesCount() == 0 ? null
+            : "inhibit_rules need every node upgraded; older: " + String.join(", ", noInhibition);
       }
       case PINGS -> {
         SortedSet<String> older = c.membership.membersBelow(Protocol.HEARTBEATS);

@@ -3,6 +3,7 @@ package dev.quorumwatch.coordinator;
 import dev.quorumwatch.coordinator.alert.AlertGroups;
 import dev.quorumwatch.coordinator.alert.AlertLabels;
 import dev.quorumwatch.coordinator.alert.DailyDigests;
+import dev.quorumwatch.coordinator.alert.Inhibitions;
 import dev.quorumwatch.coordinator.alert.Silences;
 import dev.quorumwatch.coordinator.dependency.Dependencies;
 import dev.quorumwatch.coordinator.failover.Failover;
@@ -112,6 +113,7 @@ public final class Coordinator {
   private SortedSet<String> freshAtLastEvaluation = new TreeSet<>();
   private final TargetWarnings warnings = new TargetWarnings();
   Dependencies dependencies = Dependencies.NONE;
+  Inhibitions inhibitions = Inhibitions.NONE;
   final Silencing silencing = new Silencing(this);
   private final Retention retention = new Retention(this);
   private final CommandChecks checks = new CommandChecks(this);
@@ -287,7 +289,7 @@ public final class Coordinator {
     }
     warnings.openDue(tracks, targetSpecs, membership, clockMs, entry);
     monitorHealth.watch(membership, fresh, clockMs, entry);
-    if (silencing.due(silencesChanged, entry.events().stream().anyMatch(e -> e.getType() == EventKind.EVENT_KIND_VERDICT))) {
+    if (silencing.due(silencesChanged, entry.events())) {
       silencing.refresh();
     }
     long queuedFrom = outbox.nextSeq();
@@ -389,6 +391,7 @@ public final class Coordinator {
     zones = ReplicatedZones.of(spec);
     silences.setWindows(spec.getMaintenanceList(), zones);
     dependencies = Dependencies.of(spec);
+    inhibitions = Inhibitions.of(spec);
     for (TargetTrack track : new ArrayList<>(tracks.values())) {
       if (!kept.contains(track.targetId)) {
         if (!track.openIncidentId.isEmpty()) {
@@ -634,6 +637,7 @@ public final class Coordinator {
     zones = ReplicatedZones.of(monitors);
     silences.setWindows(monitors.getMaintenanceList(), zones);
     dependencies = Dependencies.of(monitors);
+    inhibitions = Inhibitions.of(monitors);
     silencing.restored();
     nextHeartbeatDeadlineMs = heartbeats.nextDeadlineMs(targetSpecs, clockMs);
     warnings.restore(tracks.values());

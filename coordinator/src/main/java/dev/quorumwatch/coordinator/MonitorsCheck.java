@@ -1,5 +1,6 @@
 package dev.quorumwatch.coordinator;
 
+import dev.quorumwatch.coordinator.alert.Inhibitions;
 import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.coordinator.dependency.Dependencies;
 import dev.quorumwatch.coordinator.notify.ReceiverKinds;
@@ -88,6 +89,10 @@ public final class MonitorsCheck {
     String pages = statusPagesProblem(spec);
     if (pages != null) {
       return pages;
+    }
+    String inhibit = Inhibitions.problem(spec);
+    if (inhibit != null) {
+      return inhibit;
     }
     if (spec.getZoneRulesCount() > MAX_ZONES) {
       return "zone_rules: more than " + MAX_ZONES + " time zones";

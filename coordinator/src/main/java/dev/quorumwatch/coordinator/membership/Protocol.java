@@ -23,10 +23,13 @@ public final class Protocol {
    * rolled up per day: older replicas would keep what newer ones forget.
    */
   public static final int RETENTION = 5;
-  /** The PostIncidentUpdate command: older replicas would reject it. */
-  public static final int INCIDENT_UPDATES = 6;
+  /**
+   * The PostIncidentUpdate command, and inhibit_rules: older replicas would reject the one
+   * and ignore the other (and page where newer ones hold back).
+   */
+  public static final int UPDATES_AND_INHIBITION = 6;
   /** What this build speaks. */
-  public static final int CURRENT = INCIDENT_UPDATES;
+  public static final int CURRENT = UPDATES_AND_INHIBITION;
 
   private Protocol() {}
 }

@@ -39,7 +39,7 @@ public final class MonitorsParser {
 
   public static MonitorsSpec parse(String file, String text) throws ConfigException {
     YamlTree root = YamlTree.parse(file, text).onlyKeys(Set.of("targets", "services", "receivers", "maintenance",
-        "max_delivery_age", "retention", "status_pages"));
+        "max_delivery_age", "retention", "status_pages", "inhibit_rules"));
     MonitorsSpec.Builder spec = MonitorsSpec.newBuilder();
     Set<String> targetIds = new HashSet<>();
     if (root.has("targets")) {
@@ -78,6 +78,9 @@ public final class MonitorsParser {
       }
     }
     spec.setMaxDeliveryAgeMs(root.durationMs("max_delivery_age", DEFAULT_MAX_DELIVERY_AGE_MS));
+    if (root.has("inhibit_rules")) {
+      spec.addAllInhibitRules(InhibitRulesParser.parse(root));
+    }
     if (root.has("status_pages")) {
       List<YamlTree> pages = root.list("status_pages");
       if (pages.size() > MonitorsCheck.MAX_STATUS_PAGES) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quorumwatch.node.bench.LocalCluster;
+import dev.quorumwatch.node.testing.HeadlessChromium;
 import dev.quorumwatch.node.testing.Monitors;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.TestClusters;
@@ -52,6 +53,9 @@ class DependenciesClusterTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> receiver.alerts().contains("TargetDown gateway firing"));
     await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12))
         .until(() -> receiver.alerts().stream().noneMatch(a -> a.contains(" app-")));
+    String page = HeadlessChromium.dumpDom("http://127.0.0.1:" + cluster.httpPort(1) + "/");
+    assertThat(page).as("the operator's page says why the apps' incidents are held")
+        .contains("data-held-by=\"dependency gateway is DOWN (").contains("held: dependency gateway is DOWN");
 
     gateway.setUp(true);
     apps.setUp(true);

@@ -158,6 +158,25 @@ class MonitorsParserTest {
   }
 
   @Test
+  void readsInhibitRulesAsAlertmanagerWritesThem() throws Exception {
+    MonitorsSpec spec = MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE + """
+        inhibit_rules:
+          - source_matchers: [alertname="MonitorNodeDown"]
+            target_matchers: [alertname="TargetDown", 'team=~"core|edge"']
+            equal: [region]
+        """);
+    assertThat(spec.getInhibitRules(0).getSourceMatchersList()).extracting(Matchers::format)
+        .containsExactly("alertname=\"MonitorNodeDown\"");
+    assertThat(spec.getInhibitRules(0).getTargetMatchersList()).extracting(Matchers::format)
+        .containsExactly("alertname=\"TargetDown\"", "team=~\"core|edge\"");
+    assertThat(spec.getInhibitRules(0).getEqualList()).containsExactly("region");
+    assertError(CONTRACT_EXAMPLE + "inhibit_rules:\n  - source_matchers: [service=api]\n",
+        "monitors.yaml: inhibit_rules[0]: expected both source_matchers and target_matchers");
+    assertError(CONTRACT_EXAMPLE + "inhibit_rules:\n  - {source_matchers: [\"service\"], target_matchers: [a=b]}\n",
+        "monitors.yaml: inhibit_rules[0].source_matchers[0]: expected a matcher like name=value");
+  }
+
+  @Test
   void readsRetentionAndRefusesDurationsOutsideItsBounds() throws Exception {
     MonitorsSpec plain = MonitorsParser.parse("monitors.yaml", CONTRACT_EXAMPLE);
     assertThat(plain.hasRetention()).as("defaults, kept by the coordinator").isFalse();
