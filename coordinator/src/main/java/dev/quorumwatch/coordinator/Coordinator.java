@@ -144,6 +144,11 @@ public final class Coordinator {
     public int quorum() {
       return membership.quorum();
     }
+
+    @Override
+    public boolean keepsToldWhileSilenced() {
+      return membership.membersBelow(Protocol.HEARTBEATS).isEmpty(); // introduced with protocol 4
+    }
   };
 
   public ApplyOutcome apply(long index, Command command) {
@@ -639,6 +644,7 @@ public final class Coordinator {
     dependencies = Dependencies.of(monitors);
     inhibitions = Inhibitions.of(monitors);
     silencing.restored();
+    groups.restoreKeepsTold(groupView.keepsToldWhileSilenced());
     nextHeartbeatDeadlineMs = heartbeats.nextDeadlineMs(targetSpecs, clockMs);
     warnings.restore(tracks.values());
   }

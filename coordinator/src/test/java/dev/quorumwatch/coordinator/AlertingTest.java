@@ -164,6 +164,24 @@ class AlertingTest {
   }
 
   @Test
+  void whileAMemberRunsAnOlderBuildASilencedAlertIsForgottenAsThatBuildDoes() {
+    Cluster k = new Cluster(spec(1, r -> r, m -> m));
+    k.allSee(all(1, VoteState.VOTE_UP));
+    k.apply(Commands.reportFromOldBuild(k.now, "us-east")); // a rolling upgrade: us-east still runs the old build
+    k.allSee(all(1, VoteState.VOTE_DOWN));
+    k.apply(Commands.reportFromOldBuild(k.now, "us-east"));
+    assertThat(k.sent).hasSize(1);
+    k.apply(Commands.silence(k.now, "target=t0", 3_600_000));
+    k.advance(5000);
+    k.apply(Commands.reportFromOldBuild(k.now, "us-east"));
+    k.allSee(all(1, VoteState.VOTE_UP));
+    k.apply(Commands.reportFromOldBuild(k.now, "us-east"));
+    k.advance(1000);
+    k.apply(Commands.reportFromOldBuild(k.now, "us-east"));
+    assertThat(k.sent).as("every replica decides as the old build would, so all stay equal").hasSize(1);
+  }
+
+  @Test
   void expiringASilenceEarlyNotifies() {
     Cluster k = new Cluster(spec(1, r -> r, m -> m));
     k.allSee(all(1, VoteState.VOTE_UP));

@@ -1,5 +1,6 @@
 package dev.quorumwatch.coordinator;
 
+import dev.quorumwatch.coordinator.membership.Protocol;
 import dev.quorumwatch.coordinator.alert.Matchers;
 import dev.quorumwatch.proto.Acknowledge;
 import dev.quorumwatch.proto.AddSilence;
@@ -138,10 +139,18 @@ final class Commands {
   }
 
   static Command report(long atMs, String node, boolean full, Map<String, VoteState> votes) {
-    ReportView.Builder r = ReportView.newBuilder().setNodeId(node).setRegion(node).setFull(full);
+    // As a node of this build reports: features gated on every member's protocol are on.
+    ReportView.Builder r = ReportView.newBuilder().setNodeId(node).setRegion(node).setFull(full)
+        .setProtocol(Protocol.CURRENT);
     votes.forEach((target, state) -> r.addObservations(Observation.newBuilder().setTargetId(target).setState(state)
         .setFailureClass(state == VoteState.VOTE_DOWN ? "http_status" : "")));
     return Command.newBuilder().setAtMs(atMs).setReportView(r).build();
+  }
+
+  /** A report from a build before protocol numbers: every feature gated on them waits. */
+  static Command reportFromOldBuild(long atMs, String node) {
+    return Command.newBuilder().setAtMs(atMs).setReportView(ReportView.newBuilder().setNodeId(node).setRegion(node))
+        .build();
   }
 
   static Command tick(long atMs) {

@@ -86,7 +86,7 @@ class HandOverTest {
         .setSlack(SlackSpec.newBuilder().setApiUrl("http://127.0.0.1:1/"))).build();
     apply(Command.newBuilder().setAtMs(2_000).setReportView(ReportView.newBuilder().setNodeId("a").setRegion("a")
         .setProtocol(Protocol.CURRENT)).build());
-    apply(Commands.report(2_000, "b", true, Map.of())); // an older node: no protocol number
+    apply(Commands.reportFromOldBuild(2_000, "b"));
     ApplyOutcome refused = apply(Commands.apply(3_000, slack));
     assertThat(refused.accepted()).isFalse();
     assertThat(refused.error()).contains("need every node upgraded").contains("older: b");

@@ -138,7 +138,7 @@ class HeartbeatTest {
   @Test
   void pingsWaitUntilEveryMemberSpeaksHeartbeats() {
     Cluster k = new Cluster(0);
-    k.apply(Commands.report(k.now, "us-east", false, java.util.Map.of())); // an older build: no protocol number
+    k.apply(Commands.reportFromOldBuild(k.now, "us-east"));
     ApplyOutcome outcome = k.ping(Ping.Kind.KIND_SUCCESS, 0, "us-west");
     assertThat(outcome.accepted()).isFalse();
     assertThat(outcome.error()).isEqualTo("pings need every node upgraded; older: us-east");

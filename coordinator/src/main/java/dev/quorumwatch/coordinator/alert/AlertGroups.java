@@ -36,12 +36,25 @@ public final class AlertGroups {
     String clusterId();
 
     int quorum();
+
+    /**
+     * Whether an alert the receiver was told about stays told while silenced (so its resolved
+     * goes out): every member must decide so, or replicas' outboxes would differ during a
+     * rolling upgrade from a version that forgot it.
+     */
+    boolean keepsToldWhileSilenced();
   }
 
   private final TreeMap<String, AlertGroup> byId = new TreeMap<>();
   private final Map<String, String> idByKey = new HashMap<>();
   private final Set<String> dirty = new TreeSet<>();
   private long earliestDueMs;
+  /**
+   * {@link View#keepsToldWhileSilenced} as at the last flush. When it changes, every group is
+   * looked at again: a group's flush must give the same result whenever it runs, or a replica
+   * restarted from a snapshot (which looks at every group at once) would part from the others.
+   */
+  private boolean keepsTold;
   private int createdInEntry;
 
   /** Starts a new log entry: ids of groups created from now on derive from {@code index}. */
@@ -95,6 +108,10 @@ public final class AlertGroups {
 
   /** Sends what is due at {@code nowMs} into the outbox. */
   public void flush(long nowMs, Map<String, ReceiverSpec> receivers, View view, Outbox outbox) {
+    if (view.keepsToldWhileSilenced() != keepsTold) {
+      keepsTold = !keepsTold;
+      touchAll();
+    }
     Collection<String> ids = nowMs >= earliestDueMs ? List.copyOf(byId.keySet()) : List.copyOf(dirty);
     boolean full = nowMs >= earliestDueMs;
     dirty.clear();
@@ -136,7 +153,7 @@ public final class AlertGroups {
         kept.add(incidentId);
         if (!incident.getSilenced()) {
           firing.add(incident);
-        } else if (notified.contains(incidentId)) {
+        } else if (notified.contains(incidentId) && view.keepsToldWhileSilenced()) {
           silencedAfterTold.add(incidentId);
         }
       } else if (notified.contains(incidentId) && route.getSendResolved()) {
@@ -248,6 +265,11 @@ public final class AlertGroups {
 
   public Collection<AlertGroup> all() {
     return byId.values();
+  }
+
+  /** After a restore: the rule in force when the snapshot was taken (it follows from the restored members). */
+  public void restoreKeepsTold(boolean keepsToldWhileSilenced) {
+    keepsTold = keepsToldWhileSilenced;
   }
 
   public void restore(Collection<AlertGroup> groups) {

@@ -16,7 +16,11 @@ public final class Protocol {
    * without moving it: older replicas would count them as current.
    */
   public static final int RATE_LIMITS = 3;
-  /** Heartbeat targets, the Pings command and depends_on: older replicas would reject or ignore them. */
+  /**
+   * Heartbeat targets, the Pings command and depends_on: older replicas would reject or ignore
+   * them. Also: an alert sent and then silenced still gets its resolved (older replicas forgot
+   * they had told the receiver).
+   */
   public static final int HEARTBEATS = 4;
   /**
    * Retention by age (resolved incidents, failed notifications, ping bodies) and uptime
