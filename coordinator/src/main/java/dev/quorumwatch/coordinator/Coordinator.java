@@ -1,7 +1,6 @@
 package dev.quorumwatch.coordinator;
 
 import dev.quorumwatch.coordinator.alert.AlertGroups;
-import dev.quorumwatch.coordinator.alert.AlertLabels;
 import dev.quorumwatch.coordinator.alert.DailyDigests;
 import dev.quorumwatch.coordinator.alert.Inhibitions;
 import dev.quorumwatch.coordinator.alert.Silences;
@@ -15,41 +14,27 @@ import dev.quorumwatch.coordinator.membership.Membership;
 import dev.quorumwatch.coordinator.membership.MonitorHealth;
 import dev.quorumwatch.coordinator.membership.Protocol;
 import dev.quorumwatch.coordinator.notify.FailedNotifications;
-import dev.quorumwatch.coordinator.notify.HandOvers;
 import dev.quorumwatch.coordinator.notify.Outbox;
 import dev.quorumwatch.coordinator.repair.RepairLadders;
 import dev.quorumwatch.coordinator.time.ReplicatedZones;
 import dev.quorumwatch.coordinator.uptime.UptimeLedger;
-import dev.quorumwatch.coordinator.verdict.VerdictRule;
-import dev.quorumwatch.coordinator.verdict.VoteCount;
-import dev.quorumwatch.coordinator.verdict.VoteRecorder;
-import dev.quorumwatch.proto.AddSilence;
 import dev.quorumwatch.proto.EventKind;
 import dev.quorumwatch.proto.AlertGroup;
 import dev.quorumwatch.proto.Command;
-import dev.quorumwatch.proto.DeliveryFailed;
 import dev.quorumwatch.proto.FailedNotification;
 import dev.quorumwatch.proto.HeartbeatRecord;
-import dev.quorumwatch.proto.HistoryEntry;
 import dev.quorumwatch.proto.Incident;
-import dev.quorumwatch.proto.IncidentUpdate;
 import dev.quorumwatch.proto.MonitorsSpec;
 import dev.quorumwatch.proto.Notification;
-import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.Ping;
-import dev.quorumwatch.proto.PostIncidentUpdate;
 import dev.quorumwatch.proto.ReceiverSpec;
-import dev.quorumwatch.proto.RepairAttemptFinished;
-import dev.quorumwatch.proto.RepairAttemptStarted;
 import dev.quorumwatch.proto.RepairRecord;
-import dev.quorumwatch.proto.ReportView;
 import dev.quorumwatch.proto.ServiceRecord;
 import dev.quorumwatch.proto.ServiceSpec;
 import dev.quorumwatch.proto.SetCluster;
 import dev.quorumwatch.proto.Silence;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.Verdict;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,7 +45,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 
 /**
  * The replicated brain: {@code apply(index, command)} turns votes into verdicts, verdicts
@@ -70,18 +54,10 @@ import java.util.function.Supplier;
  */
 public final class Coordinator {
   public static final String ALERT_TARGET_DOWN = TargetAlerts.TARGET_DOWN;
-  public static final String ALERT_TARGET_REGIONAL = TargetAlerts.TARGET_REGIONAL;
-  public static final String ALERT_TARGET_DEGRADED = TargetAlerts.TARGET_DEGRADED;
-  public static final String ALERT_TARGET_CERT_EXPIRING = TargetAlerts.TARGET_CERT_EXPIRING;
   public static final String ALERT_TARGET_RATE_LIMITED = TargetAlerts.TARGET_RATE_LIMITED;
   static final long CERT_SWEEP_MS = 60_000;
   public static final String ALERT_NODE_DOWN = MonitorHealth.ALERT_NODE_DOWN;
   public static final String ALERT_QUORUM_AT_RISK = MonitorHealth.ALERT_QUORUM_AT_RISK;
-  public static final String ALERT_SERVICE_FAILOVER = Failover.ALERT_FAILOVER;
-  public static final String ALERT_SERVICE_FAILBACK = Failover.ALERT_FAILBACK;
-  public static final String ALERT_REPAIR_STARTED = RepairLadders.ALERT_STARTED;
-  public static final String ALERT_REPAIR_SUCCEEDED = RepairLadders.ALERT_SUCCEEDED;
-  public static final String ALERT_REPAIR_EXHAUSTED = RepairLadders.ALERT_EXHAUSTED;
   static final String SEVERITY_CRITICAL = Severity.CRITICAL;
   static final String SEVERITY_WARNING = Severity.WARNING;
   static final int HISTORY_KEPT = 20;
@@ -90,7 +66,7 @@ public final class Coordinator {
   long clockMs;
   MonitorsSpec monitors = MonitorsSpec.getDefaultInstance();
   /** Derived from {@link #monitors}: the time zones its windows and digests are in. */
-  private ReplicatedZones zones = ReplicatedZones.NONE;
+  ReplicatedZones zones = ReplicatedZones.NONE;
   long monitorsIndex;
   String restoredBackupId = "";
   final Map<String, TargetSpec> targetSpecs = new LinkedHashMap<>();
@@ -111,12 +87,13 @@ public final class Coordinator {
   /** Derived: no heartbeat verdict changes by time alone before this. */
   private long nextHeartbeatDeadlineMs;
   private SortedSet<String> freshAtLastEvaluation = new TreeSet<>();
-  private final TargetWarnings warnings = new TargetWarnings();
+  final TargetWarnings warnings = new TargetWarnings();
   Dependencies dependencies = Dependencies.NONE;
   Inhibitions inhibitions = Inhibitions.NONE;
   final Silencing silencing = new Silencing(this);
   private final Retention retention = new Retention(this);
   private final CommandChecks checks = new CommandChecks(this);
+  private final TargetVerdicts targetVerdicts = new TargetVerdicts(this);
   final Failover.Verdicts verdicts = new Failover.Verdicts() {
     @Override
     public Verdict verdict(String targetId) {
@@ -180,7 +157,7 @@ public final class Coordinator {
     boolean silencesChanged = false;
     String created = "";
     switch (command.getKindCase()) {
-      case REPORT_VIEW -> recordReport(command.getReportView(), touched);
+      case REPORT_VIEW -> ReportRecorder.record(this, command.getReportView(), touched);
       case TICK -> { }
       case PINGS -> {
         for (Ping ping : command.getPings().getPingsList()) {
@@ -189,28 +166,11 @@ public final class Coordinator {
           }
         }
       }
-      case DELIVERED -> {
-        for (String id : command.getDelivered().getNotificationIdsList()) {
-          if (outbox.markDelivered(id)) {
-            entry.add(entry.event(EventKind.EVENT_KIND_DELIVERED).setMessage(id).build());
-          }
-        }
-      }
-      case DELIVERY_FAILED -> {
-        DeliveryFailed failure = command.getDeliveryFailed();
-        for (String id : failed.giveUp(failure, outbox, clockMs)) {
-          entry.add(entry.event(EventKind.EVENT_KIND_DELIVERY_FAILED).setMessage(id + ": " + failure.getLastError()).build());
-        }
-      }
-      case HAND_OVER -> {
-        for (FailedNotification handed : HandOvers.apply(command.getHandOver(), outbox, receivers, clockMs)) {
-          failed.keep(handed);
-          entry.add(entry.event(EventKind.EVENT_KIND_NOTIFICATION_QUEUED).setMessage(handed.getNotification().getId() + " handed over to "
-              + handed.getHandedOverTo() + ": " + handed.getLastError()).build());
-        }
-      }
+      case DELIVERED -> Bookkeeping.delivered(this, entry, command.getDelivered());
+      case DELIVERY_FAILED -> Bookkeeping.deliveryFailed(this, entry, command.getDeliveryFailed());
+      case HAND_OVER -> Bookkeeping.handOver(this, entry, command.getHandOver());
       case APPLY_MONITORS -> {
-        replaceMonitors(entry, command.getApplyMonitors().getSpec());
+        MonitorsChange.apply(this, entry, command.getApplyMonitors().getSpec());
         evaluateAll = true;
         silencesChanged = true;
       }
@@ -219,44 +179,19 @@ public final class Coordinator {
         evaluateAll = true;
       }
       case ADD_SILENCE -> {
-        created = addSilence(entry, command.getAddSilence());
+        created = Bookkeeping.addSilence(this, entry, command.getAddSilence());
         silencesChanged = true;
       }
       case EXPIRE_SILENCE -> {
-        silences.expire(command.getExpireSilence().getSilenceId(), clockMs);
-        entry.add(entry.event(EventKind.EVENT_KIND_SILENCE_EXPIRED).setMessage(command.getExpireSilence().getSilenceId()).build());
+        Bookkeeping.expireSilence(this, entry, command.getExpireSilence());
         silencesChanged = true;
       }
-      case ACKNOWLEDGE -> {
-        var ack = command.getAcknowledge();
-        incidents.acknowledge(ack.getIncidentId(), ack.getBy(), ack.getComment(), clockMs);
-        groups.touch(ack.getIncidentId());
-        entry.add(entry.event(EventKind.EVENT_KIND_INCIDENT_ACKNOWLEDGED).setIncidentId(ack.getIncidentId())
-            .setMessage("by " + ack.getBy()).build());
-      }
-      case POST_INCIDENT_UPDATE -> {
-        PostIncidentUpdate update = command.getPostIncidentUpdate();
-        incidents.addUpdate(update.getIncidentId(), IncidentUpdate.newBuilder().setAtMs(clockMs)
-            .setStatusValue(update.getStatus()).setMessage(update.getMessage()).setBy(update.getBy()).build());
-        entry.add(entry.event(EventKind.EVENT_KIND_INCIDENT_UPDATED).setIncidentId(update.getIncidentId())
-            .setMessage(IncidentUpdate.Status.forNumber(update.getStatus()) + " by " + update.getBy()).build());
-      }
+      case ACKNOWLEDGE -> Bookkeeping.acknowledge(this, entry, command.getAcknowledge());
+      case POST_INCIDENT_UPDATE -> Bookkeeping.incidentUpdate(this, entry, command.getPostIncidentUpdate());
       case SET_ACTIVE_ENDPOINT -> failover.set(index, clockMs, command.getSetActiveEndpoint())
-          .ifPresent(change -> announce(entry, change));
-      case REPAIR_STARTED -> {
-        RepairAttemptStarted started = command.getRepairStarted();
-        repairs.started(started, targetSpecs.get(started.getTargetId()).getRepair(), clockMs);
-        entry.add(entry.event(EventKind.EVENT_KIND_REPAIR_ATTEMPT_STARTED).setTargetId(started.getTargetId()).setMessage(
-            started.getLadderId() + " step " + started.getStep() + " attempt " + started.getAttempt()).build());
-      }
-      case REPAIR_FINISHED -> {
-        RepairAttemptFinished finished = command.getRepairFinished();
-        repairs.finished(finished, targetSpecs.get(finished.getTargetId()).getRepair(), clockMs);
-        entry.add(entry.event(EventKind.EVENT_KIND_REPAIR_ATTEMPT_FINISHED).setTargetId(finished.getTargetId()).setMessage(
-            finished.getLadderId() + " step " + finished.getStep() + " attempt " + finished.getAttempt() + ": "
-                + (finished.getUnknown() ? "unknown" : finished.getOk() ? "ok" : "failed") + " "
-                + finished.getDetail()).build());
-      }
+          .ifPresent(change -> Announcements.serviceMoved(entry, change, serviceSpecs.get(change.record().getServiceId())));
+      case REPAIR_STARTED -> Bookkeeping.repairStarted(this, entry, command.getRepairStarted());
+      case REPAIR_FINISHED -> Bookkeeping.repairFinished(this, entry, command.getRepairFinished());
       default -> throw new IllegalStateException("checked by problem(): " + command.getKindCase());
     }
     boolean heartbeatDeadlinePassed = clockMs >= nextHeartbeatDeadlineMs;
@@ -267,11 +202,11 @@ public final class Coordinator {
     boolean freshChanged = !fresh.equals(freshAtLastEvaluation);
     if (evaluateAll || freshChanged) {
       for (TargetTrack track : tracks.values()) {
-        evaluate(entry, track);
+        targetVerdicts.evaluate(entry, track);
       }
     } else {
       for (String id : new TreeSet<>(touched)) {
-        evaluate(entry, tracks.get(id));
+        targetVerdicts.evaluate(entry, tracks.get(id));
       }
     }
     freshAtLastEvaluation = fresh;
@@ -281,16 +216,16 @@ public final class Coordinator {
     }
     // Certificates near expiry: whenever votes change, and once per minute of state time.
     boolean certSweep = evaluateAll || freshChanged || previousClockMs / CERT_SWEEP_MS != clockMs / CERT_SWEEP_MS;
-    for (TargetTrack track : certSweep ? tracks.values() : touchedTracks(touched)) {
-      checkCertificate(entry, track);
+    for (TargetTrack track : certSweep ? tracks.values() : targetVerdicts.tracksOf(touched)) {
+      targetVerdicts.checkCertificate(entry, track);
     }
     for (RepairLadders.Change change : repairs.exhaustDue(clockMs, id -> targetSpecs.containsKey(id)
         ? targetSpecs.get(id).getRepair() : null)) {
-      announceRepair(entry, change);
+      Announcements.repairChanged(entry, change, targetSpecs.get(change.record().getTargetId()));
     }
     // In the same entry as the verdicts: traffic leaves a DOWN endpoint in the commit that calls it DOWN.
     for (Failover.Change change : failover.evaluate(index, clockMs, serviceSpecs.values(), verdicts)) {
-      announce(entry, change);
+      Announcements.serviceMoved(entry, change, serviceSpecs.get(change.record().getServiceId()));
     }
     warnings.openDue(tracks, targetSpecs, membership, clockMs, entry);
     monitorHealth.watch(membership, fresh, clockMs, entry);
@@ -321,223 +256,6 @@ public final class Coordinator {
           checks.problem(command);
       default -> null;
     };
-  }
-
-  private String addSilence(Entry entry, AddSilence add) {
-    silences.forgetExpired(clockMs);
-    Silence silence = silences.add(Silence.newBuilder()
-        .setId("sil-" + entry.index())
-        .addAllMatchers(add.getMatchersList())
-        .setStartsMs(clockMs)
-        .setEndsMs(clockMs + add.getDurationMs())
-        .setComment(add.getComment())
-        .setCreatedBy(add.getCreatedBy())
-        .build());
-    entry.add(entry.event(EventKind.EVENT_KIND_SILENCE_ADDED).setMessage(silence.getId()).build());
-    return silence.getId();
-  }
-
-  private void recordReport(ReportView report, Set<String> touched) {
-    String nodeId = report.getNodeId();
-    if (membership.isStaleReport(nodeId, report.getIncarnation(), report.getSeq())) {
-      return; // overtaken by a newer report of the same node: its votes are older than those applied
-    }
-    membership.heartbeat(nodeId, report.getRegion(), clockMs, report.getIncarnation(), report.getSeq(),
-        report.getProtocol());
-    // Older replicas count a rate-limited vote as current: until every member understands
-    // the flag, it is dropped here so that all replicas decide alike.
-    boolean rateLimitsUnderstood = membership.membersBelow(Protocol.RATE_LIMITS).isEmpty();
-    // Targets an incremental report does not mention keep this node's last vote. A node
-    // withdraws a vote explicitly (an unspecified observation) when it has no current opinion;
-    // a full report withdraws every vote it does not mention (a node restarting with its
-    // replica not yet caught up reports an empty full view: its old votes must not return).
-    List<Observation> observations = new ArrayList<>(report.getObservationsList());
-    if (report.getFull()) {
-      Set<String> mentioned = new HashSet<>();
-      observations.forEach(o -> mentioned.add(o.getTargetId()));
-      for (TargetTrack track : tracks.values()) {
-        if (!mentioned.contains(track.targetId) && track.votesByNode.containsKey(nodeId)) {
-          observations.add(Observation.newBuilder().setTargetId(track.targetId).build());
-        }
-      }
-    }
-    for (Observation o : observations) {
-      TargetTrack track = tracks.get(o.getTargetId());
-      if (track == null) {
-        continue; // a target removed since the node looked
-      }
-      VoteRecorder.Recorded recorded = VoteRecorder.record(track.votesByNode, nodeId, o,
-          o.getRateLimited() && rateLimitsUnderstood, clockMs);
-      if (recorded.history() != null) {
-        track.remember(recorded.history(), HISTORY_KEPT);
-      }
-      if (recorded.changed()) {
-        touched.add(track.targetId);
-      }
-    }
-  }
-
-  private void replaceMonitors(Entry entry, MonitorsSpec spec) {
-    Set<String> kept = new HashSet<>();
-    for (TargetSpec t : spec.getTargetsList()) {
-      kept.add(t.getId());
-    }
-    // Receivers first: a removed target's open incident resolves to the new receivers.
-    monitors = spec;
-    monitorsIndex = entry.index();
-    receivers.clear();
-    spec.getReceiversList().forEach(r -> receivers.put(r.getId(), r));
-    groups.keepReceivers(receivers.keySet());
-    groups.touchAll(); // routes may have new timings
-    digests.keepReceivers(receivers.values());
-    serviceSpecs.clear();
-    spec.getServicesList().forEach(svc -> serviceSpecs.put(svc.getId(), svc));
-    failover.keepServices(serviceSpecs.keySet());
-    zones = ReplicatedZones.of(spec);
-    silences.setWindows(spec.getMaintenanceList(), zones);
-    dependencies = Dependencies.of(spec);
-    inhibitions = Inhibitions.of(spec);
-    for (TargetTrack track : new ArrayList<>(tracks.values())) {
-      if (!kept.contains(track.targetId)) {
-        if (!track.openIncidentId.isEmpty()) {
-          entry.resolve(track.openIncidentId);
-          track.openIncidentId = "";
-        }
-        if (!track.warningIncidentId.isEmpty()) {
-          entry.resolve(track.warningIncidentId);
-          track.warningIncidentId = "";
-        }
-        if (!track.certIncidentId.isEmpty()) {
-          entry.resolve(track.certIncidentId);
-          track.certIncidentId = "";
-        }
-        if (!track.rateLimitIncidentId.isEmpty()) {
-          entry.resolve(track.rateLimitIncidentId);
-          track.rateLimitIncidentId = "";
-        }
-        tracks.remove(track.targetId);
-        warnings.forget(track.targetId);
-      }
-    }
-    for (TargetSpec t : spec.getTargetsList()) {
-      TargetSpec before = targetSpecs.get(t.getId());
-      if (before != null && !before.getRepair().equals(t.getRepair())) {
-        repairs.stop(t.getId(), clockMs); // its steps changed: the old ladder's positions mean nothing now
-      }
-    }
-    repairs.keepTargets(kept);
-    targetSpecs.clear();
-    for (TargetSpec t : spec.getTargetsList()) {
-      targetSpecs.put(t.getId(), t);
-      tracks.computeIfAbsent(t.getId(), TargetTrack::new);
-    }
-    heartbeats.keepTargets(targetSpecs, clockMs);
-    entry.add(entry.event(EventKind.EVENT_KIND_MONITORS_APPLIED)
-        .setMessage(spec.getTargetsCount() + " targets, " + spec.getReceiversCount() + " receivers")
-        .build());
-  }
-
-  private void evaluate(Entry entry, TargetTrack track) {
-    TargetSpec spec = targetSpecs.get(track.targetId);
-    if (spec != null && spec.hasHeartbeat()) {
-      HeartbeatChecks.Judgement j = HeartbeatChecks.judge(heartbeats.recordOf(track.targetId), spec.getHeartbeat(),
-          clockMs);
-      changeVerdict(entry, track, j.verdict(), j.note(),
-          () -> HeartbeatChecks.draftDown(ALERT_TARGET_DOWN, SEVERITY_CRITICAL, track.targetId, spec, j.note()));
-      return;
-    }
-    VoteCount votes = VoteCount.of(track.votesByNode.values(), node -> membership.isFresh(node, clockMs));
-    int quorum = membership.quorum();
-    Verdict next = VerdictRule.decide(votes, quorum, track.verdict);
-    if (!track.openIncidentId.isEmpty()) {
-      incidents.addRegions(track.openIncidentId, TargetAlerts.downRegions(track.votesByNode.values(), membership,
-          clockMs));
-    }
-    warnings.rateLimits(track, votes.noVerdictPossible(quorum), clockMs, entry);
-    changeVerdict(entry, track, next, votes.describe(quorum), () -> TargetAlerts.draft(ALERT_TARGET_DOWN,
-        SEVERITY_CRITICAL, track.targetId, spec, track.votesByNode.values(), next, membership, clockMs));
-  }
-
-  /** A target's verdict becomes {@code next} (if it is not already): history, uptime, incident, repairs, event. */
-  private void changeVerdict(Entry entry, TargetTrack track, Verdict next, String note,
-      Supplier<Incident.Builder> downAlert) {
-    Verdict previous = track.verdict;
-    if (next == previous) {
-      return;
-    }
-    track.verdict = next;
-    track.verdictSinceMs = clockMs;
-    track.uptime.onVerdictKnown(clockMs);
-    track.remember(HistoryEntry.newBuilder().setAtMs(clockMs).setVerdict(next).setNote(note).build(),
-        HISTORY_KEPT);
-    warnings.verdictChanged(track, entry);
-    if (previous == Verdict.VERDICT_DOWN) {
-      track.uptime.downEnded(clockMs);
-      entry.resolve(track.openIncidentId);
-      track.openIncidentId = "";
-    }
-    if (next == Verdict.VERDICT_DOWN) {
-      track.uptime.downStarted(clockMs);
-      track.openIncidentId = entry.open(downAlert.get()).getId();
-      repairs.onDown(entry.index(), clockMs, track.targetId, targetSpecs.get(track.targetId).getRepair())
-          .ifPresent(change -> announceRepair(entry, change));
-    }
-    if (next == Verdict.VERDICT_UP) {
-      repairs.onUp(clockMs, track.targetId).ifPresent(change -> announceRepair(entry, change));
-    }
-    entry.add(entry.event(EventKind.EVENT_KIND_VERDICT)
-        .setTargetId(track.targetId)
-        .setVerdict(next)
-        .setPreviousVerdict(previous)
-        .setIncidentId(track.openIncidentId)
-        .setMessage(note)
-        .build());
-  }
-
-  private List<TargetTrack> touchedTracks(Set<String> touched) {
-    List<TargetTrack> out = new ArrayList<>();
-    for (String id : new TreeSet<>(touched)) {
-      TargetTrack track = tracks.get(id);
-      if (track != null) {
-        out.add(track);
-      }
-    }
-    return out;
-  }
-
-  private void checkCertificate(Entry entry, TargetTrack track) {
-    track.certIncidentId = TargetAlerts.checkCertificate(track.targetId, targetSpecs.get(track.targetId),
-        track.votesByNode.values(), track.certIncidentId, membership, clockMs, entry);
-  }
-
-
-  /**
-   * Records a service's move: an event for watchers, and (unless it is the first choice) a
-   * one-shot ServiceFailover or ServiceFailback alert.
-   */
-  private void announce(Entry entry, Failover.Change change) {
-    ServiceRecord r = change.record();
-    entry.add(entry.event(EventKind.EVENT_KIND_SERVICE_CHANGED).setService(r).setMessage(r.getServiceId() + " " + (change.from().isEmpty()
-        ? "-" : change.from()) + " -> " + r.getActiveEndpoint() + ": " + r.getReason()).build());
-    if (change.kind() != Failover.Kind.INITIAL) {
-      entry.openOneShot(Failover.alertFor(change, serviceSpecs.get(r.getServiceId())));
-    }
-  }
-
-  /** A ladder began or ended: an event, and a one-shot Repair* alert (not for a spent budget). */
-  private void announceRepair(Entry entry, RepairLadders.Change change) {
-    RepairRecord r = change.record();
-    String what = switch (change.outcome()) {
-      case STARTED -> "repair ladder " + r.getLadderId() + " started";
-      case SUCCEEDED -> "repair ladder " + r.getLadderId() + " succeeded after " + r.getAttemptsCount() + " attempts";
-      case EXHAUSTED -> "repair ladder " + r.getLadderId() + " exhausted after " + r.getAttemptsCount()
-          + " attempts; the target is still DOWN";
-      case BUDGET_SPENT -> "no repair ladder: " + r.getLadderStartsMsCount() + " started within the last hour";
-    };
-    entry.add(entry.event(EventKind.EVENT_KIND_REPAIR_LADDER).setTargetId(r.getTargetId()).setMessage(what).build());
-    if (change.outcome() != RepairLadders.Outcome.BUDGET_SPENT) {
-      entry.openOneShot(RepairLadders.alertFor(change, what, targetSpecs.get(r.getTargetId())));
-    }
   }
 
   // ---- read side: used by the node's API, dispatcher and probes, from its own replica ----
