@@ -28,7 +28,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -50,13 +48,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * all within its one timeout.
  */
 final class HttpProber implements Prober {
-  static final int IDLE_PER_ORIGIN_MAX = 64;
-  /** Origins with pooled connections: the targets' own, plus room for redirects. */
-  static final int IDLE_ORIGINS_MAX = 4096;
   /** Parsed configured URLs: twice the most targets a cluster may have. */
   static final int URLS_MAX = 2 * MonitorsParser.MAX_TARGETS;
-  private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("qw.exchange");
-  private static final AttributeKey<Route> ROUTE = AttributeKey.valueOf("qw.route");
+  private static final AttributeKey<HttpProbeExchange> EXCHANGE = AttributeKey.valueOf("qw.exchange");
+  private static final AttributeKey<ConnectionRoute> ROUTE = AttributeKey.valueOf("qw.route");
   private static final AttributeKey<Long> CERT_NOT_AFTER = AttributeKey.valueOf("qw.cert_not_after");
 
   private final Bootstrap template;
@@ -65,73 +60,8 @@ final class HttpProber implements Prober {
   private final Map<String, Bootstrap> tlsBootstraps = new ConcurrentHashMap<>();
   private final String userAgent;
   private final Secrets secrets;
-  private final Map<String, Url> urls = new ConcurrentHashMap<>();
-  private final Map<String, ConcurrentLinkedDeque<Channel>> idle = new ConcurrentHashMap<>();
-
-  /** A URL split once into what each probe needs. */
-  private record Url(String text, String origin, String host, int port, boolean https, String pathAndQuery,
-      String hostHeader) {
-    static Url parse(String text) {
-      URI uri = URI.create(text);
-      boolean https = "https".equalsIgnoreCase(uri.getScheme());
-      if (uri.getHost() == null || !(https || "http".equalsIgnoreCase(uri.getScheme()))) {
-        throw new IllegalArgumentException("not an http(s) URL: " + text);
-      }
-      int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
-      String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-          + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-      String hostHeader = uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + port;
-      return new Url(text, uri.getScheme() + "://" + uri.getHost() + ":" + port, uri.getHost(), port, https, path,
-          hostHeader);
-    }
-  }
-
-  /** Where a connection goes and how it is secured: connections are pooled per route. */
-  private record Route(Url url, TlsContexts.Key tlsKey, String serverName) {
-    String poolKey() {
-      return url.origin() + (url.https() ? "|" + tlsKey + "|" + serverName : "");
-    }
-  }
-
-  /** One probe: a request in flight on one channel, with the probe's one deadline. */
-  private static final class Exchange {
-    final CompletableFuture<ProbeResult> result;
-    final HttpProbe spec;
-    final Route route;
-    final long startNs;
-    final long timeoutMs;
-    final int hops;
-    final boolean fresh;
-    /** The spec's headers with secrets filled in from this node; never logged or reported. */
-    final List<Label> headers;
-    boolean onReusedConnection;
-    int status;
-    boolean keepAlive;
-    String location;
-    String retryAfter;
-    ByteArrayOutputStream body;
-
-    Exchange(CompletableFuture<ProbeResult> result, HttpProbe spec, List<Label> headers, Route route, long startNs,
-        long timeoutMs, int hops) {
-      this.result = result;
-      this.headers = headers;
-      this.spec = spec;
-      this.route = route;
-      this.startNs = startNs;
-      this.timeoutMs = timeoutMs;
-      this.hops = hops;
-      this.fresh = spec.getFreshConnection();
-      this.body = BodyCheck.needsBody(spec) ? new ByteArrayOutputStream() : null;
-    }
-
-    long latencyMs() {
-      return (System.nanoTime() - startNs) / 1_000_000;
-    }
-
-    long remainingMs() {
-      return timeoutMs - latencyMs();
-    }
-  }
+  private final Map<String, ProbeUrl> urls = new ConcurrentHashMap<>();
+  private final IdleConnections idle = new IdleConnections();
 
   HttpProber(Bootstrap template, String userAgent, Secrets secrets) {
     this.userAgent = userAgent;
@@ -145,7 +75,7 @@ final class HttpProber implements Prober {
       @Override
       protected void initChannel(Channel ch) throws Exception {
         if (key != null) {
-          Route route = ch.attr(ROUTE).get();
+          ConnectionRoute route = ch.attr(ROUTE).get();
           SslHandler ssl = tls.context(key).newHandler(ch.alloc(), route.serverName(), route.url().port());
           ssl.handshakeFuture().addListener(done -> {
             if (done.isSuccess()) {
@@ -180,21 +110,21 @@ final class HttpProber implements Prober {
    */
   private void start(CompletableFuture<ProbeResult> result, HttpProbe spec, String urlText, List<Label> headers,
       long startNs, long timeoutMs, int hops) {
-    Route route;
+    ConnectionRoute route;
     try {
       // Configured URLs are parsed once; a redirect's Location (the target's choice) is not kept.
       if (urls.size() > URLS_MAX) {
         urls.clear(); // targets were replaced many times over: parse the current ones again
       }
-      Url url = hops == 0 ? urls.computeIfAbsent(urlText, Url::parse) : Url.parse(urlText);
+      ProbeUrl url = hops == 0 ? urls.computeIfAbsent(urlText, ProbeUrl::parse) : ProbeUrl.parse(urlText);
       String serverName = spec.getTlsServerName().isEmpty() ? url.host() : spec.getTlsServerName();
-      route = new Route(url, TlsContexts.Key.of(spec), serverName);
+      route = new ConnectionRoute(url, TlsContexts.Key.of(spec), serverName);
     } catch (IllegalArgumentException e) {
       result.complete(ProbeResult.failure(FailureClass.ERROR, e.getMessage(), (System.nanoTime() - startNs) / 1_000_000));
       return;
     }
-    Exchange exchange = new Exchange(result, spec, headers, route, startNs, timeoutMs, hops);
-    Channel reused = exchange.fresh ? null : takeIdle(route.poolKey());
+    HttpProbeExchange exchange = new HttpProbeExchange(result, spec, headers, route, startNs, timeoutMs, hops);
+    Channel reused = exchange.fresh ? null : idle.take(route.poolKey());
     if (reused != null) {
       exchange.onReusedConnection = true;
       send(reused, exchange);
@@ -203,8 +133,8 @@ final class HttpProber implements Prober {
     }
   }
 
-  private void connectAndSend(Exchange exchange) {
-    Route route = exchange.route;
+  private void connectAndSend(HttpProbeExchange exchange) {
+    ConnectionRoute route = exchange.route;
     Bootstrap base = route.url().https()
         ? tlsBootstraps.computeIfAbsent(route.tlsKey().toString(), k -> template.clone().handler(initializer(route.tlsKey())))
         : plain;
@@ -233,7 +163,7 @@ final class HttpProber implements Prober {
     });
   }
 
-  private void send(Channel ch, Exchange exchange) {
+  private void send(Channel ch, HttpProbeExchange exchange) {
     long remainingMs = exchange.remainingMs();
     if (remainingMs <= 0) {
       exchange.result.complete(ProbeResult.failure(FailureClass.TIMEOUT, "connect used the whole timeout", exchange.latencyMs()));
@@ -270,7 +200,7 @@ final class HttpProber implements Prober {
   }
 
   /** Ends {@code exchange} on {@code ch} once, whichever of write failure, error or close reports it first. */
-  private void fail(Channel ch, Exchange exchange, Throwable cause) {
+  private void fail(Channel ch, HttpProbeExchange exchange, Throwable cause) {
     if (!ch.attr(EXCHANGE).compareAndSet(exchange, null)) {
       return; // already ended, or moved to a fresh connection
     }
@@ -287,17 +217,17 @@ final class HttpProber implements Prober {
   }
 
   /** The response is complete: follow a redirect, or judge it. */
-  private void finish(Channel ch, Exchange exchange) {
+  private void finish(Channel ch, HttpProbeExchange exchange) {
     ch.attr(EXCHANGE).set(null);
     boolean reusable = exchange.keepAlive && !exchange.fresh;
     int status = exchange.status;
     if (status >= 300 && status < 400 && exchange.location != null && exchange.hops < exchange.spec.getMaxRedirects()) {
       release(ch, reusable);
       String next;
-      Url nextUrl;
+      ProbeUrl nextUrl;
       try {
         next = URI.create(exchange.route.url().text()).resolve(exchange.location).toString();
-        nextUrl = Url.parse(next);
+        nextUrl = ProbeUrl.parse(next);
       } catch (IllegalArgumentException e) {
         exchange.result.complete(ProbeResult.failure(FailureClass.HTTP_STATUS, "HTTP " + status + " to a bad Location",
             exchange.latencyMs()));
@@ -360,49 +290,24 @@ final class HttpProber implements Prober {
     return spec.getExpectStatusRangesList().stream().anyMatch(r -> status >= r.getFrom() && status <= r.getTo());
   }
 
-  private Channel takeIdle(String poolKey) {
-    ConcurrentLinkedDeque<Channel> pool = idle.get(poolKey);
-    if (pool == null) {
-      return null;
-    }
-    Channel ch;
-    while ((ch = pool.pollFirst()) != null) {
-      if (ch.isActive()) {
-        return ch;
-      }
-    }
-    return null;
-  }
-
   private void release(Channel ch, boolean keep) {
-    if (!keep) {
-      ch.close();
-      return;
-    }
-    Route route = ch.attr(ROUTE).get();
-    if (!idle.containsKey(route.poolKey()) && idle.size() >= IDLE_ORIGINS_MAX) {
-      ch.close(); // redirects can name any origin: the pool keeps a bounded number of them
-      return;
-    }
-    ConcurrentLinkedDeque<Channel> pool = idle.computeIfAbsent(route.poolKey(), o -> new ConcurrentLinkedDeque<>());
-    if (pool.size() >= IDLE_PER_ORIGIN_MAX) {
-      ch.close();
+    if (keep) {
+      idle.offer(ch.attr(ROUTE).get().poolKey(), ch);
     } else {
-      pool.addFirst(ch);
+      ch.close();
     }
   }
 
   @Override
   public void close() {
-    idle.values().forEach(pool -> pool.forEach(Channel::close));
-    idle.clear();
+    idle.close();
   }
 
   /** Reads one response per request; keeps the body only when a body check needs it. */
   private final class ResponseHandler extends SimpleChannelInboundHandler<HttpObject> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-      Exchange exchange = ctx.channel().attr(EXCHANGE).get();
+      HttpProbeExchange exchange = ctx.channel().attr(EXCHANGE).get();
       if (exchange == null) {
         ctx.close(); // nothing was asked: the server is speaking out of turn
         return;
@@ -427,7 +332,7 @@ final class HttpProber implements Prober {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      Exchange exchange = ctx.channel().attr(EXCHANGE).get();
+      HttpProbeExchange exchange = ctx.channel().attr(EXCHANGE).get();
       if (exchange != null) {
         fail(ctx.channel(), exchange, cause);
       } else {
@@ -437,7 +342,7 @@ final class HttpProber implements Prober {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      Exchange exchange = ctx.channel().attr(EXCHANGE).get();
+      HttpProbeExchange exchange = ctx.channel().attr(EXCHANGE).get();
       if (exchange != null) {
         fail(ctx.channel(), exchange, new ClosedChannelException());
       }
