@@ -1,16 +1,13 @@
 package dev.quorumwatch.node.raft;
 
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
-import dev.quorumwatch.coordinator.ratis.RejectedCommandException;
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 import dev.quorumwatch.node.backup.RestoreSeed;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.tls.NodeTls;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -21,9 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.Parameters;
@@ -39,9 +34,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.ReconfigurationTimeoutException;
-import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -49,9 +42,7 @@ import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerRpcWithProxy;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,21 +53,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RaftNode implements CommandSink, AutoCloseable {
   static final long LEADERSHIP_CHECK_TIMEOUT_MS = 1_000;
-  static final long CLIENT_REQUEST_TIMEOUT_MS = 1_000;
-  /** Well past the client's own retry budget (~5 s without a leader). */
-  static final long WRITE_ANSWER_TIMEOUT_MS = 15_000;
-  /** Bounded: a caller that gets no answer in ~5 s resends its own way (the reporter with a
-   * full view at the next heartbeat), rather than queueing behind a dead leader. */
-  static final RetryPolicy WRITE_RETRIES =
-      RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
   /** A new member first catches up on the log (or a snapshot) before the change commits. */
   static final long MEMBERSHIP_CHANGE_TIMEOUT_MS = 60_000;
-  static final long RETIRED_CLIENT_CLOSE_MS = 10_000;
   static final long HANDOVER_REACHABLE_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
-  private volatile boolean peerBackoffResetFailed;
-  /** Looked up once: the reset runs every 200 ms while there is no leader. */
-  private volatile Method resetConnectBackoff;
 
   private final NodeConfig config;
   private final RaftGroup group;
@@ -84,12 +64,9 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   private final RaftServer server;
   /** Mutual TLS for the server and this node's clients, when node.yaml has a tls section; empty otherwise. */
   private final Parameters tlsParameters;
-  private volatile RaftClient client;
-  private final Timer commitLatency;
-  private final Set<RaftClient> retiring = new HashSet<>();
+  private final RaftWrites writes;
+  private final PeerBackoffReset backoffReset;
   private final ClientId leadershipClientId = ClientId.randomId();
-  /** With TLS: signs what this node submits, and checks what others submit to it as leader. */
-  private final CommandSignatures signatures;
   private final AtomicLong leadershipCallIds = new AtomicLong();
 
   /**
@@ -99,7 +76,6 @@ public final class RaftNode implements CommandSink, AutoCloseable {
    */
   public RaftNode(NodeConfig config, MonitorStateMachine stateMachine, boolean join, MetricRegistry metrics)
       throws IOException {
-    this.commitLatency = metrics.timer("quorumwatch.raft.commit_latency_seconds");
     this.config = config;
     this.group = RaftSettings.groupOf(config);
     this.selfId = RaftPeerId.valueOf(config.nodeId());
@@ -117,11 +93,14 @@ public final class RaftNode implements CommandSink, AutoCloseable {
         .setStateMachine(stateMachine)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
-    this.client = newClient(null, CLIENT_REQUEST_TIMEOUT_MS, WRITE_RETRIES);
-    this.signatures = config.tls().isPresent() ? CommandSignatures.of(config.tls().get()) : null;
+    // With TLS: signs what this node submits, and checks what others submit to it as leader.
+    CommandSignatures signatures = config.tls().isPresent() ? CommandSignatures.of(config.tls().get()) : null;
     if (signatures != null) {
       stateMachine.setCommandGate(command -> signatures.refusal(command, peerIds()));
     }
+    this.writes = new RaftWrites(this::newClient, () -> info().map(DivisionInfo::getLeaderId).orElse(null), signatures,
+        metrics.timer("quorumwatch.raft.commit_latency_seconds"), selfId);
+    this.backoffReset = new PeerBackoffReset(server, selfId, () -> currentGroup().getPeers());
   }
 
   /** The members' ids, of both configurations while one change is under way. */
@@ -159,151 +138,28 @@ public final class RaftNode implements CommandSink, AutoCloseable {
 
   /**
    * Commits a command through the leader. After a write gives up (its retries ran out while
-   * there was no leader) or gets no answer within {@link #WRITE_ANSWER_TIMEOUT_MS} (or the
-   * caller's own, shorter limit), the client is replaced: its ordered stream does not recover from a write that gave up, and
-   * everything this node writes afterwards (heartbeats included) would fail or wait forever.
+   * there was no leader) or gets no answer within 15 s (or the caller's own, shorter limit),
+   * the client is replaced: its ordered stream does not recover from a write that gave up,
+   * and everything this node writes afterwards (heartbeats included) would fail or wait forever.
    */
   @Override
   public CompletableFuture<CommandReply> submit(Command command) {
-    return submit(command, WRITE_ANSWER_TIMEOUT_MS);
+    return writes.submit(command);
   }
 
   @Override
   public CompletableFuture<CommandReply> submit(Command command, long answerTimeoutMs) {
-    return send(command, answerTimeoutMs, true);
+    return writes.submit(command, answerTimeoutMs);
   }
 
-  /**
-   * {@code retryClosed}: a client whose ordered stream was closed (an earlier request in it
-   * gave up) fails the requests queued behind that one; the server holds those back behind the
-   * failed one, so they were not applied, and one resend on the fresh client is safe.
-   */
-  private CompletableFuture<CommandReply> send(Command command, long answerTimeoutMs, boolean retryClosed) {
-    RaftClient used = client;
-    Timer.Context timing = commitLatency.time();
-    CompletableFuture<RaftClientReply> sent;
-    try {
-      Command signed = signatures == null ? command : signatures.sign(command);
-      sent = used.async().send(Message.valueOf(ByteString.copyFrom(signed.toByteArray())));
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    return sent
-        .orTimeout(answerTimeoutMs, TimeUnit.MILLISECONDS)
-        .handle((reply, error) -> {
-          if (error == null) {
-            timing.stop(); // submitted to applied and answered: what a write costs this node
-            return CompletableFuture.completedFuture(decodeReply(reply));
-          }
-          Optional<CommandReply> refused = refusedBeforeLog(error);
-          if (refused.isPresent()) {
-            timing.stop();
-            return CompletableFuture.completedFuture(refused.get());
-          }
-          Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-          if (cause instanceof TimeoutException || cause instanceof RaftRetryFailureException
-              || cause instanceof AlreadyClosedException) {
-            replaceClient(used, cause.getClass().getSimpleName());
-          }
-          if (retryClosed && cause instanceof AlreadyClosedException) {
-            return send(command, answerTimeoutMs, false);
-          }
-          return CompletableFuture.<CommandReply>failedFuture(error);
-        })
-        .thenCompose(f -> f);
-  }
-
-  /**
-   * Points this node's writes at the leader its own server now follows, on a fresh client,
-   * when the client still addresses another: a request waiting on a frozen leader would
-   * otherwise hold the client until its timeout.
-   */
+  /** Points this node's writes at the leader its own server follows, when the client addresses another. */
   public void writeToCurrentLeader() {
-    RaftPeerId leader = info().map(DivisionInfo::getLeaderId).orElse(null);
-    RaftClient current = client;
-    if (leader != null && !leader.equals(current.getLeaderId())) {
-      replaceClient(current, "leader is now " + leader);
-    }
+    writes.writeToCurrentLeader();
   }
 
-  private void replaceClient(RaftClient stuck, String why) {
-    synchronized (this) {
-      if (client != stuck) {
-        return; // another write already replaced it
-      }
-      // Straight to the leader this node's own server follows, when it knows one: a fresh
-      // client would otherwise start at the first peer, possibly the one that just died.
-      client = newClient(info().map(DivisionInfo::getLeaderId).orElse(null), CLIENT_REQUEST_TIMEOUT_MS, WRITE_RETRIES);
-    }
-    log.warn("raft client replaced node={} reason=\"{}\"", selfId, why);
-    // Closed later, not now: other writes in flight on it (an operator's apply) may be
-    // healthy and about to commit; closing would fail them although only one writer was stuck.
-    synchronized (retiring) {
-      retiring.add(stuck);
-    }
-    CompletableFuture.delayedExecutor(RETIRED_CLIENT_CLOSE_MS, TimeUnit.MILLISECONDS).execute(() -> retire(stuck));
-  }
-
-  private void retire(RaftClient old) {
-    synchronized (retiring) {
-      if (!retiring.remove(old)) {
-        return; // closed with the node
-      }
-    }
-    try {
-      old.close(); // fails what still waits in it; each writer retries its own way
-    } catch (IOException e) {
-      log.warn("closing the replaced raft client failed node={} error=\"{}\"", selfId, e.getMessage());
-    }
-  }
-
-  /**
-   * A command the leader refused before appending it (it would have failed validation): the
-   * same answer as a rejection at apply, so callers see one kind of "rejected". The refusal
-   * comes back as a reply carrying the exception or as a failed future, depending on the
-   * client's path, so both are mapped here.
-   */
-  private static Optional<CommandReply> refusedBeforeLog(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof RejectedCommandException rejected) {
-        return Optional.of(CommandReply.newBuilder().setAccepted(false).setError(rejected.getMessage()).build());
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static CommandReply decodeReply(RaftClientReply reply) {
-    Optional<CommandReply> refused = refusedBeforeLog(reply.getException());
-    if (refused.isPresent()) {
-      return refused.get();
-    }
-    if (!reply.isSuccess()) {
-      throw new CompletionException(reply.getException() != null
-          ? reply.getException()
-          : new IOException("command not committed"));
-    }
-    try {
-      return CommandReply.parseFrom(reply.getMessage().getContent().toByteArray());
-    } catch (IOException e) {
-      throw new CompletionException(e);
-    }
-  }
-
-  /**
-   * The leader's applied index at a point in time it confirmed with a majority (a
-   * linearizable read through the leader): a replica that has applied this far holds every
-   * command committed before the call.
-   */
+  /** The leader's applied index at a point in time it confirmed with a majority (a linearizable read). */
   public CompletableFuture<Long> readIndex() {
-    return client.async().sendReadOnly(Message.valueOf("read-index"))
-        .orTimeout(WRITE_ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .thenApply(reply -> {
-          if (!reply.isSuccess()) {
-            throw new CompletionException(reply.getException() != null ? reply.getException()
-                : new IOException("read not served"));
-          }
-          return Long.parseLong(reply.getMessage().getContent().toStringUtf8());
-        });
+    return writes.readIndex();
   }
 
   /**
@@ -361,45 +217,14 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     }
   }
 
-  /**
-   * Makes this node's connections to its peers retry now instead of after gRPC's reconnect
-   * backoff, which grows towards two minutes while a peer is down. Ratis resets the backoff
-   * only on the leader's replication path, so a candidate whose vote requests failed while
-   * a peer was down kept failing them, without trying, for the rest of the backoff after the
-   * peer came back; when the candidate held the newest log, the cluster waited that long for
-   * a leader (`MajorityLossTest`: 10.7 s after a 30 s outage). Called while there is no
-   * leader; a connection that is not backing off is left alone.
-   */
+  /** While there is no leader: peers are tried again now, not after gRPC's reconnect backoff. */
   public void retryPeerConnectionsNow() {
-    if (!(server.getServerRpc() instanceof RaftServerRpcWithProxy<?, ?> rpc)) {
-      return;
-    }
-    for (RaftPeer peer : currentGroup().getPeers()) {
-      if (peer.getId().equals(selfId)) {
-        continue;
-      }
-      try {
-        Object client = rpc.getProxies().getProxy(peer.getId());
-        Method reset = resetConnectBackoff;
-        if (reset == null || reset.getDeclaringClass() != client.getClass()) {
-          // Ratis' peer client class is package-private; its resetConnectBackoff is public.
-          reset = client.getClass().getMethod("resetConnectBackoff");
-          reset.setAccessible(true);
-          resetConnectBackoff = reset;
-        }
-        reset.invoke(client);
-      } catch (IOException | ReflectiveOperationException | RuntimeException e) {
-        if (!peerBackoffResetFailed) {
-          peerBackoffResetFailed = true;
-          log.warn("cannot reset peer reconnect backoff node={} peer={} error=\"{}\"", selfId, peer.getId(), e);
-        }
-      }
-    }
+    backoffReset.now();
   }
 
   /** False once resetting a peer's reconnect backoff failed (a Ratis without the method). */
   boolean canResetPeerBackoff() {
-    return !peerBackoffResetFailed;
+    return backoffReset.works();
   }
 
   /** The index this node knows to be committed. */
@@ -561,16 +386,8 @@ public final class RaftNode implements CommandSink, AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    List<RaftClient> old;
-    synchronized (retiring) {
-      old = List.copyOf(retiring);
-      retiring.clear();
-    }
-    for (RaftClient c : old) {
-      c.close();
-    }
     try {
-      client.close();
+      writes.close();
     } finally {
       server.close();
     }
