@@ -1,5 +1,6 @@
 package dev.quorumwatch.coordinator;
 
+import dev.quorumwatch.proto.DailyUptime;
 import dev.quorumwatch.proto.StateSnapshot;
 import dev.quorumwatch.proto.TargetRecord;
 import dev.quorumwatch.proto.TargetSpec;
@@ -35,6 +36,10 @@ public final class StateCodec {
       if (c.heartbeats.targetIds().contains(t.targetId)) {
         record.setHeartbeat(c.heartbeats.recordOf(t.targetId));
       }
+      DailyUptime daily = t.uptime.daily();
+      if (!daily.equals(DailyUptime.getDefaultInstance())) {
+        record.setDaily(daily); // unset until a day is rolled up: states without one keep the bytes (and digest) they had
+      }
       s.addTargets(record
           .setTargetId(t.targetId)
           .setVerdict(t.verdict)
@@ -47,7 +52,7 @@ public final class StateCodec {
           .addAllHistory(t.history)
           .setMonitoredSinceMs(t.uptime.monitoredSinceMs())
           .addAllDown(t.uptime.intervals())
-          .setDaily(t.uptime.daily())
+
           .addAllVotes(t.votesByNode.values()));
     }
     return s.build();

@@ -216,9 +216,11 @@ public final class MonitorNode implements AutoCloseable {
   private void onEvents(List<Event> applied) {
     eventLines.lines(applied).forEach(log::info);
     boolean outboxMayHaveChanged = false;
+    boolean repairsMayBeDue = false;
     for (Event e : applied) {
       switch (e.getType()) {
         case EVENT_KIND_MONITORS_APPLIED -> {
+          repairsMayBeDue = true;
           List<TargetSpec> targets = targets();
           probes.reconcile(targets);
           pingTokens.update(targets);
@@ -228,11 +230,16 @@ public final class MonitorNode implements AutoCloseable {
           outboxMayHaveChanged = true;
         }
         case EVENT_KIND_NOTIFICATION_QUEUED -> outboxMayHaveChanged = true;
+        case EVENT_KIND_VERDICT, EVENT_KIND_REPAIR_LADDER, EVENT_KIND_REPAIR_ATTEMPT_STARTED,
+            EVENT_KIND_REPAIR_ATTEMPT_FINISHED -> repairsMayBeDue = true;
         default -> { }
       }
     }
     if (outboxMayHaveChanged) {
       dispatcher.wake();
+    }
+    if (repairsMayBeDue) {
+      repairs.wake();
     }
     events.publish(applied);
   }

@@ -34,14 +34,20 @@ import org.slf4j.LoggerFactory;
  * started by a leader that died shows no result: once its timeout and a grace period have
  * passed, the current leader records it as unknown and the ladder moves on, never running
  * it twice. All state is confined to one executor thread.
+ *
+ * <p>It does not poll: it looks when the replicated state changes in a way that can make an
+ * attempt due ({@link #wake}: a ladder, an attempt or a verdict changed), and at the next
+ * time something falls due by time alone (an attempt's wait, an orphan's timeout).
  */
 public final class RepairExecutor {
-  static final long PASS_INTERVAL_MS = 200;
   static final long ORPHAN_GRACE_MS = 5_000;
   static final long COMMIT_RETRY_MS = 500;
   private static final Logger log = LoggerFactory.getLogger(RepairExecutor.class);
 
   private record Due(RepairRecord record, RepairStep step, boolean orphaned) {}
+
+  /** What is due now, and when the next thing falls due by time alone (MAX_VALUE: only on a change). */
+  private record Look(List<Due> due, long nextDueMs) {}
 
   private final MonitorStateMachine state;
   private final CommandSink raft;
@@ -49,7 +55,8 @@ public final class RepairExecutor {
   private final ScheduledExecutorService executor;
   private final LongSupplier clockMs;
   private final Set<String> running = new HashSet<>();
-  private ScheduledFuture<?> passes;
+  private boolean active;
+  private ScheduledFuture<?> nextPass;
 
   RepairExecutor(MonitorStateMachine state, CommandSink raft, RepairActions actions, ScheduledExecutorService executor,
       LongSupplier clockMs) {
@@ -67,41 +74,66 @@ public final class RepairExecutor {
         executor, System::currentTimeMillis);
   }
 
+  /** This node leads: attempts that are due run from here. */
   public void start() {
     executor.execute(() -> {
-      if (passes == null) {
-        passes = executor.scheduleWithFixedDelay(this::pass, 0, PASS_INTERVAL_MS, TimeUnit.MILLISECONDS);
-      }
+      active = true;
+      pass();
     });
   }
 
   /** Starts nothing new; attempts already running finish and report their result. */
   public void stop() {
     executor.execute(() -> {
-      if (passes != null) {
-        passes.cancel(false);
-        passes = null;
-      }
+      active = false;
+      passAt(Long.MAX_VALUE);
     });
   }
 
+  /** The replicated state changed so that an attempt may be due (a ladder, an attempt or a verdict): look now. */
+  public void wake() {
+    executor.execute(this::pass);
+  }
+
   private void pass() {
+    if (!active) {
+      return;
+    }
     long now = clockMs.getAsLong();
-    for (Due due : dueNow(now)) {
+    Look look = look(now);
+    for (Due due : look.due()) {
       String target = due.record().getTargetId();
       running.add(target);
       if (due.orphaned()) {
         commitFinished(due.record(), false, "no result from the leader that started it", true)
-            .whenCompleteAsync((done, error) -> running.remove(target), executor);
+            .whenCompleteAsync((done, error) -> settled(target), executor);
       } else {
         start(due.record(), due.step());
       }
     }
+    passAt(look.nextDueMs());
   }
 
-  private List<Due> dueNow(long now) {
+  /** An attempt of {@code target} is no longer this node's business: what it changed may make the next one due. */
+  private void settled(String target) {
+    running.remove(target);
+    pass();
+  }
+
+  private void passAt(long atMs) {
+    if (nextPass != null) {
+      nextPass.cancel(false);
+      nextPass = null;
+    }
+    if (atMs != Long.MAX_VALUE && active) {
+      nextPass = executor.schedule(this::pass, Math.max(0, atMs - clockMs.getAsLong()), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private Look look(long now) {
     return state.read(c -> {
       List<Due> out = new ArrayList<>();
+      long next = Long.MAX_VALUE;
       for (RepairRecord r : c.repairs()) {
         if (!r.getRunning() || running.contains(r.getTargetId())) {
           continue;
@@ -112,14 +144,21 @@ public final class RepairExecutor {
         }
         RepairStep step = spec.getSteps(r.getStep());
         if (r.getInFlight()) {
-          if (now >= r.getAttemptStartedMs() + step.getTimeoutMs() + ORPHAN_GRACE_MS) {
+          long orphanAt = r.getAttemptStartedMs() + step.getTimeoutMs() + ORPHAN_GRACE_MS;
+          if (now >= orphanAt) {
             out.add(new Due(r, step, true));
+          } else {
+            next = Math.min(next, orphanAt);
           }
-        } else if (now >= r.getDueMs() && c.verdictOf(r.getTargetId()) == Verdict.VERDICT_DOWN) {
-          out.add(new Due(r, step, false));
+        } else if (c.verdictOf(r.getTargetId()) == Verdict.VERDICT_DOWN) {
+          if (now >= r.getDueMs()) {
+            out.add(new Due(r, step, false));
+          } else {
+            next = Math.min(next, r.getDueMs());
+          }
         }
       }
-      return out;
+      return new Look(out, next);
     });
   }
 
@@ -128,8 +167,13 @@ public final class RepairExecutor {
     Command started = Command.newBuilder().setRepairStarted(RepairAttemptStarted.newBuilder().setTargetId(target)
         .setLadderId(r.getLadderId()).setStep(r.getStep()).setAttempt(r.getAttempt())).build();
     raft.submit(started).whenCompleteAsync((reply, error) -> {
-      if (error != null || !reply.getAccepted()) {
-        running.remove(target); // not ours to run (taken, or no longer due): the next pass looks again
+      if (error != null) {
+        running.remove(target); // no answer (no leader, a timeout): look again in a moment
+        executor.schedule(this::pass, COMMIT_RETRY_MS, TimeUnit.MILLISECONDS);
+        return;
+      }
+      if (!reply.getAccepted()) {
+        settled(target); // not ours to run (taken, or no longer due)
         return;
       }
       log.info("repair attempt started target={} ladder={} step={} attempt={}", target, r.getLadderId(),
@@ -139,7 +183,7 @@ public final class RepairExecutor {
         String detail = failure != null ? failure.getClass().getSimpleName() : result.detail();
         log.info("repair attempt finished target={} ladder={} step={} attempt={} ok={} detail=\"{}\"", target,
             r.getLadderId(), step.getName(), r.getAttempt(), ok, detail);
-        commitFinished(r, ok, detail, false).whenCompleteAsync((done, e) -> running.remove(target), executor);
+        commitFinished(r, ok, detail, false).whenCompleteAsync((done, e) -> settled(target), executor);
       }, executor);
     }, executor);
   }
