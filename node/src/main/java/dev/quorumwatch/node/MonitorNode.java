@@ -34,6 +34,7 @@ import dev.quorumwatch.node.repair.RepairExecutor;
 import dev.quorumwatch.node.report.EventLines;
 import dev.quorumwatch.node.report.Reporter;
 import dev.quorumwatch.node.report.StatusReport;
+import dev.quorumwatch.node.report.ViewChanges;
 import dev.quorumwatch.node.receiver.HttpPoster;
 import dev.quorumwatch.node.receiver.SendContext;
 import dev.quorumwatch.node.secret.Secrets;
@@ -120,13 +121,15 @@ public final class MonitorNode implements AutoCloseable {
     Secrets secrets = Secrets.ofThisNode(config.secrets());
     this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent, config.deniedNetworks(), secrets);
     this.eventLines = new EventLines(config.nodeId(), System.currentTimeMillis());
-    this.reporter = new Reporter(config.nodeId(), config.region(), raft, this::fullView, this::withdrawOutdated, timers,
-        metrics);
+    // One direction: the probes hand their changes in; the reporter takes them and the full view.
+    ViewChanges changes = new ViewChanges();
     this.probes = new ProbeScheduler(config.nodeId(), timers, probeEngine::proberFor,
-        reporter::onViewChange, metrics, (target, ok, failureClass, latencyMs) -> {
+        changes::changed, metrics, (target, ok, failureClass, latencyMs) -> {
           targetMetrics.recordProbe(target, ok, failureClass, latencyMs);
           latencyHistory.record(target, ok, latencyMs);
         });
+    this.reporter = new Reporter(config.nodeId(), config.region(), raft, changes, probes::fullView,
+        probes::withdrawOutdated, timers, metrics);
     HttpClient webhookClient = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
         .version(HttpClient.Version.HTTP_1_1)
@@ -203,14 +206,6 @@ public final class MonitorNode implements AutoCloseable {
         leadership.nudge();
       }
     });
-  }
-
-  private List<dev.quorumwatch.proto.Observation> fullView() {
-    return probes.fullView();
-  }
-
-  private List<dev.quorumwatch.proto.Observation> withdrawOutdated() {
-    return probes.withdrawOutdated();
   }
 
   private void onEvents(List<Event> applied) {

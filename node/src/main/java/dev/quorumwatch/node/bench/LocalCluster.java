@@ -16,10 +16,6 @@ import dev.quorumwatch.proto.QuorumWatchGrpc;
 import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
-import io.grpc.ConnectivityState;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,14 +79,8 @@ public final class LocalCluster implements AutoCloseable {
   private String token;
   private final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
   private Path tlsDir;
-  /** Built once: the harness polls every node's status many times a second. */
-  private SslContext clientTls;
   private final Map<Integer, Path> nodeTlsDirs = new HashMap<>();
-  /**
-   * One API connection per node, kept: the harness asks every node for its status many times
-   * a second, and a channel per call left thousands of idle connections on the nodes.
-   */
-  private final Map<Integer, ManagedChannel> apiChannels = new HashMap<>();
+  private final ApiChannels apiChannels = new ApiChannels(this::api);
   static final long MAJORITY_POLL_DEADLINE_MS = 500;
   /** Kills the nodes if this JVM exits without close() (Ctrl-C on a bench): nothing is left running. */
   private final Thread killOnExit = new Thread(this::killAll, "qw-local-cluster-exit");
@@ -181,7 +171,7 @@ public final class LocalCluster implements AutoCloseable {
    */
   public LocalCluster withTls(Path certDir) throws IOException {
     tlsDir = certDir;
-    clientTls = NodeTls.clientContext(caFile().orElseThrow());
+    apiChannels.useTls(NodeTls.clientContext(caFile().orElseThrow()));
     return this;
   }
 
@@ -361,7 +351,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public void start(int i) throws IOException {
-    dropApiChannel(i);
+    apiChannels.drop(i);
     writeConfig(i);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -400,40 +390,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public QuorumWatchGrpc.QuorumWatchBlockingStub client(int i) {
-    return BearerToken.attach(QuorumWatchGrpc.newBlockingStub(channel(i)), token).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
-  private ManagedChannel channel(int i) {
-    ManagedChannel channel;
-    synchronized (apiChannels) {
-      channel = apiChannels.computeIfAbsent(i, this::openApiChannel);
-    }
-    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
-      // A node still starting is polled every few ms: try it now, not after gRPC's backoff.
-      channel.resetConnectBackoff();
-    }
-    return channel;
-  }
-
-  private ManagedChannel openApiChannel(int i) {
-    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(api(i));
-    if (clientTls == null) {
-      builder.usePlaintext();
-    } else {
-      builder.sslContext(clientTls);
-    }
-    return builder.build();
-  }
-
-  /** A restarted node is reached on a new connection, not one that knew the old process. */
-  private void dropApiChannel(int i) {
-    ManagedChannel channel;
-    synchronized (apiChannels) {
-      channel = apiChannels.remove(i);
-    }
-    if (channel != null) {
-      channel.shutdownNow();
-    }
+    return BearerToken.attach(QuorumWatchGrpc.newBlockingStub(apiChannels.channel(i)), token).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   /** The status as one running node sees it, if it answers within 2 s. */
@@ -489,7 +446,7 @@ public final class LocalCluster implements AutoCloseable {
     // at most that deadline instead of stalling a sampler for seconds.
     List<ListenableFuture<StatusResponse>> asks = new ArrayList<>();
     for (int i = 0; i < size; i++) {
-      asks.add(isRunning(i) ? BearerToken.attach(QuorumWatchGrpc.newFutureStub(channel(i)), token)
+      asks.add(isRunning(i) ? BearerToken.attach(QuorumWatchGrpc.newFutureStub(apiChannels.channel(i)), token)
           .withDeadlineAfter(MAJORITY_POLL_DEADLINE_MS, TimeUnit.MILLISECONDS)
           .getStatus(StatusRequest.getDefaultInstance()) : null);
     }
@@ -621,10 +578,7 @@ public final class LocalCluster implements AutoCloseable {
     } catch (IllegalStateException alreadyExiting) {
       // the hook is running or ran: the processes are gone either way
     }
-    synchronized (apiChannels) {
-      apiChannels.values().forEach(ManagedChannel::shutdownNow);
-      apiChannels.clear();
-    }
+    apiChannels.close();
     if (deleteOnClose) {
       try (Stream<Path> paths = Files.walk(dir)) {
         paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -30,6 +30,7 @@ public final class Reporter implements AutoCloseable {
   private final String nodeId;
   private final String region;
   private final CommandSink sink;
+  private final ViewChanges changes;
   private final Supplier<List<Observation>> fullView;
   private final Supplier<List<Observation>> withdrawals;
   private final ScheduledExecutorService timer;
@@ -62,18 +63,22 @@ public final class Reporter implements AutoCloseable {
   private volatile long writeTimeoutMs = 2_000;
 
   /**
+   * @param changes where the probes put what changed; sent as soon as no write is in flight
    * @param fullView everything the node thinks, for a full report
    * @param withdrawals opinions dropped as outdated since the last call, reported with the next write
    */
-  public Reporter(String nodeId, String region, CommandSink sink, Supplier<List<Observation>> fullView,
-      Supplier<List<Observation>> withdrawals, ScheduledExecutorService timer, MetricRegistry metrics) {
+  public Reporter(String nodeId, String region, CommandSink sink, ViewChanges changes,
+      Supplier<List<Observation>> fullView, Supplier<List<Observation>> withdrawals, ScheduledExecutorService timer,
+      MetricRegistry metrics) {
     this.nodeId = nodeId;
     this.region = region;
     this.sink = sink;
+    this.changes = changes;
     this.fullView = fullView;
     this.withdrawals = withdrawals;
     this.timer = timer;
     this.batchSizes = metrics.histogram("quorumwatch.reporter.batch_size");
+    changes.onChange(this::flush);
   }
 
   public void start(long heartbeatIntervalMs) {
@@ -81,13 +86,6 @@ public final class Reporter implements AutoCloseable {
     // client rather than waited for: waiting longer would let this node go stale.
     writeTimeoutMs = 2 * heartbeatIntervalMs;
     heartbeats = timer.scheduleAtFixedRate(this::heartbeat, 0, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
-  }
-
-  public void onViewChange(Observation observation) {
-    synchronized (this) {
-      pending.put(observation.getTargetId(), observation);
-    }
-    flush();
   }
 
   /**
@@ -127,7 +125,8 @@ public final class Reporter implements AutoCloseable {
     ReportView.Builder report = ReportView.newBuilder().setNodeId(nodeId).setRegion(region).setIncarnation(incarnation)
         .setProtocol(Protocol.CURRENT);
     synchronized (this) {
-      // First: a node back from a pause must not re-assert what it saw before it.
+      changes.drainInto(pending);
+      // Then: a node back from a pause must not re-assert what it saw before it.
       for (Observation w : withdrawals.get()) {
         pending.put(w.getTargetId(), w);
       }

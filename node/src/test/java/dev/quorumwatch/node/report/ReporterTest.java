@@ -61,7 +61,9 @@ class ReporterTest {
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   final FakeSink sink = new FakeSink();
   final List<Observation> view = new ArrayList<>();
-  final Reporter reporter = new Reporter("n1", "r1", sink, () -> List.copyOf(view), List::of, timer, new MetricRegistry());
+  final ViewChanges changes = new ViewChanges();
+  final Reporter reporter = new Reporter("n1", "r1", sink, changes, () -> List.copyOf(view), List::of, timer,
+      new MetricRegistry());
 
   @AfterEach
   void stop() {
@@ -83,9 +85,9 @@ class ReporterTest {
     assertThat(sink.write(0).getRegion()).isEqualTo("r1");
 
     for (int i = 0; i < 100; i++) {
-      reporter.onViewChange(obs("t" + i, i % 2 == 0 ? VoteState.VOTE_DOWN : VoteState.VOTE_UP));
+      changes.changed(obs("t" + i, i % 2 == 0 ? VoteState.VOTE_DOWN : VoteState.VOTE_UP));
     }
-    reporter.onViewChange(obs("t0", VoteState.VOTE_UP));
+    changes.changed(obs("t0", VoteState.VOTE_UP));
     assertThat(sink.count()).as("one write in flight at a time").isEqualTo(1);
     sink.commit(0);
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
@@ -117,7 +119,7 @@ class ReporterTest {
     reporter.start(60_000); // no heartbeat during the test: every write below is the reporter's own doing
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
     sink.commit(0);
-    reporter.onViewChange(obs("a", VoteState.VOTE_UP));
+    changes.changed(obs("a", VoteState.VOTE_UP));
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
     // Write 1 went to a leader that froze: nothing answers it. The node hears of a new leader.
     reporter.onLeaderChanged();
@@ -131,7 +133,7 @@ class ReporterTest {
     sink.commit(3);
     // Write 1's late answer (the old leader resumed) changes nothing.
     sink.fail(1);
-    reporter.onViewChange(obs("b", VoteState.VOTE_UP));
+    changes.changed(obs("b", VoteState.VOTE_UP));
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 5);
     assertThat(sink.write(4).getFull()).isFalse();
     assertThat(sink.write(4).getObservationsList()).containsExactly(obs("b", VoteState.VOTE_UP));
