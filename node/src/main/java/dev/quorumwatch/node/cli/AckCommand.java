@@ -17,10 +17,8 @@ final class AckCommand implements Callable<Integer> {
   @Option(names = "--comment", defaultValue = "", description = "A note for the record.")
   String comment;
 
-  @Option(names = "--by", defaultValue = "${env:USER}",
-      description = "Who acknowledges (default: $USER, else the account running the command;"
-          + " with a token, the token's name is recorded).")
-  String by;
+  @Mixin
+  ActorOption actor;
 
   @Option(names = "--json", description = "Print the incident as JSON.")
   boolean json;
@@ -30,9 +28,9 @@ final class AckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String actor = client.actor(by);
+    String who = actor.name(client);
     Incident i = client.call(stub -> stub.acknowledge(AcknowledgeRequest.newBuilder().setIncidentId(incidentId)
-        .setBy(actor).setComment(comment).build()));
+        .setBy(who).setComment(comment).build()));
     System.out.println(json ? Json.incident(i).toString()
         : i.getId() + " acknowledged by " + i.getAckedBy() + " at " + Times.rfc3339(i.getAckedMs()));
     return 0;

@@ -32,10 +32,8 @@ final class FailoverCommand implements Callable<Integer> {
   @Option(names = "--reason", defaultValue = "", description = "Why, for the record and the notification.")
   String reason;
 
-  @Option(names = "--by", defaultValue = "${env:USER}",
-      description = "Who moves it (default: $USER, else the account running the command;"
-          + " with a token, the token's name is recorded).")
-  String by;
+  @Mixin
+  ActorOption actor;
 
   @Option(names = "--json", description = "Print the service as JSON.")
   boolean json;
@@ -45,9 +43,9 @@ final class FailoverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String actor = client.actor(by);
+    String who = actor.name(client);
     ServiceState s = client.call(stub -> stub.failover(FailoverRequest.newBuilder().setService(service)
-        .setTo(target.auto ? "" : target.to).setReason(reason).setBy(actor).build()));
+        .setTo(target.auto ? "" : target.to).setReason(reason).setBy(who).build()));
     System.out.println(json ? Json.service(s).toString()
         : s.getService() + " active=" + s.getActiveEndpoint()
             + (s.getPinnedBy().isEmpty() ? " (automatic)" : " (pinned by " + s.getPinnedBy() + ")"));

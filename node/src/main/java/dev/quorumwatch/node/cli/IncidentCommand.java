@@ -38,10 +38,8 @@ final class IncidentCommand implements Runnable {
     @Option(names = "--message", required = true, description = "What the public reads (at most 2,000 characters).")
     String message;
 
-    @Option(names = "--by", defaultValue = "${env:USER}",
-        description = "Who writes it, for the record (not shown publicly; default: $USER, else the account running"
-            + " the command; with a token, the token's name is recorded).")
-    String by;
+    @Mixin
+    ActorOption actor;
 
     @Option(names = "--json", description = "Print the incident as JSON.")
     boolean json;
@@ -62,9 +60,9 @@ final class IncidentCommand implements Runnable {
       if (message.isBlank()) {
         throw new CliException("--message: expected some text for the public");
       }
-      String actor = client.actor(by);
+      String who = actor.name(client);
       Incident i = client.call(stub -> stub.updateIncident(UpdateIncidentRequest.newBuilder().setIncidentId(incidentId)
-          .setStatus(parsed).setMessage(message).setBy(actor).build()));
+          .setStatus(parsed).setMessage(message).setBy(who).build()));
       System.out.println(json ? Json.incident(i).toString()
           : i.getId() + ": update " + i.getUpdatesCount() + " (" + status.toLowerCase(Locale.ROOT) + ") recorded");
       return 0;

@@ -43,10 +43,8 @@ final class SilenceCommand implements Runnable {
     @Option(names = "--comment", defaultValue = "", description = "Why (shown in `silence list`).")
     String comment;
 
-    @Option(names = "--by", defaultValue = "${env:USER}",
-        description = "Who (default: $USER, else the account running the command;"
-            + " with a token, the token's name is recorded).")
-    String by;
+    @Mixin
+    ActorOption actor;
 
     @Option(names = "--json", description = "Print the silence as JSON.")
     boolean json;
@@ -68,7 +66,7 @@ final class SilenceCommand implements Runnable {
         }
       }
       Silence s = client.call(stub -> stub.addSilence(AddSilenceRequest.newBuilder().addAllMatchers(matchers)
-          .setDurationMs(ms).setComment(comment).setCreatedBy(client.actor(by)).build()));
+          .setDurationMs(ms).setComment(comment).setCreatedBy(actor.name(client)).build()));
       System.out.println(json ? Json.silence(s, s.getStartsMs()).toString() : s.getId());
       return 0;
     }
