@@ -344,6 +344,11 @@ public final class RaftNode implements CommandSink, AutoCloseable {
    * peers listing itself. Fails with the reason when the change is refused or times out.
    */
   public void changeMembers(List<RaftMember> members) throws IOException {
+    for (RaftMember m : members) {
+      if (currentGroup().getPeer(RaftPeerId.valueOf(m.id())) == null) {
+        NewMemberCheck.assertAnswers(m, group.getGroupId(), tlsParameters);
+      }
+    }
     // No client address: Ratis would send client requests there instead of the peer address.
     List<RaftPeer> peers = members.stream()
         .map(m -> RaftPeer.newBuilder().setId(m.id()).setAddress(m.raft()).build())

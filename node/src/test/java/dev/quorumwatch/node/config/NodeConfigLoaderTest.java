@@ -60,7 +60,7 @@ class NodeConfigLoaderTest {
 
   @Test
   void theElectionTimeoutIsRatisDefaultUnlessSetForLongerRoundTrips() throws Exception {
-    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).electionTimeoutMs()).isEqualTo(150);
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE).electionTimeoutMs()).isEqualTo(400);
     assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority",
         "quorum: majority\n  election_timeout: 1500ms")).electionTimeoutMs()).isEqualTo(1500);
     assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority",
