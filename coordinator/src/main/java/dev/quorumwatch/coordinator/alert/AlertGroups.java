@@ -153,7 +153,7 @@ public final class AlertGroups {
         kept.add(incidentId);
         if (!incident.getSilenced()) {
           firing.add(incident);
-        } else if (notified.contains(incidentId) && view.keepsToldWhileSilenced()) {
+        } else if (notified.contains(incidentId) && keepsTold) {
           silencedAfterTold.add(incidentId);
         }
       } else if (notified.contains(incidentId) && route.getSendResolved()) {
