@@ -1,8 +1,8 @@
 package dev.quorumwatch.node.cli;
 
 /** An error the CLI reports as one line on stderr with a non-zero exit code. */
-class CliException extends RuntimeException {
-  CliException(String message) {
+public class CliException extends RuntimeException {
+  public CliException(String message) {
     super(message);
   }
 

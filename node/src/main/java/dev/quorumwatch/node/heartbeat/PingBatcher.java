@@ -2,7 +2,6 @@ package dev.quorumwatch.node.heartbeat;
 
 import dev.quorumwatch.node.raft.CommandSink;
 import dev.quorumwatch.proto.Command;
-import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.Ping;
 import dev.quorumwatch.proto.Pings;
 import java.util.ArrayDeque;

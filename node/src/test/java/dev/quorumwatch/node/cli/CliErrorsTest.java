@@ -79,11 +79,4 @@ class CliErrorsTest {
   void unknownOptionPointsToHelp() throws Exception {
     assertOneLineError(Cli.run("status", "--jsn"), "--jsn", "see --help");
   }
-
-  @Test
-  void aWanProfileThatCannotBeIsNamedBeforeAnythingStarts() throws Exception {
-    assertOneLineError(Cli.run("bench", "detect", "--wan", "global"), "--wan global needs 4 nodes, got 3");
-    assertOneLineError(Cli.run("bench", "chaos", "--wan", "us-west:mars=10ms"), "us-west:mars=10ms",
-        "expected two different nodes of [us-west, us-east, eu-west]");
-  }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.config.NodeConfigLoader;
-import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -20,10 +20,16 @@ public final class Cli {
 
   /** With JVM options such as {@code -Duser.name=}: what the process sees of its account. */
   public static Result runWithJvmOptions(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+    return runClass("dev.quorumwatch.node.cli.Main", jvmOptions, args);
+  }
+
+  /** Another command-line tool built on this CLI (the benchmarks' {@code mainClass}), run the same way. */
+  public static Result runClass(String mainClass, List<String> jvmOptions, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1"));
     command.addAll(jvmOptions);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main"));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).start();
     p.getOutputStream().close();

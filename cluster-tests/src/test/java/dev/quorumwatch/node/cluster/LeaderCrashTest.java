@@ -1,0 +1,90 @@
+package dev.quorumwatch.node.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quorumwatch.harness.cluster.LocalCluster;
+import dev.quorumwatch.harness.junit.RealClusters;
+import dev.quorumwatch.node.testing.Monitors;
+import dev.quorumwatch.node.testing.TargetServer;
+import dev.quorumwatch.node.testing.TestClusters;
+import dev.quorumwatch.node.testing.WebhookReceiver.Received;
+import dev.quorumwatch.node.testing.WebhookReceiver;
+import dev.quorumwatch.proto.ListTargetsRequest;
+import dev.quorumwatch.proto.RegionVote;
+import dev.quorumwatch.proto.Verdict;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The leader is SIGKILLed while an incident is opening: nothing is lost, duplicates share a key. */
+class LeaderCrashTest {
+  @RegisterExtension
+  static final RealClusters clusters = TestClusters.extension();
+
+  LocalCluster cluster;
+  TargetServer target;
+  WebhookReceiver receiver;
+
+  @AfterEach
+  void stop() throws Exception {
+    target.close();
+    receiver.close();
+  }
+
+  @Test
+  void theFiringAndResolvedNotificationsSurviveALeaderCrashDuringTheOutage() throws Exception {
+    target = new TargetServer();
+    receiver = new WebhookReceiver();
+    cluster = clusters.started("leader-crash", 3);
+    int leader = cluster.awaitLeader(30_000);
+    cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
+    int follower = (leader + 1) % 3;
+    await().atMost(Duration.ofSeconds(15)).until(() -> verdict(follower) == Verdict.VERDICT_UP);
+
+    target.setUp(false);
+    // Kill the leader as soon as the first region's down vote is committed: the incident is opening.
+    await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+        .until(() -> downVotes(follower) >= 1);
+    cluster.kill(leader);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.pagesWithStatus("firing").isEmpty());
+    int newLeader = cluster.awaitLeader(10_000);
+    assertThat(newLeader).isNotEqualTo(leader);
+
+    target.setUp(true);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.pagesWithStatus("resolved").isEmpty());
+
+    List<Received> all = receiver.pages();
+    assertThat(all).extracting(Received::incidentId).containsOnly(all.get(0).incidentId());
+    List<String> firingKeys = receiver.pagesWithStatus("firing").stream().map(Received::idempotencyKey).distinct().toList();
+    assertThat(firingKeys).as("a repeated firing carries the same Idempotency-Key").hasSize(1);
+    assertThat(all.get(all.size() - 1).status()).as("the receiver's last word is resolved").isEqualTo("resolved");
+    int lastFiring = -1;
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).status().equals("firing")) {
+        lastFiring = i;
+      }
+    }
+    assertThat(lastFiring).isLessThan(all.indexOf(receiver.pagesWithStatus("resolved").get(0)));
+  }
+
+  private Verdict verdict(int node) {
+    try {
+      return cluster.client(node).listTargets(ListTargetsRequest.getDefaultInstance()).getTargets(0).getVerdict();
+    } catch (RuntimeException e) {
+      return Verdict.VERDICT_UNKNOWN;
+    }
+  }
+
+  private long downVotes(int node) {
+    try {
+      return cluster.client(node).listTargets(ListTargetsRequest.getDefaultInstance()).getTargets(0).getVotesList()
+          .stream().map(RegionVote::getVote).filter("down"::equals).count();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.quorumwatch.node.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quorumwatch.harness.faults.FaultyCluster;
+import dev.quorumwatch.harness.junit.RealClusters;
+import dev.quorumwatch.harness.targets.WebhookSink.Arrival;
+import dev.quorumwatch.node.testing.TestClusters;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A fault scenario's cluster, started per test, and the checks every scenario ends with. */
+abstract class FaultScenario {
+  /** Per instance: the two scenario classes run at the same time (one in the second lane). */
+  @RegisterExtension
+  final RealClusters clusters = TestClusters.extension();
+
+  FaultyCluster c;
+  String name;
+
+  FaultyCluster start(String name, int targets) throws Exception {
+    this.name = name;
+    c = new FaultyCluster(RealClusters.dir(name), false, 3, targets);
+    clusters.adopt(c.cluster());
+    c.start();
+    return c;
+  }
+
+  /** The fault-injecting cluster owns more than its nodes (link proxies, targets, the sink). */
+  @AfterEach
+  void stop() throws Exception {
+    if (c != null) {
+      c.close();
+    }
+  }
+
+  void assertKeptEveryPromise() throws Exception {
+    List<String> violations = c.healDrainAndCheck(90_000);
+    assertThat(violations).as("events:\n" + String.join("\n", c.log().events())).isEmpty();
+    System.out.printf("%s: page delays %s ms, %d leader changes, %d deliveries%n", name, c.pageDelaysMs(),
+        c.leaderChanges(), c.sink().pages().size());
+  }
+
+  /** Keeps the outage going past the detection budget, so the checker owes it a page. */
+  static void holdOutage() {
+    await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+  }
+
+  List<Arrival> firings() {
+    return c.sink().pages().stream().filter(a -> a.status().equals("firing")).toList();
+  }
+
+  List<Arrival> resolutions() {
+    return c.sink().pages().stream().filter(a -> a.status().equals("resolved")).toList();
+  }
+}

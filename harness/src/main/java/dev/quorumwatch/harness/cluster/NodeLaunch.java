@@ -1,0 +1,54 @@
+package dev.quorumwatch.harness.cluster;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** How a local cluster starts a node process: its JVM, environment and arguments. */
+final class NodeLaunch {
+  /**
+   * The node JVM's flags (bin/quorumwatch sets the same ones for `node`): a small heap, the
+   * serial collector and the C1 compiler only. A node is I/O-bound; C2's compiler memory
+   * alone costs ~40 MiB of RSS per process and buys no throughput here (docs/benchmarks.md).
+   */
+  static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
+      "-XX:TieredStopAtLevel=1", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k",
+      // One pooled-buffer arena for each of the three Netty copies (ours, gRPC's and Ratis' shaded ones).
+      "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1",
+      "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
+      "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1",
+      "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numDirectArenas=1",
+      "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numHeapArenas=1");
+  /** glibc's default of one malloc arena per thread turns JVM thread churn into RSS. */
+  static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+
+  final Map<String, String> environment = new HashMap<>();
+  final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
+  final List<String> arguments = new ArrayList<>();
+
+  /**
+   * Starts node {@code i} from {@code configFile}, its output appended to {@code logFile}; the
+   * node runs this JVM's class path, so tests and benchmarks run the code they were built with.
+   */
+  Process start(int i, Path configFile, Path logFile, boolean join) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_OPTIONS);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "node",
+        "--config", configFile.toString()));
+    command.addAll(arguments);
+    if (join) {
+      command.add("--join");
+    }
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(ENVIRONMENT);
+    pb.environment().putAll(environment);
+    pb.environment().putAll(nodeEnvironment.getOrDefault(i, Map.of()));
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    return pb.start();
+  }
+}
