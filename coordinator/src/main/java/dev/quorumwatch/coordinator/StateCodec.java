@@ -1,6 +1,5 @@
 package dev.quorumwatch.coordinator;
 
-import dev.quorumwatch.proto.DailyUptime;
 import dev.quorumwatch.proto.StateSnapshot;
 import dev.quorumwatch.proto.TargetRecord;
 import dev.quorumwatch.proto.TargetSpec;
@@ -32,28 +31,11 @@ public final class StateCodec {
         .addAllRepairs(c.repairs.all())
         .setRestoredBackupId(c.restoredBackupId);
     for (TargetTrack t : c.tracks.values()) {
-      TargetRecord.Builder record = TargetRecord.newBuilder();
+      TargetRecord.Builder record = t.toRecord();
       if (c.heartbeats.targetIds().contains(t.targetId)) {
         record.setHeartbeat(c.heartbeats.recordOf(t.targetId));
       }
-      DailyUptime daily = t.uptime.daily();
-      if (!daily.equals(DailyUptime.getDefaultInstance())) {
-        record.setDaily(daily); // unset until a day is rolled up: states without one keep the bytes (and digest) they had
-      }
-      s.addTargets(record
-          .setTargetId(t.targetId)
-          .setVerdict(t.verdict)
-          .setVerdictSinceMs(t.verdictSinceMs)
-          .setOpenIncidentId(t.openIncidentId)
-          .setWarningIncidentId(t.warningIncidentId)
-          .setCertIncidentId(t.certIncidentId)
-          .setRateLimitedSinceMs(t.rateLimitedSinceMs)
-          .setRateLimitIncidentId(t.rateLimitIncidentId)
-          .addAllHistory(t.history)
-          .setMonitoredSinceMs(t.uptime.monitoredSinceMs())
-          .addAllDown(t.uptime.intervals())
-
-          .addAllVotes(t.votesByNode.values()));
+      s.addTargets(record);
     }
     return s.build();
   }
@@ -69,17 +51,7 @@ public final class StateCodec {
     }
     c.membership.restore(s.getCluster(), s.getNodesList());
     for (TargetRecord r : s.getTargetsList()) {
-      TargetTrack t = new TargetTrack(r.getTargetId());
-      t.verdict = r.getVerdict();
-      t.verdictSinceMs = r.getVerdictSinceMs();
-      t.openIncidentId = r.getOpenIncidentId();
-      t.warningIncidentId = r.getWarningIncidentId();
-      t.certIncidentId = r.getCertIncidentId();
-      t.rateLimitedSinceMs = r.getRateLimitedSinceMs();
-      t.rateLimitIncidentId = r.getRateLimitIncidentId();
-      t.history.addAll(r.getHistoryList());
-      t.uptime.restore(r.getMonitoredSinceMs(), r.getDownList(), r.getDaily());
-      r.getVotesList().forEach(v -> t.votesByNode.put(v.getNodeId(), v));
+      TargetTrack t = TargetTrack.fromRecord(r);
       if (r.hasHeartbeat()) {
         c.heartbeats.restore(t.targetId, r.getHeartbeat());
       }
