@@ -22,7 +22,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -59,11 +58,11 @@ class AlertRoutingTest {
 
   @BeforeAll
   void start() throws Exception {
-    bulk = new TargetServer();
-    solo = new TargetServer();
-    grouped = new WebhookReceiver();
-    pager = new WebhookReceiver();
-    warnings = new WebhookReceiver();
+    bulk = clusters.own(new TargetServer());
+    solo = clusters.own(new TargetServer());
+    grouped = clusters.own(new WebhookReceiver());
+    pager = clusters.own(new WebhookReceiver());
+    warnings = clusters.own(new WebhookReceiver());
     StringBuilder yaml = new StringBuilder("targets:\n");
     for (int i = 0; i < BULK; i++) {
       yaml.append("""
@@ -104,15 +103,6 @@ class AlertRoutingTest {
     monitorsYaml = yaml.toString();
     cluster.apply(monitorsYaml);
     assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 30_000)).isTrue();
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    bulk.close();
-    solo.close();
-    grouped.close();
-    pager.close();
-    warnings.close();
   }
 
   @Test

@@ -12,7 +12,6 @@ import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver;
 import dev.quorumwatch.proto.Verdict;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,18 +27,11 @@ class DependenciesClusterTest {
   TargetServer apps;
   WebhookReceiver receiver;
 
-  @AfterEach
-  void stop() throws Exception {
-    gateway.close();
-    apps.close();
-    receiver.close();
-  }
-
   @Test
   void fiftyTargetsBehindAFailedGatewayPageOnceAndOnlyTheGatewayResolves() throws Exception {
-    gateway = new TargetServer();
-    apps = new TargetServer();
-    receiver = new WebhookReceiver();
+    gateway = clusters.own(new TargetServer());
+    apps = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
     StringBuilder yaml = new StringBuilder("targets:\n").append(target("gateway", gateway.url(), ""));
     for (int i = 0; i < BEHIND; i++) {
       yaml.append(target(String.format("app-%02d", i), apps.url() + "?app=" + i, "depends_on: [gateway]"));

@@ -66,8 +66,8 @@ class ReceiversClusterTest {
     hangingSlack.answerAlways(new Answer(200, Map.of(), "ok", 30_000));
     downSlack = new FakeService(ServiceRules::slack, Answer.of(200, "ok"));
     downSlack.answerAlways(Answer.of(503, "service unavailable"));
-    fast = new WebhookReceiver();
-    mailHook = new WebhookReceiver();
+    fast = clusters.own(new WebhookReceiver());
+    mailHook = clusters.own(new WebhookReceiver());
     cluster = clusters.create("receivers", 3).withEnvironment("QW_PD_KEY", ROUTING_KEY);
     cluster.startAll();
     cluster.awaitLeader(30_000);
@@ -97,8 +97,6 @@ class ReceiversClusterTest {
   void stop() throws Exception {
     targets.values().forEach(TargetServer::close);
     List.of(pagerDuty, hangingSlack, downSlack).forEach(FakeService::close);
-    fast.close();
-    mailHook.close();
   }
 
   /** SIGKILLs the leader, starts it again, and waits until a leader is back and everyone is fresh. */

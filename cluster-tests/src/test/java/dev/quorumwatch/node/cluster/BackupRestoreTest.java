@@ -17,7 +17,6 @@ import dev.quorumwatch.proto.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,12 +31,6 @@ class BackupRestoreTest {
   TargetServer target;
   WebhookReceiver receiver;
 
-  @AfterEach
-  void stop() throws Exception {
-    target.close();
-    receiver.close();
-  }
-
   static JsonNode cli(String... args) throws Exception {
     Cli.Result r = Cli.run(args);
     assertThat(r.exitCode()).as("quorumwatch %s: %s", String.join(" ", args), r.stderr()).isZero();
@@ -46,8 +39,8 @@ class BackupRestoreTest {
 
   @Test
   void aBackupSeedsANewClusterWithTheSameTargetsIncidentsSilencesAndUptime() throws Exception {
-    target = new TargetServer();
-    receiver = new WebhookReceiver();
+    target = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
     original = clusters.started("backup", 3);
     original.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
     assertThat(original.awaitAllTargets(Verdict.VERDICT_UP, 20_000)).isTrue();

@@ -47,7 +47,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -82,20 +81,13 @@ class ConsensusAlertingTest {
 
   @BeforeAll
   void startCluster() throws Exception {
-    target = new TargetServer();
-    ops = new WebhookReceiver();
-    oncall = new WebhookReceiver();
+    target = clusters.own(new TargetServer());
+    ops = clusters.own(new WebhookReceiver());
+    oncall = clusters.own(new WebhookReceiver());
     cluster = clusters.started("alerting", 3);
     cluster.apply(Monitors.oneTarget("api", target.url(), ops.url(), oncall.url()));
     awaitVerdict(Verdict.VERDICT_UP, Duration.ofSeconds(15));
     assertThat(Agreement.awaitConverged(cluster, 30_000)).as("every node applied the same state").isTrue();
-  }
-
-  @AfterAll
-  void stopCluster() throws Exception {
-    target.close();
-    ops.close();
-    oncall.close();
   }
 
   @Test

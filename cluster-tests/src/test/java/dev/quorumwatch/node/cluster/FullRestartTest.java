@@ -18,7 +18,6 @@ import dev.quorumwatch.proto.ListTargetsRequest;
 import dev.quorumwatch.proto.Verdict;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
@@ -36,16 +35,10 @@ class FullRestartTest {
   TargetServer target;
   WebhookReceiver receiver;
 
-  @AfterEach
-  void stop() throws Exception {
-    target.close();
-    receiver.close();
-  }
-
   @Test
   void aClusterRestartedFromItsDataDirsKeepsItsStateAndDeliversWhatWasPending() throws Exception {
-    target = new TargetServer();
-    receiver = new WebhookReceiver();
+    target = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
     cluster = clusters.started("full-restart", 3);
     cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
     await().atMost(Duration.ofSeconds(15)).until(() -> verdict() == Verdict.VERDICT_UP);

@@ -15,7 +15,6 @@ import dev.quorumwatch.proto.RegionVote;
 import dev.quorumwatch.proto.Verdict;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,16 +27,10 @@ class LeaderCrashTest {
   TargetServer target;
   WebhookReceiver receiver;
 
-  @AfterEach
-  void stop() throws Exception {
-    target.close();
-    receiver.close();
-  }
-
   @Test
   void theFiringAndResolvedNotificationsSurviveALeaderCrashDuringTheOutage() throws Exception {
-    target = new TargetServer();
-    receiver = new WebhookReceiver();
+    target = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
     cluster = clusters.started("leader-crash", 3);
     int leader = cluster.awaitLeader(30_000);
     cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));

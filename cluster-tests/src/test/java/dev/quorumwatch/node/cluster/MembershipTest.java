@@ -18,7 +18,6 @@ import dev.quorumwatch.proto.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,12 +30,6 @@ class MembershipTest {
   LocalCluster cluster;
   TargetServer target;
   WebhookReceiver receiver;
-
-  @AfterEach
-  void stop() throws Exception {
-    target.close();
-    receiver.close();
-  }
 
   static JsonNode members(Cli.Result r) throws Exception {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
@@ -51,8 +44,8 @@ class MembershipTest {
 
   @Test
   void aDeadNodeIsReplacedByANewOneThatCatchesUpWithoutLosingState() throws Exception {
-    target = new TargetServer();
-    receiver = new WebhookReceiver();
+    target = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
     cluster = clusters.create("membership", 4).withBootstrapMembers(3);
     for (int i = 0; i < 3; i++) {
       cluster.start(i);

@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -57,8 +56,8 @@ class ReplicaSafetyTest {
 
   @BeforeAll
   void start() throws Exception {
-    target = new TargetServer();
-    receiver = new WebhookReceiver();
+    target = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
     cluster = clusters.started("replica-safety", 3);
     cluster.apply("""
         targets:
@@ -67,12 +66,6 @@ class ReplicaSafetyTest {
           - {id: ops, webhook: {url: "%s"}}
         """.formatted(LONG_ID, target.url(), receiver.url()));
     assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 30_000)).isTrue();
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    target.close();
-    receiver.close();
   }
 
   @Test

@@ -54,16 +54,13 @@ class ServiceFailoverTest {
     if (watching != null) {
       watching.cancel(null);
     }
-    primary.close();
-    backup.close();
-    receiver.close();
   }
 
   @Test
   void theActiveEndpointFollowsTheQuorumAndEveryChangeIsSeenOnce() throws Exception {
-    primary = new TargetServer();
-    backup = new TargetServer();
-    receiver = new WebhookReceiver();
+    primary = clusters.own(new TargetServer());
+    backup = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
     cluster = clusters.started("failover", 3);
     int leader = cluster.awaitLeader(30_000);
     cluster.apply("""

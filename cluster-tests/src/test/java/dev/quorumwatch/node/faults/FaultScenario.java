@@ -9,7 +9,6 @@ import dev.quorumwatch.harness.targets.WebhookSink.Arrival;
 import dev.quorumwatch.node.testing.TestClusters;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A fault scenario's cluster, started per test, and the checks every scenario ends with. */
@@ -25,16 +24,10 @@ abstract class FaultScenario {
     this.name = name;
     c = new FaultyCluster(RealClusters.dir(name), false, 3, targets);
     clusters.adopt(c.cluster());
+    // Owned after its nodes, so closed before them: it resumes paused nodes before they are killed.
+    clusters.own(c);
     c.start();
     return c;
-  }
-
-  /** The fault-injecting cluster owns more than its nodes (link proxies, targets, the sink). */
-  @AfterEach
-  void stop() throws Exception {
-    if (c != null) {
-      c.close();
-    }
   }
 
   void assertKeptEveryPromise() throws Exception {

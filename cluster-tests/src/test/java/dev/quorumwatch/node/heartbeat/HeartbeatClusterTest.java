@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -51,7 +50,7 @@ class HeartbeatClusterTest {
     assertThat(m.find()).as(made.stdout()).isTrue();
     token = m.group(1);
     assertThat(PingTokens.sha256Hex(token)).isEqualTo(m.group(2));
-    receiver = new WebhookReceiver();
+    receiver = clusters.own(new WebhookReceiver());
     cluster = clusters.started("heartbeats", 3);
     cluster.apply("""
         targets:
@@ -68,11 +67,6 @@ class HeartbeatClusterTest {
       int n = node;
       await().atMost(Duration.ofSeconds(10)).until(() -> ping(n, "/ping/" + token).statusCode() == 200);
     }
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    receiver.close();
   }
 
   static HttpResponse<String> ping(int node, String path) throws Exception {

@@ -61,7 +61,7 @@ class ProbesClusterTest {
 
   @BeforeAll
   void start() throws Exception {
-    receiver = new WebhookReceiver();
+    receiver = clusters.own(new WebhookReceiver());
     cluster = clusters.started("probes", 3);
   }
 
@@ -75,7 +75,6 @@ class ProbesClusterTest {
 
   @AfterAll
   void stop() throws Exception {
-    receiver.close();
     serverThreads.shutdownNow();
   }
 

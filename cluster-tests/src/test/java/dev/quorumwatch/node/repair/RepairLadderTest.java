@@ -19,7 +19,6 @@ import dev.quorumwatch.proto.Verdict;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -51,11 +50,11 @@ class RepairLadderTest {
 
   @BeforeAll
   void start() throws Exception {
-    platform = new PlatformServer();
-    restartable = new TargetServer();
-    needsRedeploy = new TargetServer();
-    regional = new TargetServer();
-    receiver = new WebhookReceiver();
+    platform = clusters.own(new PlatformServer());
+    restartable = clusters.own(new TargetServer());
+    needsRedeploy = clusters.own(new TargetServer());
+    regional = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
     platform.onCall("restart", "restartable", () -> restartable.setUp(true));
     platform.onCall("redeploy", "needs-redeploy", () -> needsRedeploy.setUp(true));
     cluster = clusters.started("repair", 3);
@@ -76,15 +75,6 @@ class RepairLadderTest {
     yaml.append("receivers:\n  - id: ops\n    webhook: {url: \"").append(receiver.url()).append("\"}\n");
     cluster.apply(yaml.toString());
     assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 30_000)).isTrue();
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    platform.close();
-    restartable.close();
-    needsRedeploy.close();
-    regional.close();
-    receiver.close();
   }
 
   @Test

@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,20 +57,11 @@ class SecretsNeverLeakTest {
   WebhookReceiver receiver;
   FakeService pagerDuty;
 
-  @AfterEach
-  void stop() throws Exception {
-    target.close();
-    receiver.close();
-    if (pagerDuty != null) {
-      pagerDuty.close();
-    }
-  }
-
   @Test
   void secretsReachTheirRequestsAndAppearNowhereElse() throws Exception {
-    target = new TargetServer();
-    receiver = new WebhookReceiver();
-    pagerDuty = new FakeService(r -> ServiceRules.pagerDuty(r, PD_ROUTING_KEY), FakeService.Answer.of(202, "{}"));
+    target = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
+    pagerDuty = clusters.own(new FakeService(r -> ServiceRules.pagerDuty(r, PD_ROUTING_KEY), FakeService.Answer.of(202, "{}")));
     cluster = clusters.create("secrets", 3)
         .withEnvironment("QW_PD_KEY", PD_ROUTING_KEY)
         .withEnvironment("QW_PROBE_TOKEN", PROBE_SECRET)

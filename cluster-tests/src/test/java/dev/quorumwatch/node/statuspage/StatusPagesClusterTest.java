@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w3c.dom.Document;
@@ -44,16 +43,10 @@ class StatusPagesClusterTest {
   TargetServer web;
   TargetServer db;
 
-  @AfterEach
-  void stop() throws Exception {
-    web.close();
-    db.close();
-  }
-
   @Test
   void theOperatorsUpdateReachesThePublicPageFeedAndBadgeWithoutAToken() throws Exception {
-    web = new TargetServer();
-    db = new TargetServer();
+    web = clusters.own(new TargetServer());
+    db = clusters.own(new TargetServer());
     cluster = clusters.create("status-pages", 3)
         .withNodeYaml("""
             auth:

@@ -50,7 +50,6 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.util.TimeDuration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -81,8 +80,8 @@ class MutualTlsClusterTest {
 
   @BeforeAll
   void startCluster() throws Exception {
-    target = new TargetServer();
-    receiver = new WebhookReceiver();
+    target = clusters.own(new TargetServer());
+    receiver = clusters.own(new WebhookReceiver());
     cluster = clusters.create("tls", 4).withBootstrapMembers(3);
     Path certs = cluster.dir().resolve("certs");
     otherCa = cluster.dir().resolve("other-ca");
@@ -96,12 +95,6 @@ class MutualTlsClusterTest {
     cluster.awaitAllFresh(30_000);
     cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
     assertThat(cluster.awaitAllTargets(Verdict.VERDICT_UP, 20_000)).isTrue();
-  }
-
-  @AfterAll
-  void stopCluster() throws Exception {
-    target.close();
-    receiver.close();
   }
 
   @Test

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  *
  * <p>Each cluster gets a fresh directory under {@code target/clusters/}, which stays after the
  * run for a failed test's post-mortem. A cluster made in a test or its {@code @BeforeEach} is
- * stopped after that test; one made in {@code @BeforeAll}, after the class's last test.
+ * stopped after that test; one made in {@code @BeforeAll}, after the class's last test. The
+ * servers a test starts beside its cluster (targets, receivers) can be handed over with
+ * {@link #own} and are closed the same way, last made first closed.
  * When a test or a set-up method fails, the failure message quotes what each node logged about
  * leaders, warnings and errors: the nodes are separate processes, and CI shows only failure
  * messages, so without the quote a failure there says what went wrong and never why. Each
@@ -44,7 +46,8 @@ public final class RealClusters implements BeforeEachCallback, AfterEachCallback
 
   private final Map<String, String> environment = new LinkedHashMap<>();
   private final List<LocalCluster> clusters = new CopyOnWriteArrayList<>();
-  private final List<LocalCluster> madeInThisTest = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> ownedByTheClass = new CopyOnWriteArrayList<>();
+  private final List<AutoCloseable> ownedByThisTest = new CopyOnWriteArrayList<>();
   private volatile boolean inATest;
   private final Set<LocalCluster> quoted = ConcurrentHashMap.newKeySet();
 
@@ -72,10 +75,13 @@ public final class RealClusters implements BeforeEachCallback, AfterEachCallback
   /** A cluster built some other way (a fault-injecting one): stopped and quoted like the others. */
   public LocalCluster adopt(LocalCluster cluster) {
     clusters.add(cluster);
-    if (inATest) {
-      madeInThisTest.add(cluster);
-    }
-    return cluster;
+    return own(cluster);
+  }
+
+  /** Closes {@code resource} after this test, or after the class when handed over in {@code @BeforeAll}. */
+  public <T extends AutoCloseable> T own(T resource) {
+    (inATest ? ownedByThisTest : ownedByTheClass).add(0, resource);
+    return resource;
   }
 
   /** A fresh directory for a cluster named {@code name}, under the module's {@code target/}. */
@@ -91,26 +97,26 @@ public final class RealClusters implements BeforeEachCallback, AfterEachCallback
   @Override
   public void afterEach(ExtensionContext context) throws Exception {
     inATest = false;
-    closeAll(madeInThisTest);
+    closeAll(ownedByThisTest);
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
-    closeAll(clusters);
+    closeAll(ownedByTheClass);
   }
 
-  /** Stops every cluster of {@code which} (and forgets it), even when stopping one fails. */
-  private void closeAll(List<LocalCluster> which) throws Exception {
+  /** Closes everything in {@code owned} (and forgets it), even when closing one fails. */
+  private void closeAll(List<AutoCloseable> owned) throws Exception {
     List<Exception> failures = new ArrayList<>();
-    for (LocalCluster cluster : which) {
+    for (AutoCloseable resource : owned) {
       try {
-        cluster.close();
+        resource.close();
       } catch (Exception e) {
         failures.add(e);
       }
     }
-    clusters.removeAll(which);
-    which.clear();
+    clusters.removeAll(owned);
+    owned.clear();
     if (!failures.isEmpty()) {
       Exception first = failures.get(0);
       failures.subList(1, failures.size()).forEach(first::addSuppressed);
