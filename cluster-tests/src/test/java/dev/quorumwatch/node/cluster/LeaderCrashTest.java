@@ -34,8 +34,20 @@ class LeaderCrashTest {
     cluster = clusters.started("leader-crash", 3);
     int leader = cluster.awaitLeader(30_000);
     cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
-    int follower = (leader + 1) % 3;
-    await().atMost(Duration.ofSeconds(15)).until(() -> verdict(follower) == Verdict.VERDICT_UP);
+    // Watch whichever follower sees the target UP first. A follower that started last can lag
+    // for seconds while the leader's connection to it backs off (seen once in a full run,
+    // beside another cluster): that is not what this test is about.
+    int[] upOn = {-1};
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (int i = 0; i < 3; i++) {
+        if (i != leader && verdict(i) == Verdict.VERDICT_UP) {
+          upOn[0] = i;
+          return true;
+        }
+      }
+      return false;
+    });
+    int follower = upOn[0];
 
     target.setUp(false);
     // Kill the leader as soon as the first region's down vote is committed: the incident is opening.
