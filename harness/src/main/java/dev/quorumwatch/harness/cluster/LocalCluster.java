@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +107,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Sets an environment variable for node {@code i} only, from its next start. */
   public LocalCluster withNodeEnvironment(int i, String name, String value) {
-    launch.nodeEnvironment.computeIfAbsent(i, k -> new HashMap<>()).put(name, value);
+    launch.setFor(i, name, value);
     return this;
   }
 

@@ -26,8 +26,13 @@ final class NodeLaunch {
   static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
   final Map<String, String> environment = new HashMap<>();
-  final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
+  private final Map<Integer, Map<String, String>> nodeEnvironment = new HashMap<>();
   final List<String> arguments = new ArrayList<>();
+
+  /** Sets {@code name} for node {@code i} only, from its next start. */
+  void setFor(int i, String name, String value) {
+    nodeEnvironment.computeIfAbsent(i, k -> new HashMap<>()).put(name, value);
+  }
 
   /**
    * Starts node {@code i} from {@code configFile}, its output appended to {@code logFile}; the
