@@ -80,11 +80,17 @@ public final class ChaosChecker {
     return out;
   }
 
-  /** Spans where a quorum of healthy nodes saw the target down, long enough that a page is owed. */
+  /**
+   * Spans where a quorum of healthy nodes saw the target down, long enough that a page is owed.
+   * A node is healthy {@link #REJOIN_MS} after it can take part again (its links reconnect and
+   * its next report commits), and a restarted one no earlier than its first committed report.
+   */
   List<Span> owedPages(String target) {
     List<List<Span>> healthyDown = new ArrayList<>();
     for (int i = 0; i < log.nodes(); i++) {
-      List<Span> healthy = Intervals.complement(Intervals.extendEnds(log.unableSpans(i), REJOIN_MS), 0, Long.MAX_VALUE);
+      List<Span> notHealthy = new ArrayList<>(Intervals.extendEnds(log.unableSpans(i), REJOIN_MS));
+      notHealthy.addAll(log.rejoiningSpans(i));
+      List<Span> healthy = Intervals.complement(notHealthy, 0, Long.MAX_VALUE);
       healthyDown.add(Intervals.intersect(log.downSpans(target, i), healthy));
     }
     List<Span> owed = new ArrayList<>();

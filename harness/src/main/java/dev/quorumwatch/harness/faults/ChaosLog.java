@@ -11,13 +11,15 @@ import java.util.Set;
 /**
  * The ground truth of a fault-injection run, as the harness made it happen: when each target
  * was really down for which nodes, when each node was unable to take part (killed, paused, or
- * on the minority side of the network), which node led when, and what happened, in words.
+ * on the minority side of the network), when a restarted node had not yet reported to the
+ * cluster, which node led when, and what happened, in words.
  */
 public final class ChaosLog {
   /** What every node sees of one target: open down spans per node. */
   private final Map<String, Map<Integer, List<Span>>> downByTarget = new HashMap<>();
   private final Map<Integer, List<Span>> unable = new HashMap<>();
   private final Map<Integer, List<Span>> cutOff = new HashMap<>();
+  private final Map<Integer, List<Span>> rejoining = new HashMap<>();
   private final List<long[]> leaderSamples = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
   private final int nodes;
@@ -54,6 +56,14 @@ public final class ChaosLog {
     }
   }
 
+  /**
+   * From {@code atMs}, whether {@code node} is a restarted process that has no report committed
+   * yet: until then it cannot vote, however healthy its process and links are.
+   */
+  public synchronized void rejoining(int node, boolean stillRejoining, long atMs) {
+    setOpen(rejoining.computeIfAbsent(node, k -> new ArrayList<>()), stillRejoining, atMs);
+  }
+
   public synchronized void leaderSample(long atMs, int leader) {
     leaderSamples.add(new long[] {atMs, leader});
   }
@@ -78,6 +88,10 @@ public final class ChaosLog {
 
   public synchronized List<Span> unableSpans(int node) {
     return List.copyOf(unable.getOrDefault(node, List.of()));
+  }
+
+  public synchronized List<Span> rejoiningSpans(int node) {
+    return List.copyOf(rejoining.getOrDefault(node, List.of()));
   }
 
   public synchronized List<Span> cutOffSpans(int node) {

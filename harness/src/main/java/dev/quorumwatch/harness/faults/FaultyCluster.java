@@ -36,6 +36,7 @@ public final class FaultyCluster implements AutoCloseable {
   private final ChaosLog log;
   private final int targetCount;
   private final boolean[] paused;
+  private final RestartedNodes restarted;
   private final Thread leaderSampler;
   private volatile boolean sampling = true;
   private long startTerm;
@@ -61,6 +62,7 @@ public final class FaultyCluster implements AutoCloseable {
     this.log = new ChaosLog(nodes, now());
     this.targetCount = targetCount;
     this.paused = new boolean[nodes];
+    this.restarted = new RestartedNodes(cluster, log);
     this.leaderSampler = new Thread(this::sampleLeaders, "qw-chaos-leader-sampler");
     this.leaderSampler.setDaemon(true);
   }
@@ -214,7 +216,7 @@ public final class FaultyCluster implements AutoCloseable {
   }
 
   public void restart(int node) throws IOException {
-    cluster.start(node);
+    restarted.start(node);
     log.event(now(), cluster.id(node) + " restarted");
     recordHealth();
   }
@@ -239,7 +241,7 @@ public final class FaultyCluster implements AutoCloseable {
       cluster.stop(i);
       log.event(now(), cluster.id(i) + " stopped (rolling restart)");
       recordHealth();
-      cluster.start(i);
+      restarted.start(i);
       log.event(now(), cluster.id(i) + " started (rolling restart)");
       recordHealth();
       awaitAllFresh(60_000);
@@ -291,6 +293,7 @@ public final class FaultyCluster implements AutoCloseable {
       int leader = Agreement.majorityLeader(cluster);
       if (leader >= 0) {
         log.leaderSample(now(), leader);
+        restarted.noteReports(leader);
       }
       try {
         Thread.sleep(200);

@@ -1,0 +1,67 @@
+package dev.quorumwatch.harness.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quorumwatch.harness.faults.Intervals.Span;
+import dev.quorumwatch.harness.targets.WebhookSink.Arrival;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checker's model of who could vote when, on a hand-made three-node run: us-west is
+ * restarted at 10 s, us-east is killed at 11 s, and the target is down for everyone from 12 s.
+ */
+class ChaosCheckerTest {
+  private static final ChaosChecker.Timing TIMING = new ChaosChecker.Timing(2, 1_000, 2, 2, 3_000);
+  private static final long END = 60_000;
+
+  /** The run above, with us-west's first report after its restart committed at {@code reportedAtMs}. */
+  private static ChaosLog run(long reportedAtMs, long targetUpAgainMs) {
+    ChaosLog log = new ChaosLog(3, 0);
+    log.targetSeenDown("t", Set.of(), 0);
+    log.health(Set.of(), Set.of(), 0);
+    log.health(Set.of(0), Set.of(), 5_000);
+    log.health(Set.of(), Set.of(), 10_000);
+    log.rejoining(0, true, 10_000);
+    log.rejoining(0, false, reportedAtMs);
+    log.health(Set.of(1), Set.of(), 11_000);
+    log.targetSeenDown("t", Set.of(0, 1, 2), 12_000);
+    log.targetSeenDown("t", Set.of(), targetUpAgainMs);
+    return log;
+  }
+
+  @Test
+  void aRestartedNodeCountsOnlyFromItsFirstCommittedReport() {
+    // Reported at 14 s: with eu-west, a quorum saw the outage from 14 s to 16.5 s, shorter
+    // than the detection time, so no page was owed.
+    ChaosChecker checker = new ChaosChecker(run(14_000, 16_500), TIMING, List.of(), List.of(), END);
+
+    assertThat(checker.owedPages("t")).isEmpty();
+    assertThat(checker.check(0)).isEmpty();
+  }
+
+  @Test
+  void aRestartedNodeThatReportedAtOnceOwesThePage() {
+    // Reported at 10.5 s: healthy from 12 s (the rejoin grace after its start), so the quorum
+    // outage ran 12 s to 16.5 s and a page was owed and missed.
+    ChaosChecker checker = new ChaosChecker(run(10_500, 16_500), TIMING, List.of(), List.of(), END);
+
+    assertThat(checker.owedPages("t")).containsExactly(new Span(12_000, 16_500));
+    assertThat(checker.check(0)).singleElement().asString().startsWith("no firing notification for t");
+  }
+
+  @Test
+  void aPageAndItsResolutionKeepThePromise() {
+    ChaosLog log = run(14_000, 30_000);
+    List<Arrival> arrivals = List.of(
+        new Arrival(16_200, "k1", "firing", "TargetDown", "t", "i1", "eu-west", 16_000),
+        new Arrival(31_500, "k2", "resolved", "TargetDown", "t", "i1", "eu-west", 16_000));
+
+    ChaosChecker checker = new ChaosChecker(log, TIMING, arrivals, List.of(), END);
+
+    assertThat(checker.owedPages("t")).containsExactly(new Span(14_000, 30_000));
+    assertThat(checker.check(0)).isEmpty();
+    assertThat(checker.pageDelaysMs()).containsExactly(2_000L);
+  }
+}
