@@ -55,7 +55,6 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   static final long LEADERSHIP_CHECK_TIMEOUT_MS = 1_000;
   /** A new member first catches up on the log (or a snapshot) before the change commits. */
   static final long MEMBERSHIP_CHANGE_TIMEOUT_MS = 60_000;
-  static final long HANDOVER_REACHABLE_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
 
   private final NodeConfig config;
@@ -201,14 +200,13 @@ public final class RaftNode implements CommandSink, AutoCloseable {
       if (!info.isLeader()) {
         return List.of();
       }
-      Map<String, Long> silentMs = new HashMap<>();
-      followerRpcs(info).forEach(f -> silentMs.put(f.id(), f.silentMs()));
+      Map<String, Boolean> reachable = new HashMap<>();
+      FollowerContact.followers(info).forEach(f -> reachable.put(f.id(), f.reachable()));
       List<StuckFollowers.Follower> progress = new ArrayList<>();
       for (RaftProtos.CommitInfoProto c : division.getCommitInfos()) {
         String id = RaftPeerId.valueOf(c.getServer().getId()).toString();
-        Long silent = silentMs.get(id);
-        if (silent != null) {
-          progress.add(new StuckFollowers.Follower(id, c.getCommitIndex(), silent <= HANDOVER_REACHABLE_MS));
+        if (reachable.containsKey(id)) {
+          progress.add(new StuckFollowers.Follower(id, c.getCommitIndex(), reachable.get(id)));
         }
       }
       return progress;
@@ -220,6 +218,12 @@ public final class RaftNode implements CommandSink, AutoCloseable {
   /** While there is no leader: peers are tried again now, not after gRPC's reconnect backoff. */
   public void retryPeerConnectionsNow() {
     backoffReset.now();
+  }
+
+  /** On a leader: the followers silent for over a second are tried again soon, not after gRPC's backoff. */
+  public void retrySilentFollowersNow() {
+    info().filter(DivisionInfo::isLeader)
+        .ifPresent(i -> backoffReset.soon(FollowerContact.silent(i), System.currentTimeMillis()));
   }
 
   /** False once resetting a peer's reconnect backoff failed (a Ratis without the method). */
@@ -234,16 +238,6 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     } catch (IOException e) {
       return -1;
     }
-  }
-
-  /** A follower of this leader, and how long since it last answered. */
-  private record FollowerRpc(String id, long silentMs) {}
-
-  /** This leader's followers, in Ratis' order (the order of its per-follower index arrays). */
-  private static List<FollowerRpc> followerRpcs(DivisionInfo info) {
-    return info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList().stream()
-        .map(f -> new FollowerRpc(RaftPeerId.valueOf(f.getId().getId()).toString(), f.getLastRpcElapsedTimeMs()))
-        .toList();
   }
 
   private Optional<DivisionInfo> info() {
@@ -292,16 +286,7 @@ public final class RaftNode implements CommandSink, AutoCloseable {
    * restarted (and is still replaying) would make the hand-over slow.
    */
   private List<String> reachableMostCaughtUpFirst(List<String> candidates) {
-    Map<String, Long> matchIndex = new HashMap<>();
-    info().ifPresent(i -> {
-      List<FollowerRpc> followers = followerRpcs(i);
-      long[] matches = i.getFollowerMatchIndices(); // in the same order as the followers
-      for (int f = 0; f < Math.min(followers.size(), matches.length); f++) {
-        if (followers.get(f).silentMs() <= HANDOVER_REACHABLE_MS) {
-          matchIndex.put(followers.get(f).id(), matches[f]);
-        }
-      }
-    });
+    Map<String, Long> matchIndex = info().map(FollowerContact::reachableMatchIndices).orElse(Map.of());
     List<String> ordered = new ArrayList<>(candidates.stream().filter(matchIndex::containsKey).toList());
     ordered.sort(Comparator.comparingLong((String c) -> matchIndex.get(c)).reversed());
     return ordered;

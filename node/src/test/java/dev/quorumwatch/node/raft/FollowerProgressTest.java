@@ -37,6 +37,13 @@ class FollowerProgressTest {
   }
 
   private void startThree() throws Exception {
+    for (RaftNode node : configureThree()) {
+      node.start();
+    }
+  }
+
+  /** Three Raft servers of one group in this JVM, not started yet. */
+  private List<RaftNode> configureThree() throws Exception {
     String[] ids = {"n1", "n2", "n3"};
     int[] raft = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
     StringBuilder peers = new StringBuilder();
@@ -57,8 +64,8 @@ class FollowerProgressTest {
       RaftNode node = new RaftNode(NodeConfigLoader.parse(dir.resolve(ids[i] + ".yaml"), yaml),
           new MonitorStateMachine(System::currentTimeMillis), false, new MetricRegistry());
       nodes.add(node);
-      node.start();
     }
+    return List.copyOf(nodes);
   }
 
   private RaftNode leader() {
@@ -96,5 +103,28 @@ class FollowerProgressTest {
       n.retryPeerConnectionsNow();
       assertThat(n.canResetPeerBackoff()).as(n.selfId()).isTrue();
     }
+  }
+
+  @Test
+  void aFollowerThatStartsLateHearsFromTheLeaderWithoutWaitingOutItsBackoff() throws Exception {
+    List<RaftNode> three = configureThree();
+    three.get(0).start();
+    three.get(1).start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> leader() != null);
+    RaftNode leader = leader();
+    // 20 s of refused connections: gRPC's backoff to n3 has grown to about ten seconds, so
+    // without a reset its next attempt comes 4 to 9 s after n3 starts.
+    long lateUntil = System.currentTimeMillis() + 20_000;
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      leader.retrySilentFollowersNow(); // what the leadership watcher does on every poll
+      return System.currentTimeMillis() >= lateUntil;
+    });
+    RaftNode late = three.get(2);
+    late.start();
+
+    await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      leader.retrySilentFollowersNow();
+      return late.leaderId().filter(leader.selfId()::equals).isPresent();
+    });
   }
 }
