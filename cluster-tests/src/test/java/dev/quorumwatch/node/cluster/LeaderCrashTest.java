@@ -34,9 +34,9 @@ class LeaderCrashTest {
     cluster = clusters.started("leader-crash", 3);
     int leader = cluster.awaitLeader(30_000);
     cluster.apply(Monitors.oneTarget("api", target.url(), receiver.url()));
-    // Watch whichever follower sees the target UP first. A follower that started last can lag
-    // for seconds while the leader's connection to it backs off (seen once in a full run,
-    // beside another cluster): that is not what this test is about.
+    // Watch whichever follower sees the target UP first: in a full run, beside another
+    // cluster, one follower can take seconds longer to catch up after the start, and which
+    // one it is does not matter to what this test is about.
     int[] upOn = {-1};
     await().atMost(Duration.ofSeconds(30)).until(() -> {
       for (int i = 0; i < 3; i++) {
