@@ -27,11 +27,6 @@ final class FollowerContact {
         .toList();
   }
 
-  /** The followers that did not answer within {@link #REACHABLE_MS}. */
-  static List<String> silent(DivisionInfo leader) {
-    return followers(leader).stream().filter(f -> !f.reachable()).map(FollowerRpc::id).toList();
-  }
-
   /** Each reachable follower's match index (how much of this leader's log it holds). */
   static Map<String, Long> reachableMatchIndices(DivisionInfo leader) {
     Map<String, Long> matchIndex = new HashMap<>();

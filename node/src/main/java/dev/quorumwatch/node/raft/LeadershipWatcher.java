@@ -59,9 +59,6 @@ public final class LeadershipWatcher implements AutoCloseable {
       raft.retryPeerConnectionsNow(); // an election must not wait out a reconnect backoff
     }
     boolean ready = raft.isLeaderReady();
-    if (ready) {
-      raft.retrySilentFollowersNow(); // nor a follower that came back while the leader backed off
-    }
     if (ready && !leading) {
       leading = true;
       duty.startLeading();

@@ -220,12 +220,6 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     backoffReset.now();
   }
 
-  /** On a leader: the followers silent for over a second are tried again soon, not after gRPC's backoff. */
-  public void retrySilentFollowersNow() {
-    info().filter(DivisionInfo::isLeader)
-        .ifPresent(i -> backoffReset.soon(FollowerContact.silent(i), System.currentTimeMillis()));
-  }
-
   /** False once resetting a peer's reconnect backoff failed (a Ratis without the method). */
   boolean canResetPeerBackoff() {
     return backoffReset.works();

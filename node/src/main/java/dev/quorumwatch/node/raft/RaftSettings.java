@@ -27,6 +27,8 @@ public final class RaftSettings {
    */
   static final long SNAPSHOT_EVERY_ENTRIES = 5_000;
   static final long STEP_DOWN_WAIT_MS = 1_000;
+  /** Ten quick retries, then one about every 500 ms for as long as the follower stays away (Ratis' format: sleep,count pairs). */
+  static final String APPENDER_RETRY_POLICY = "1ms,10, 500ms," + Integer.MAX_VALUE;
 
   private RaftSettings() {}
 
@@ -66,6 +68,12 @@ public final class RaftSettings {
     // 10-13 s). Pre-vote already keeps a cut-off node from disrupting the others.
     RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(props,
         TimeDuration.valueOf(STEP_DOWN_WAIT_MS, TimeUnit.MILLISECONDS));
+    // How long the leader waits before it tries a follower again after failed sends. Ratis'
+    // default waits about 1 s after the first ten failures and about 5 s (up to 7.5) after
+    // thirty, so a follower that was down for more than ~20 s heard from the leader seconds
+    // after it came back, its replica falling behind meanwhile. About every half second costs
+    // two failed sends a second to a follower that is down, and lets one that is back follow at once.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(props, APPENDER_RETRY_POLICY);
     return props;
   }
 }
