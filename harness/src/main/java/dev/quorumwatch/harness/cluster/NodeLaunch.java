@@ -16,10 +16,8 @@ final class NodeLaunch {
    */
   static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k",
-      // One pooled-buffer arena for each of the three Netty copies (ours, gRPC's and Ratis' shaded ones).
+      // One pooled-buffer arena for each of the two Netty copies (ours, which gRPC shares, and Ratis' shaded one).
       "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1",
-      "-Dio.grpc.netty.shaded.io.netty.allocator.numDirectArenas=1",
-      "-Dio.grpc.netty.shaded.io.netty.allocator.numHeapArenas=1",
       "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numDirectArenas=1",
       "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numHeapArenas=1");
   /** glibc's default of one malloc arena per thread turns JVM thread churn into RSS. */
