@@ -50,6 +50,11 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
     stderr.setEncoder(encoder);
     stderr.start();
 
+    KnownRatisFaults knownFaults = new KnownRatisFaults();
+    knownFaults.setContext(context);
+    knownFaults.start();
+    context.addTurboFilter(knownFaults);
+
     context.getLogger("org.apache.ratis").setLevel(levelFrom("QW_RATIS_LOG_LEVEL", Level.ERROR));
     LIBRARY_LEVELS.forEach((name, level) -> context.getLogger(name).setLevel(level));
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

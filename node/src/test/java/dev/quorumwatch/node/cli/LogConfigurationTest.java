@@ -7,6 +7,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import ch.qos.logback.core.ConsoleAppender;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -40,5 +42,29 @@ class LogConfigurationTest {
     assertThat(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getLevel())
         .isEqualTo(LogConfiguration.levelFrom("QW_LOG_LEVEL", Level.INFO));
     assertThat(LogConfiguration.levelFrom("QW_NOT_SET_ANYWHERE", Level.ERROR)).isEqualTo(Level.ERROR);
+  }
+
+  @Test
+  void ratisDoubleCleanupOfAClientStreamIsOneLineNotAStackTrace() {
+    LoggerContext context = new LoggerContext();
+    LogConfiguration configuration = new LogConfiguration();
+    configuration.setContext(context);
+    configuration.configure(context);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(lines);
+
+    org.slf4j.Logger executor = context.getLogger(KnownRatisFaults.EXECUTOR_LOGGER);
+    executor.error("Exception while executing runnable HalfClosed@90f6e80",
+        new IllegalStateException("Entry not found for key 126 in map OrderedStreamObservers"));
+    executor.error("Exception while executing runnable", new IllegalStateException("something else"));
+
+    assertThat(lines.list).hasSize(2);
+    ILoggingEvent known = lines.list.get(0);
+    assertThat(known.getLevel()).isEqualTo(Level.INFO);
+    assertThat(known.getThrowableProxy()).as("no stack trace").isNull();
+    assertThat(known.getFormattedMessage()).contains("closed twice").contains("key 126");
+    assertThat(lines.list.get(1).getLevel()).as("any other fault still shows in full").isEqualTo(Level.ERROR);
+    assertThat(lines.list.get(1).getThrowableProxy()).isNotNull();
   }
 }
