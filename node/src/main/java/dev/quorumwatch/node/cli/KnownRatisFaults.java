@@ -12,8 +12,8 @@ import org.slf4j.Marker;
  * trace. When a client's write stream gets an error reply and the client then half-closes it,
  * Ratis 3.3.0's client service cleans the stream up twice; the second time throws
  * {@code IllegalStateException: Entry not found for key N in map OrderedStreamObservers},
- * which the shaded gRPC's executor logs as an ERROR (once or twice an hour under heavy fault
- * injection, after leader changes). Nothing is lost: the client has already moved on.
+ * which the shaded gRPC's executor logs as an ERROR (once or twice in two hours of faults
+ * every few seconds, after leader changes). Nothing is lost: the client has already moved on.
  */
 final class KnownRatisFaults extends TurboFilter {
   static final String EXECUTOR_LOGGER = "org.apache.ratis.thirdparty.io.grpc.internal.SerializingExecutor";
