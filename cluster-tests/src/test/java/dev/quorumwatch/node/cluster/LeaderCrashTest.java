@@ -15,6 +15,7 @@ import dev.quorumwatch.proto.RegionVote;
 import dev.quorumwatch.proto.Verdict;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,17 +38,9 @@ class LeaderCrashTest {
     // Watch whichever follower sees the target UP first: in a full run, beside another
     // cluster, one follower can take seconds longer to catch up after the start, and which
     // one it is does not matter to what this test is about.
-    int[] upOn = {-1};
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (int i = 0; i < 3; i++) {
-        if (i != leader && verdict(i) == Verdict.VERDICT_UP) {
-          upOn[0] = i;
-          return true;
-        }
-      }
-      return false;
-    });
-    int follower = upOn[0];
+    int follower = await().atMost(Duration.ofSeconds(30)).until(
+        () -> IntStream.range(0, 3).filter(i -> i != leader && verdict(i) == Verdict.VERDICT_UP).findFirst().orElse(-1),
+        i -> i >= 0);
 
     target.setUp(false);
     // Kill the leader as soon as the first region's down vote is committed: the incident is opening.

@@ -3,6 +3,7 @@ package dev.quorumwatch.node.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorumwatch.harness.cluster.ClusterNetwork;
 import dev.quorumwatch.harness.faults.FaultyCluster;
 import dev.quorumwatch.harness.junit.RealClusters;
 import dev.quorumwatch.harness.targets.WebhookSink.Arrival;
@@ -22,7 +23,7 @@ abstract class FaultScenario {
 
   FaultyCluster start(String name, int targets) throws Exception {
     this.name = name;
-    c = new FaultyCluster(RealClusters.dir(name), false, 3, targets);
+    c = new FaultyCluster(RealClusters.dir(name), false, 3, targets, ClusterNetwork.LOOPBACK);
     clusters.adopt(c.cluster());
     // Owned after its nodes, so closed before them: it resumes paused nodes before they are killed.
     clusters.own(c);

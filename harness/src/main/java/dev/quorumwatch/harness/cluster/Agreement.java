@@ -49,32 +49,16 @@ public final class Agreement {
     return -1;
   }
 
-  /**
-   * The leader a majority of all nodes names (a node cut off from them may still believe
-   * otherwise), or -1.
-   */
+  /** The leader a majority of all nodes names (a node cut off from them may still believe otherwise), or -1. */
   public static int majorityLeader(LocalCluster cluster) {
-    // Every node is asked at once, with a short deadline: a paused node delays the answer by
-    // at most that deadline instead of stalling a sampler for seconds.
-    List<ListenableFuture<StatusResponse>> asks = new ArrayList<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      asks.add(cluster.isRunning(i)
-          ? cluster.futureStub(i).withDeadlineAfter(MAJORITY_POLL_DEADLINE_MS, TimeUnit.MILLISECONDS)
-          .getStatus(StatusRequest.getDefaultInstance()) : null);
-    }
+    return majorityLeader(cluster, statusesNow(cluster));
+  }
+
+  /** As {@link #majorityLeader(LocalCluster)}, from statuses already asked for ({@link #statusesNow}). */
+  public static int majorityLeader(LocalCluster cluster, List<Optional<StatusResponse>> statuses) {
     Map<String, Integer> votes = new HashMap<>();
-    for (ListenableFuture<StatusResponse> ask : asks) {
-      try {
-        String leader = ask == null ? "" : ask.get().getLeaderId();
-        if (!leader.isEmpty()) {
-          votes.merge(leader, 1, Integer::sum);
-        }
-      } catch (ExecutionException noAnswer) {
-        // not counted
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return -1;
-      }
+    for (Optional<StatusResponse> status : statuses) {
+      status.map(StatusResponse::getLeaderId).filter(l -> !l.isEmpty()).ifPresent(l -> votes.merge(l, 1, Integer::sum));
     }
     for (Map.Entry<String, Integer> e : votes.entrySet()) {
       int leader = LocalCluster.indexOf(e.getKey());
@@ -83,6 +67,35 @@ public final class Agreement {
       }
     }
     return -1;
+  }
+
+  /**
+   * Every node's status, by index; empty for a node that is stopped or did not answer in time.
+   * Every node is asked at once, with a short deadline: a paused node delays the answer by at
+   * most that deadline instead of stalling a sampler for seconds.
+   */
+  public static List<Optional<StatusResponse>> statusesNow(LocalCluster cluster) {
+    List<ListenableFuture<StatusResponse>> asks = new ArrayList<>();
+    for (int i = 0; i < cluster.size(); i++) {
+      asks.add(cluster.isRunning(i)
+          ? cluster.futureStub(i).withDeadlineAfter(MAJORITY_POLL_DEADLINE_MS, TimeUnit.MILLISECONDS)
+          .getStatus(StatusRequest.getDefaultInstance()) : null);
+    }
+    return asks.stream().map(Agreement::answerOf).toList();
+  }
+
+  private static Optional<StatusResponse> answerOf(ListenableFuture<StatusResponse> ask) {
+    if (ask == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ask.get());
+    } catch (ExecutionException noAnswer) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the later asks answer at once, empty
+      return Optional.empty();
+    }
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -43,10 +44,6 @@ public final class FaultyCluster implements AutoCloseable {
   private Set<String> warmUpIncidents = Set.of();
   private int lastLeaderChanges;
   private List<Long> lastPageDelaysMs = List.of();
-
-  public FaultyCluster(Path dir, boolean deleteOnClose, int nodes, int targetCount) throws IOException, InterruptedException {
-    this(dir, deleteOnClose, nodes, targetCount, ClusterNetwork.LOOPBACK);
-  }
 
   /** {@code network}: the wide-area links (under every injected fault) and the election timeout. */
   public FaultyCluster(Path dir, boolean deleteOnClose, int nodes, int targetCount, ClusterNetwork network)
@@ -290,10 +287,11 @@ public final class FaultyCluster implements AutoCloseable {
 
   private void sampleLeaders() {
     while (sampling) {
-      int leader = Agreement.majorityLeader(cluster);
+      List<Optional<StatusResponse>> statuses = Agreement.statusesNow(cluster);
+      int leader = Agreement.majorityLeader(cluster, statuses);
       if (leader >= 0) {
         log.leaderSample(now(), leader);
-        restarted.noteReports(leader);
+        statuses.get(leader).ifPresent(restarted::noteReports); // named by a majority, maybe too slow to answer itself
       }
       try {
         Thread.sleep(200);
@@ -347,8 +345,13 @@ public final class FaultyCluster implements AutoCloseable {
       violations.add("replicas did not converge to one state (applied index and digest) after every fault healed: "
           + Agreement.states(cluster));
     }
+    if (!leaderSampler.isAlive()) {
+      violations.add("harness: the leader sampler died, so leader samples and restarted nodes' reports stopped");
+    }
     sampling = false;
     leaderSampler.interrupt();
+    cluster.status(cluster.anyRunning()).map(restarted::stillRejoining).filter(ids -> !ids.isEmpty()).ifPresent(ids ->
+        violations.add("harness: " + ids + " still counted as restarting, though every node reported (all fresh)"));
     int leaderChanges = (int) (Agreement.highestTerm(cluster) - startTerm);
     ChaosChecker.Timing timing = new ChaosChecker.Timing(quorum(), INTERVAL_MS, THRESHOLD, THRESHOLD, 3 * INTERVAL_MS);
     ChaosChecker checker = new ChaosChecker(log, timing, sink.pages(), incidents.stream()

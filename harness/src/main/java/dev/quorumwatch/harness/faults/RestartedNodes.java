@@ -6,6 +6,7 @@ import dev.quorumwatch.proto.StatusResponse;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.IntStream;
 
 /**
  * Starts stopped nodes and records, in the {@link ChaosLog}, the time each needs before it can
@@ -31,24 +32,22 @@ final class RestartedNodes {
     log.rejoining(node, true, startedAt);
   }
 
-  /** Ends the rejoining of every started node whose report {@code leader} has applied since. */
-  void noteReports(int leader) {
-    List<MemberStatus> members = null;
-    for (int i = 0; i < rejoiningSince.length(); i++) {
-      long since = rejoiningSince.get(i);
-      if (since == 0) {
-        continue;
-      }
-      if (members == null) {
-        members = cluster.status(leader).map(StatusResponse::getMembersList).orElse(List.of());
-      }
-      String id = cluster.id(i);
-      long reportedAt = members.stream().filter(m -> m.getId().equals(id)).mapToLong(MemberStatus::getLastHeartbeatMs)
-          .findFirst().orElse(0);
-      if (reportedAt >= since && rejoiningSince.compareAndSet(i, since, 0)) {
+  /** Ends the rejoining of every started node whose report the leader ({@code leaderStatus}) has applied since. */
+  void noteReports(StatusResponse leaderStatus) {
+    for (MemberStatus m : leaderStatus.getMembersList()) {
+      int i = LocalCluster.indexOf(m.getId());
+      long since = i < 0 ? 0 : rejoiningSince.get(i);
+      long reportedAt = m.getLastHeartbeatMs();
+      if (since != 0 && reportedAt >= since && rejoiningSince.compareAndSet(i, since, 0)) {
         log.rejoining(i, false, reportedAt);
-        log.event(reportedAt, id + " reported again, " + (reportedAt - since) + " ms after its start");
+        log.event(reportedAt, m.getId() + " reported again, " + (reportedAt - since) + " ms after its start");
       }
     }
+  }
+
+  /** After {@code converged} (a status once every node is fresh) is noted: the nodes still counted as rejoining. */
+  List<String> stillRejoining(StatusResponse converged) {
+    noteReports(converged);
+    return IntStream.range(0, rejoiningSince.length()).filter(i -> rejoiningSince.get(i) != 0).mapToObj(cluster::id).toList();
   }
 }

@@ -23,7 +23,8 @@ final class KnownRatisFaults extends TurboFilter {
     if (t instanceof IllegalStateException && logger.getName().equals(EXECUTOR_LOGGER) && t.getMessage() != null
         && t.getMessage().contains("in map OrderedStreamObservers")) {
       // Through this filter's own context: the one it was installed in.
-      ((LoggerContext) getContext()).getLogger(KnownRatisFaults.class).info("raft client stream closed twice (a known Ratis fault, harmless) error=\"{}\"", t.getMessage());
+      ((LoggerContext) getContext()).getLogger(KnownRatisFaults.class)
+          .info("raft client stream closed twice (a known Ratis fault, harmless) error=\"{}\"", t.getMessage());
       return FilterReply.DENY;
     }
     return FilterReply.NEUTRAL;
