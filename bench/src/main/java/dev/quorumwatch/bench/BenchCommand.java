@@ -224,15 +224,17 @@ public final class BenchCommand implements Runnable {
             .put("leader_changes", r.leaderChanges()).put("duplicates", r.duplicates())
             .put("longest_leaderless_ms", r.longestLeaderlessMs()).put("warm_up_incidents", r.warmUpIncidents())
             .put("longest_leaderless_with_majority_ms", r.longestLeaderlessWithMajority().length())
-            .putPOJO("violations", r.violations()).putPOJO("events", r.events())
+            .putPOJO("violations", r.violations()).put("violations_beside_machine_stalls", r.besideStalls())
+            .putPOJO("events", r.events())
             .putPOJO("resources", r.resources()).toPrettyString());
       } else {
         r.events().forEach(System.out::println);
         ResourceTimeline.table(r.resources(), common.nodes).forEach(System.out::println);
         System.out.printf("seed %d: %d deliveries (%d duplicates), %d leader changes, longest without a leader %d ms"
-            + " (%d ms from %.1fs while a majority could elect one), %d violations%n", r.seed(), r.deliveries(),
-            r.duplicates(), r.leaderChanges(), r.longestLeaderlessMs(), r.longestLeaderlessWithMajority().length(),
-            r.longestLeaderlessWithMajorityFromS(), r.violations().size());
+            + " (%d ms from %.1fs while a majority could elect one), %d violations (%d beside a machine stall)%n",
+            r.seed(), r.deliveries(), r.duplicates(), r.leaderChanges(), r.longestLeaderlessMs(),
+            r.longestLeaderlessWithMajority().length(), r.longestLeaderlessWithMajorityFromS(), r.violations().size(),
+            r.besideStalls());
         r.violations().forEach(v -> System.out.println("VIOLATION: " + v));
       }
       if (!r.violations().isEmpty()) {

@@ -6,6 +6,7 @@ import dev.quorumwatch.harness.faults.ChaosLog;
 import dev.quorumwatch.harness.faults.FaultyCluster;
 import dev.quorumwatch.harness.faults.Intervals.Span;
 import dev.quorumwatch.harness.faults.Intervals;
+import dev.quorumwatch.harness.faults.Judgement;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,8 @@ public final class ChaosRun {
   public record Options(long seed, long durationMs, int nodes, int targets, boolean keep, ClusterNetwork network) {}
 
   /** The outcome: violations (empty when every promise held), and what happened. */
-  public record Result(long seed, List<String> violations, List<String> events, int deliveries, int leaderChanges,
-      int duplicates, long longestLeaderlessMs, Span longestLeaderlessWithMajority,
+  public record Result(long seed, List<String> violations, int besideStalls, List<String> events, int deliveries,
+      int leaderChanges, int duplicates, long longestLeaderlessMs, Span longestLeaderlessWithMajority,
       double longestLeaderlessWithMajorityFromS, List<ResourceTimeline.Sample> resources, int warmUpIncidents) {}
 
   private record Undo(long atMs, String kind, Runnable action) {}
@@ -64,7 +65,7 @@ public final class ChaosRun {
       while (!undo.isEmpty()) {
         undo.poll().action().run();
       }
-      List<String> violations = c.healDrainAndCheck(120_000);
+      Judgement judgement = c.healDrainAndCheck(120_000);
       resources.close();
       int arrivals = c.sink().arrivals().size();
       int duplicates = arrivals - (int) c.sink().arrivals().stream().map(a -> a.idempotencyKey() + "|" + a.incidentId())
@@ -72,8 +73,9 @@ public final class ChaosRun {
       long leaderless = longestLeaderlessMs(c.log().leaderSamples());
       Span leaderlessWithMajority = longestLeaderlessWithMajority(c.log().leaderSamples(), c.log(), c.quorum());
       progress.printf("chaos seed %d: %d events, %d deliveries, %d leader changes, %d violations%n", o.seed(),
-          c.log().events().size(), arrivals, c.leaderChanges(), violations.size());
-      return new Result(o.seed(), violations, c.log().events(), arrivals, c.leaderChanges(), duplicates, leaderless,
+          c.log().events().size(), arrivals, judgement.leaderChanges(), judgement.violations().size());
+      return new Result(o.seed(), judgement.violations(), judgement.besideStalls(), c.log().events(), arrivals,
+          judgement.leaderChanges(), duplicates, leaderless,
           leaderlessWithMajority, c.log().secondsIn(leaderlessWithMajority.startMs()), resources.samples(), c.warmUpIncidents());
     }
   }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.quorumwatch.harness.cluster.ClusterNetwork;
 import dev.quorumwatch.harness.faults.FaultyCluster;
+import dev.quorumwatch.harness.faults.Judgement;
 import dev.quorumwatch.harness.junit.RealClusters;
 import dev.quorumwatch.harness.targets.WebhookSink.Arrival;
 import dev.quorumwatch.node.testing.TestClusters;
@@ -32,10 +33,10 @@ abstract class FaultScenario {
   }
 
   void assertKeptEveryPromise() throws Exception {
-    List<String> violations = c.healDrainAndCheck(90_000);
-    assertThat(violations).as("events:\n" + String.join("\n", c.log().events())).isEmpty();
-    System.out.printf("%s: page delays %s ms, %d leader changes, %d deliveries%n", name, c.pageDelaysMs(),
-        c.leaderChanges(), c.sink().pages().size());
+    Judgement judgement = c.healDrainAndCheck(90_000);
+    assertThat(judgement.violations()).as("events:\n" + String.join("\n", c.log().events())).isEmpty();
+    System.out.printf("%s: page delays %s ms, %d leader changes, %d deliveries%n", name, judgement.pageDelaysMs(),
+        judgement.leaderChanges(), c.sink().pages().size());
   }
 
   /** Keeps the outage going past the detection budget, so the checker owes it a page. */

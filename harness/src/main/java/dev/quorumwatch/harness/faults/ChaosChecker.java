@@ -44,6 +44,7 @@ public final class ChaosChecker {
   private final long endMs;
   private final List<String> violations = new ArrayList<>();
   private final List<Long> pageDelaysMs = new ArrayList<>();
+  private int besideStalls;
 
   public ChaosChecker(ChaosLog log, Timing timing, List<Arrival> arrivals, List<Incident> finalIncidents, long endMs) {
     this.log = log;
@@ -70,6 +71,32 @@ public final class ChaosChecker {
    */
   public List<Long> pageDelaysMs() {
     return List.copyOf(pageDelaysMs);
+  }
+
+  /** How many of the violations a stall of the machine may explain (each says so in its text). */
+  public int besideStalls() {
+    return besideStalls;
+  }
+
+  /**
+   * When the machine stalled while the votes behind {@code [fromMs, toMs]} formed, a note
+   * naming the longest such stall: on one saturated machine probes time out for real and
+   * reports commit late, which the run's record of what each node sees cannot know.
+   */
+  private String stallNote(long fromMs, long toMs) {
+    Span window = new Span(fromMs - timing.detectionMs(), toMs);
+    Span longest = null;
+    for (Span stall : log.stalls()) {
+      if (stall.overlaps(window) && (longest == null || stall.length() > longest.length())) {
+        longest = stall;
+      }
+    }
+    if (longest == null) {
+      return "";
+    }
+    besideStalls++;
+    return " (beside a machine stall: nothing of the harness ran for " + longest.length() + " ms from "
+        + t(longest.startMs()) + ")";
   }
 
   private Map<String, List<Arrival>> byIncident() {
@@ -116,7 +143,8 @@ public final class ChaosChecker {
         }
         if (!paged) {
           violations.add("no firing notification for " + target + ", down for a quorum of healthy regions from "
-              + t(owed.startMs()) + " to " + t(owed.endMs()) + "; got " + describe(target));
+              + t(owed.startMs()) + " to " + t(owed.endMs()) + "; got " + describe(target)
+              + stallNote(owed.startMs(), owed.endMs()));
         }
       }
     }
@@ -161,7 +189,7 @@ public final class ChaosChecker {
         }
         if (possible.stream().noneMatch(s -> s.contains(a.startsAtMs()))) {
           violations.add("TargetDown for " + target + " (incident " + a.incidentId() + ", started " + t(a.startsAtMs())
-              + ") without a quorum of regions seeing it down");
+              + ") without a quorum of regions seeing it down" + stallNote(a.startsAtMs(), a.startsAtMs()));
         }
       }
     }
@@ -236,7 +264,7 @@ public final class ChaosChecker {
       for (Span cut : log.cutOffSpans(sender)) {
         if (a.atMs() >= cut.startMs() + LEADER_CHECK_GRACE_MS && a.atMs() < cut.endMs()) {
           violations.add(a.sender() + " delivered " + a.idempotencyKey() + " at " + t(a.atMs())
-              + " although cut off from the majority since " + t(cut.startMs()));
+              + " although cut off from the majority since " + t(cut.startMs()) + stallNote(a.atMs(), a.atMs()));
         }
       }
       List<long[]> before = samples.stream()

@@ -12,7 +12,8 @@ import java.util.Set;
  * The ground truth of a fault-injection run, as the harness made it happen: when each target
  * was really down for which nodes, when each node was unable to take part (killed, paused, or
  * on the minority side of the network), when a restarted node had not yet reported to the
- * cluster, which node led when, and what happened, in words.
+ * cluster, which node led when, when the machine running it all stalled, and what happened,
+ * in words.
  */
 public final class ChaosLog {
   /** What every node sees of one target: open down spans per node. */
@@ -20,6 +21,7 @@ public final class ChaosLog {
   private final Map<Integer, List<Span>> unable = new HashMap<>();
   private final Map<Integer, List<Span>> cutOff = new HashMap<>();
   private final Map<Integer, List<Span>> rejoining = new HashMap<>();
+  private final List<Span> stalls = new ArrayList<>();
   private final List<long[]> leaderSamples = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
   private final int nodes;
@@ -64,6 +66,12 @@ public final class ChaosLog {
     setOpen(rejoining.computeIfAbsent(node, k -> new ArrayList<>()), stillRejoining, atMs);
   }
 
+  /** The machine ran nothing of the harness from {@code fromMs} to {@code toMs}: its cores were saturated. */
+  public synchronized void stall(long fromMs, long toMs) {
+    stalls.add(new Span(fromMs, toMs));
+    event(fromMs, "machine stalled " + (toMs - fromMs) + " ms (the harness woke that late: its cores were saturated)");
+  }
+
   public synchronized void leaderSample(long atMs, int leader) {
     leaderSamples.add(new long[] {atMs, leader});
   }
@@ -96,6 +104,10 @@ public final class ChaosLog {
 
   public synchronized List<Span> cutOffSpans(int node) {
     return List.copyOf(cutOff.getOrDefault(node, List.of()));
+  }
+
+  public synchronized List<Span> stalls() {
+    return List.copyOf(stalls);
   }
 
   public synchronized List<long[]> leaderSamples() {

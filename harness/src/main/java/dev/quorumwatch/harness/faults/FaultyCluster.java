@@ -38,12 +38,11 @@ public final class FaultyCluster implements AutoCloseable {
   private final int targetCount;
   private final boolean[] paused;
   private final RestartedNodes restarted;
+  private final MachineStalls stalls;
   private final Thread leaderSampler;
   private volatile boolean sampling = true;
   private long startTerm;
   private Set<String> warmUpIncidents = Set.of();
-  private int lastLeaderChanges;
-  private List<Long> lastPageDelaysMs = List.of();
 
   /** {@code network}: the wide-area links (under every injected fault) and the election timeout. */
   public FaultyCluster(Path dir, boolean deleteOnClose, int nodes, int targetCount, ClusterNetwork network)
@@ -60,6 +59,7 @@ public final class FaultyCluster implements AutoCloseable {
     this.targetCount = targetCount;
     this.paused = new boolean[nodes];
     this.restarted = new RestartedNodes(cluster, log);
+    this.stalls = new MachineStalls(log);
     this.leaderSampler = new Thread(this::sampleLeaders, "qw-chaos-leader-sampler");
     this.leaderSampler.setDaemon(true);
   }
@@ -91,6 +91,7 @@ public final class FaultyCluster implements AutoCloseable {
     recordHealth();
     startTerm = Agreement.highestTerm(cluster);
     leaderSampler.start();
+    stalls.start();
   }
 
   /** Waits until no incident is open; answers the ids of every incident so far. */
@@ -315,7 +316,7 @@ public final class FaultyCluster implements AutoCloseable {
    * Ends the run: heals every fault, brings every target back, waits until everything is
    * delivered and every replica holds the same state, then judges the run.
    */
-  public List<String> healDrainAndCheck(long drainTimeoutMs) throws IOException, InterruptedException {
+  public Judgement healDrainAndCheck(long drainTimeoutMs) throws IOException, InterruptedException {
     List<String> violations = new ArrayList<>();
     healNetwork();
     for (int i = 0; i < cluster.size(); i++) {
@@ -357,19 +358,7 @@ public final class FaultyCluster implements AutoCloseable {
     ChaosChecker checker = new ChaosChecker(log, timing, sink.pages(), incidents.stream()
         .filter(i -> i.getAlertname().equals("TargetDown") && !warmUpIncidents.contains(i.getId())).toList(), now());
     violations.addAll(checker.check(leaderChanges));
-    lastLeaderChanges = leaderChanges;
-    lastPageDelaysMs = checker.pageDelaysMs();
-    return violations;
-  }
-
-  /** Elections during the run (term increase), known after {@link #healDrainAndCheck}. */
-  public int leaderChanges() {
-    return lastLeaderChanges;
-  }
-
-  /** Delay of each owed page after its outage began, known after {@link #healDrainAndCheck}. */
-  public List<Long> pageDelaysMs() {
-    return lastPageDelaysMs;
+    return new Judgement(violations, leaderChanges, checker.pageDelaysMs(), checker.besideStalls());
   }
 
   private long pendingNotifications() {
@@ -380,6 +369,7 @@ public final class FaultyCluster implements AutoCloseable {
   public void close() throws InterruptedException {
     sampling = false;
     leaderSampler.interrupt();
+    stalls.close();
     for (int i = 0; i < cluster.size(); i++) {
       if (paused[i] && cluster.isRunning(i)) {
         try {

@@ -64,4 +64,40 @@ class ChaosCheckerTest {
     assertThat(checker.check(0)).isEmpty();
     assertThat(checker.pageDelaysMs()).containsExactly(2_000L);
   }
+
+  @Test
+  void aPageWithoutAQuorumNamesTheMachineStallThatCanExplainIt() {
+    // The target is down for eu-west only, yet an incident opens at 40 s: a violation either
+    // way; with the harness starved for 1.5 s just before, the line says so.
+    ChaosLog log = run(14_000, 16_500);
+    log.targetSeenDown("t", Set.of(2), 36_000);
+    log.targetSeenDown("t", Set.of(), 45_000);
+    List<Arrival> falsePage = List.of(
+        new Arrival(40_100, "k1", "firing", "TargetDown", "t", "i1", "eu-west", 40_000),
+        new Arrival(47_000, "k2", "resolved", "TargetDown", "t", "i1", "eu-west", 40_000));
+    ChaosChecker calm = new ChaosChecker(log, TIMING, falsePage, List.of(), END);
+
+    assertThat(calm.check(0)).singleElement().asString().contains("without a quorum").doesNotContain("stall");
+    assertThat(calm.besideStalls()).isZero();
+
+    new MachineStalls(log).observe(MachineStalls.TICK_MS + 1_500, 39_000);
+    ChaosChecker starved = new ChaosChecker(log, TIMING, falsePage, List.of(), END);
+
+    assertThat(starved.check(0)).singleElement().asString()
+        .contains("without a quorum").contains("beside a machine stall: nothing of the harness ran for 1500 ms");
+    assertThat(starved.besideStalls()).isEqualTo(1);
+  }
+
+  @Test
+  void onlyAWakeUpLateByTheStallThresholdIsAStall() {
+    ChaosLog log = new ChaosLog(3, 0);
+    MachineStalls stalls = new MachineStalls(log);
+
+    stalls.observe(MachineStalls.TICK_MS + MachineStalls.STALL_MS - 1, 10_000);
+    assertThat(log.stalls()).isEmpty();
+
+    stalls.observe(MachineStalls.TICK_MS + MachineStalls.STALL_MS, 20_000);
+    assertThat(log.stalls()).containsExactly(new Span(20_000 - MachineStalls.STALL_MS, 20_000));
+    assertThat(log.events()).singleElement().asString().contains("machine stalled " + MachineStalls.STALL_MS + " ms");
+  }
 }
