@@ -40,6 +40,8 @@ class BenchSmokeTest {
     assertThat(doc.path("detect_ms").path("median").asDouble()).isBetween(900.0, 4000.0);
     assertThat(doc.path("resolve_ms").path("count").asInt()).isEqualTo(2);
     assertThat(doc.path("floor_ms").path("median").asDouble()).isEqualTo(1500.0);
+    assertThat(doc.path("detect_senders")).as("each page names the leader that sent it").hasSize(2)
+        .allSatisfy(sender -> assertThat(sender.asText()).isIn("us-west", "us-east", "eu-west"));
   }
 
   @Test
