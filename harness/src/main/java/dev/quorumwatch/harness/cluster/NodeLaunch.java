@@ -20,6 +20,11 @@ final class NodeLaunch {
       "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1",
       "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numDirectArenas=1",
       "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numHeapArenas=1");
+  /**
+   * Extra JVM options for every node the harness starts, after (so overriding) the ones above:
+   * how a benchmark tries another heap or collector without a rebuild. Whitespace-separated.
+   */
+  static final String EXTRA_JVM_OPTIONS_VARIABLE = "QW_BENCH_NODE_JAVA_OPTS";
   /** glibc's default of one malloc arena per thread turns JVM thread churn into RSS. */
   static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
@@ -40,6 +45,7 @@ final class NodeLaunch {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JVM_OPTIONS);
+    command.addAll(extraJvmOptions(System.getenv(EXTRA_JVM_OPTIONS_VARIABLE)));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "node",
         "--config", configFile.toString()));
     command.addAll(arguments);
@@ -53,5 +59,9 @@ final class NodeLaunch {
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     return pb.start();
+  }
+
+  static List<String> extraJvmOptions(String variable) {
+    return variable == null || variable.isBlank() ? List.of() : List.of(variable.strip().split("\\s+"));
   }
 }
