@@ -2,6 +2,7 @@ package dev.quorumwatch.bench;
 
 import dev.quorumwatch.bench.chaos.ChaosRun;
 import dev.quorumwatch.harness.cluster.ClusterNetwork;
+import dev.quorumwatch.harness.faults.Intervals.Span;
 import dev.quorumwatch.node.cli.CliException;
 import dev.quorumwatch.node.cli.Main;
 import dev.quorumwatch.node.config.Durations;
@@ -225,6 +226,7 @@ public final class BenchCommand implements Runnable {
             .put("longest_leaderless_ms", r.longestLeaderlessMs()).put("warm_up_incidents", r.warmUpIncidents())
             .put("longest_leaderless_with_majority_ms", r.longestLeaderlessWithMajority().length())
             .putPOJO("violations", r.violations()).put("violations_beside_machine_stalls", r.besideStalls())
+            .put("machine_stalls", r.stalls().size())
             .putPOJO("events", r.events())
             .putPOJO("resources", r.resources()).toPrettyString());
       } else {
@@ -235,6 +237,8 @@ public final class BenchCommand implements Runnable {
             r.seed(), r.deliveries(), r.duplicates(), r.leaderChanges(), r.longestLeaderlessMs(),
             r.longestLeaderlessWithMajority().length(), r.longestLeaderlessWithMajorityFromS(), r.violations().size(),
             r.besideStalls());
+        System.out.printf("machine stalls (the harness woke 300 ms or more late): %d, longest %d ms%n",
+            r.stalls().size(), r.stalls().stream().mapToLong(Span::length).max().orElse(0));
         r.violations().forEach(v -> System.out.println("VIOLATION: " + v));
       }
       if (!r.violations().isEmpty()) {

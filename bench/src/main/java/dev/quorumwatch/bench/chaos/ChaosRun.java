@@ -28,7 +28,8 @@ public final class ChaosRun {
   public record Options(long seed, long durationMs, int nodes, int targets, boolean keep, ClusterNetwork network) {}
 
   /** The outcome: violations (empty when every promise held), and what happened. */
-  public record Result(long seed, List<String> violations, int besideStalls, List<String> events, int deliveries,
+  public record Result(long seed, List<String> violations, int besideStalls, List<Span> stalls, List<String> events,
+      int deliveries,
       int leaderChanges, int duplicates, long longestLeaderlessMs, Span longestLeaderlessWithMajority,
       double longestLeaderlessWithMajorityFromS, List<ResourceTimeline.Sample> resources, int warmUpIncidents) {}
 
@@ -74,8 +75,8 @@ public final class ChaosRun {
       Span leaderlessWithMajority = longestLeaderlessWithMajority(c.log().leaderSamples(), c.log(), c.quorum());
       progress.printf("chaos seed %d: %d events, %d deliveries, %d leader changes, %d violations%n", o.seed(),
           c.log().events().size(), arrivals, judgement.leaderChanges(), judgement.violations().size());
-      return new Result(o.seed(), judgement.violations(), judgement.besideStalls(), c.log().events(), arrivals,
-          judgement.leaderChanges(), duplicates, leaderless,
+      return new Result(o.seed(), judgement.violations(), judgement.besideStalls(), c.log().stalls(), c.log().events(),
+          arrivals, judgement.leaderChanges(), duplicates, leaderless,
           leaderlessWithMajority, c.log().secondsIn(leaderlessWithMajority.startMs()), resources.samples(), c.warmUpIncidents());
     }
   }
