@@ -18,14 +18,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends this node's view to the cluster: changes as soon as they happen, batched while a
- * write is in flight (one write at a time, so reports apply in the order they were made),
- * and a heartbeat every interval. After a failed write or a leader change the next report
- * carries the full view, so nothing a lost write carried stays lost.
+ * Sends this node's view to the cluster: changes as soon as they happen, and a heartbeat
+ * every interval. A change does not wait for the write in flight: it goes out at once in a
+ * second write that carries everything the first one did too, so whichever of the two the
+ * cluster applies last (it ignores a report older than one applied) leaves the node's
+ * latest view in place. Changes that come while two writes are in flight go out together
+ * in the next one. After a failed write or a leader change the next report carries the
+ * full view, so nothing a lost write carried stays lost.
  */
 public final class Reporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Reporter.class);
   static final long FAILURE_LOG_EVERY_MS = 30_000;
+  /**
+   * Writes in flight at most: one, and a second for a change that came meanwhile. Across
+   * regions a write takes one or two round trips, and a vote that waited behind a heartbeat
+   * paged that much later; a third would only add writes without sending anything sooner.
+   */
+  static final int IN_FLIGHT_MAX = 2;
 
   private final String nodeId;
   private final String region;
@@ -36,6 +45,9 @@ public final class Reporter implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Histogram batchSizes;
   private final Map<String, Observation> pending = new LinkedHashMap<>();
+  /** What the writes in flight carry (the newest of them carries all of it), and whether as a full view. */
+  private final Map<String, Observation> unconfirmed = new LinkedHashMap<>();
+  private boolean unconfirmedFull;
   /**
    * This run of the node, and the number of its last report: the cluster applies a node's
    * reports in the order they were made even if an older write (on a replaced Raft client)
@@ -44,7 +56,7 @@ public final class Reporter implements AutoCloseable {
   private final long incarnation = System.currentTimeMillis();
   private long seq;
   private boolean sendFull = true;
-  private boolean inFlight;
+  private int inFlight;
   /** Counts writes given up on: an answer to an older one changes nothing. */
   private long writeGeneration;
   /**
@@ -99,8 +111,8 @@ public final class Reporter implements AutoCloseable {
     synchronized (this) {
       sendFull = true;
       quickRetriesLeft = QUICK_RETRIES;
-      if (inFlight) {
-        inFlight = false;
+      if (inFlight > 0) {
+        inFlight = 0;
         writeGeneration++;
       }
     }
@@ -121,6 +133,7 @@ public final class Reporter implements AutoCloseable {
 
   private void flush() {
     long generation;
+    long sentSeq;
     boolean quick;
     ReportView.Builder report = ReportView.newBuilder().setNodeId(nodeId).setRegion(region).setIncarnation(incarnation)
         .setProtocol(Protocol.CURRENT);
@@ -130,19 +143,29 @@ public final class Reporter implements AutoCloseable {
       for (Observation w : withdrawals.get()) {
         pending.put(w.getTargetId(), w);
       }
-      if (inFlight || closed || (pending.isEmpty() && !heartbeatDue && !sendFull)) {
+      boolean due = inFlight == 0 ? !pending.isEmpty() || heartbeatDue || sendFull
+          : inFlight < IN_FLIGHT_MAX && !pending.isEmpty(); // only a change is worth a second write
+      if (closed || !due) {
         return;
       }
+      if (inFlight == 0) {
+        unconfirmed.clear();
+        unconfirmedFull = false;
+      }
       if (sendFull) {
-        report.setFull(true).addAllObservations(fullView.get());
+        unconfirmed.clear();
+        fullView.get().forEach(o -> unconfirmed.put(o.getTargetId(), o));
+        unconfirmedFull = true;
         sendFull = false;
       } else {
-        report.addAllObservations(pending.values());
+        unconfirmed.putAll(pending); // on top of what a write in flight carries, which this one supersedes
       }
+      report.setFull(unconfirmedFull).addAllObservations(unconfirmed.values());
       pending.clear();
       heartbeatDue = false;
-      inFlight = true;
-      report.setSeq(++seq);
+      inFlight++;
+      sentSeq = ++seq;
+      report.setSeq(sentSeq);
       generation = writeGeneration;
       quick = quickRetriesLeft > 0;
       if (quick) {
@@ -156,8 +179,12 @@ public final class Reporter implements AutoCloseable {
         if (generation != writeGeneration) {
           return; // given up on at a leader change; a later write has taken its place
         }
-        inFlight = false;
+        inFlight--;
         boolean failed = error != null || !reply.getAccepted();
+        if (!failed && sentSeq == seq) {
+          unconfirmed.clear(); // the newest write committed, and with it all the others carried
+          unconfirmedFull = false;
+        }
         if (failed) {
           sendFull = true;
           long now = System.currentTimeMillis();

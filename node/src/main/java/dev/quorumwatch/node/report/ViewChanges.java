@@ -14,7 +14,7 @@ public final class ViewChanges {
   private final Map<String, Observation> pending = new LinkedHashMap<>();
   private volatile Runnable onChange = () -> { };
 
-  /** A target's view changed: the reporter sends it as soon as no write is in flight. */
+  /** A target's view changed: the reporter sends it at once, or with its next write while two are in flight. */
   public void changed(Observation observation) {
     synchronized (this) {
       pending.put(observation.getTargetId(), observation);

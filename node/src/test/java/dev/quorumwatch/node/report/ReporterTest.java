@@ -76,26 +76,76 @@ class ReporterTest {
   }
 
   @Test
-  void changesWhileAWriteIsInFlightGoOutTogetherInOneWrite() {
+  void theFirstReportIsTheFullView() {
     view.add(obs("a", VoteState.VOTE_UP));
     reporter.start(60_000);
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
-    assertThat(sink.write(0).getFull()).as("the first report is the full view").isTrue();
+    assertThat(sink.write(0).getFull()).isTrue();
+    assertThat(sink.write(0).getObservationsList()).containsExactly(obs("a", VoteState.VOTE_UP));
     assertThat(sink.write(0).getNodeId()).isEqualTo("n1");
     assertThat(sink.write(0).getRegion()).isEqualTo("r1");
+  }
 
-    for (int i = 0; i < 100; i++) {
+  @Test
+  void aChangeDoesNotWaitForTheWriteInFlightAndCarriesWhatThatOneDid() {
+    view.add(obs("a", VoteState.VOTE_UP));
+    reporter.start(60_000); // no heartbeat during the test: every write below is the reporter's own doing
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
+    sink.commit(0);
+    changes.changed(obs("x", VoteState.VOTE_DOWN));
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
+
+    // Write 1 is in flight (across regions, a round trip or two): the next change goes at once.
+    changes.changed(obs("t0", VoteState.VOTE_DOWN));
+    assertThat(sink.count()).as("a second write, not waiting for the first").isEqualTo(3);
+    assertThat(sink.write(2).getFull()).isFalse();
+    assertThat(sink.write(2).getObservationsList()).as("what write 1 carried too: it supersedes it")
+        .containsExactly(obs("x", VoteState.VOTE_DOWN), obs("t0", VoteState.VOTE_DOWN));
+    assertThat(sink.write(2).getSeq()).isGreaterThan(sink.write(1).getSeq());
+
+    // Two in flight: changes wait, then go out together, the latest state per target.
+    for (int i = 1; i < 100; i++) {
       changes.changed(obs("t" + i, i % 2 == 0 ? VoteState.VOTE_DOWN : VoteState.VOTE_UP));
     }
     changes.changed(obs("t0", VoteState.VOTE_UP));
-    assertThat(sink.count()).as("one write in flight at a time").isEqualTo(1);
-    sink.commit(0);
-    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
-    ReportView batch = sink.write(1);
+    assertThat(sink.count()).as("never more than two writes in flight").isEqualTo(3);
+    sink.commit(1);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 4);
+    ReportView batch = sink.write(3);
     assertThat(batch.getFull()).isFalse();
-    assertThat(batch.getObservationsCount()).as("latest state per target, one write").isEqualTo(100);
+    assertThat(batch.getObservationsCount()).as("x and t0..t99, once each").isEqualTo(101);
     assertThat(batch.getObservationsList()).filteredOn(o -> o.getTargetId().equals("t0"))
         .extracting(Observation::getState).containsExactly(VoteState.VOTE_UP);
+
+    // The newest write committed, and with it everything: the next change travels alone.
+    sink.commit(2);
+    sink.commit(3);
+    changes.changed(obs("y", VoteState.VOTE_UP));
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 5);
+    assertThat(sink.write(4).getObservationsList()).containsExactly(obs("y", VoteState.VOTE_UP));
+  }
+
+  @Test
+  void aChangeBesideAFullViewInFlightIsSentAsAFullViewToo() {
+    // Should the change's write be applied first, the full one is ignored as older: the
+    // change's write must withdraw what the full view withdraws, so it is one itself.
+    view.add(obs("a", VoteState.VOTE_UP));
+    reporter.start(60_000);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
+    changes.changed(obs("b", VoteState.VOTE_DOWN));
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
+    assertThat(sink.write(1).getFull()).isTrue();
+    assertThat(sink.write(1).getObservationsList())
+        .containsExactly(obs("a", VoteState.VOTE_UP), obs("b", VoteState.VOTE_DOWN));
+  }
+
+  @Test
+  void aHeartbeatWaitsForTheWriteInFlight() {
+    reporter.start(1_000); // a write times out after two intervals: the test stays within one and a half
+    await().atMost(Duration.ofSeconds(1)).until(() -> sink.count() == 1);
+    await().during(Duration.ofMillis(1_400)).atMost(Duration.ofMillis(1_800)).until(() -> sink.count() == 1);
+    sink.commit(0);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
   }
 
   @Test
