@@ -121,6 +121,9 @@ class FollowerProgressTest {
 
     await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
         .until(() -> late.leaderId().filter(leader.selfId()::equals).isPresent());
-    assertThat(System.currentTimeMillis() - startedAt).as("ms until the late follower follows").isLessThan(1_200);
+    // Ours: a retry every 0.25-0.75 s plus the late node's own start, ~0.6 s when idle and
+    // 1.5 s seen on a loaded CI machine. Ratis' default waits 2.5-7.5 s at this point, so
+    // this fails it about every other run; RaftPropertiesTest checks the policy itself.
+    assertThat(System.currentTimeMillis() - startedAt).as("ms until the late follower follows").isLessThan(2_500);
   }
 }

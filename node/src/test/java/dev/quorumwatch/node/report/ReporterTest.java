@@ -71,6 +71,20 @@ class ReporterTest {
     timer.shutdownNow();
   }
 
+  /**
+   * Write 0 (the full view, holding {@code seen}) committed, then write 1 (carrying
+   * {@code change}) in flight; no heartbeat during the test, so every later write is the
+   * reporter's own doing.
+   */
+  void oneChangeInFlightAfterTheFullView(Observation seen, Observation change) {
+    view.add(seen);
+    reporter.start(60_000);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
+    sink.commit(0);
+    changes.changed(change);
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
+  }
+
   static Observation obs(String target, VoteState state) {
     return Observation.newBuilder().setTargetId(target).setState(state).build();
   }
@@ -88,12 +102,7 @@ class ReporterTest {
 
   @Test
   void aChangeDoesNotWaitForTheWriteInFlightAndCarriesWhatThatOneDid() {
-    view.add(obs("a", VoteState.VOTE_UP));
-    reporter.start(60_000); // no heartbeat during the test: every write below is the reporter's own doing
-    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
-    sink.commit(0);
-    changes.changed(obs("x", VoteState.VOTE_DOWN));
-    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
+    oneChangeInFlightAfterTheFullView(obs("a", VoteState.VOTE_UP), obs("x", VoteState.VOTE_DOWN));
 
     // Write 1 is in flight (across regions, a round trip or two): the next change goes at once.
     changes.changed(obs("t0", VoteState.VOTE_DOWN));
@@ -165,12 +174,7 @@ class ReporterTest {
 
   @Test
   void aLeaderChangeGivesUpTheWriteInFlightAndSendsTheFullViewAtOnce() {
-    view.add(obs("a", VoteState.VOTE_DOWN));
-    reporter.start(60_000); // no heartbeat during the test: every write below is the reporter's own doing
-    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
-    sink.commit(0);
-    changes.changed(obs("a", VoteState.VOTE_UP));
-    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
+    oneChangeInFlightAfterTheFullView(obs("a", VoteState.VOTE_DOWN), obs("a", VoteState.VOTE_UP));
     // Write 1 went to a leader that froze: nothing answers it. The node hears of a new leader.
     reporter.onLeaderChanged();
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 3);
