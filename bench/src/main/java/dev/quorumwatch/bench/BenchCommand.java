@@ -3,6 +3,7 @@ package dev.quorumwatch.bench;
 import dev.quorumwatch.bench.chaos.ChaosRun;
 import dev.quorumwatch.harness.cluster.ClusterNetwork;
 import dev.quorumwatch.harness.faults.Intervals.Span;
+import dev.quorumwatch.harness.faults.MachineStalls;
 import dev.quorumwatch.node.cli.CliException;
 import dev.quorumwatch.node.cli.Main;
 import dev.quorumwatch.node.config.Durations;
@@ -237,8 +238,8 @@ public final class BenchCommand implements Runnable {
             r.seed(), r.deliveries(), r.duplicates(), r.leaderChanges(), r.longestLeaderlessMs(),
             r.longestLeaderlessWithMajority().length(), r.longestLeaderlessWithMajorityFromS(), r.violations().size(),
             r.besideStalls());
-        System.out.printf("machine stalls (the harness woke 300 ms or more late): %d, longest %d ms%n",
-            r.stalls().size(), r.stalls().stream().mapToLong(Span::length).max().orElse(0));
+        System.out.printf("machine stalls (the harness woke %d ms or more late): %d, longest %d ms%n",
+            MachineStalls.STALL_MS, r.stalls().size(), r.stalls().stream().mapToLong(Span::length).max().orElse(0));
         r.violations().forEach(v -> System.out.println("VIOLATION: " + v));
       }
       if (!r.violations().isEmpty()) {

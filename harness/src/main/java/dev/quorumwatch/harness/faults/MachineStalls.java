@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
  * network that is merely slow. The checker names such stalls next to the violations they can
  * explain, so a reader can tell load from a broken promise; it still counts them.
  */
-final class MachineStalls implements AutoCloseable {
+public final class MachineStalls implements AutoCloseable {
   static final long TICK_MS = 50;
   /** Late enough to push a probe answer toward its timeout or a heartbeat toward an election. */
-  static final long STALL_MS = 300;
+  public static final long STALL_MS = 300;
 
   private final ChaosLog log;
   private final Thread watcher;
