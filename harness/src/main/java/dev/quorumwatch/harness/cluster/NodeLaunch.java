@@ -42,23 +42,28 @@ final class NodeLaunch {
    * node runs this JVM's class path, so tests and benchmarks run the code they were built with.
    */
   Process start(int i, Path configFile, Path logFile, boolean join) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
-    command.addAll(extraJvmOptions(System.getenv(EXTRA_JVM_OPTIONS_VARIABLE)));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "node",
-        "--config", configFile.toString()));
-    command.addAll(arguments);
-    if (join) {
-      command.add("--join");
-    }
-    ProcessBuilder pb = new ProcessBuilder(command);
+    ProcessBuilder pb = new ProcessBuilder(command(configFile, join, System.getenv(EXTRA_JVM_OPTIONS_VARIABLE)));
     pb.environment().putAll(ENVIRONMENT);
     pb.environment().putAll(environment);
     pb.environment().putAll(nodeEnvironment.getOrDefault(i, Map.of()));
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
     return pb.start();
+  }
+
+  /** The node's command line; {@code extraOptions} is {@link #EXTRA_JVM_OPTIONS_VARIABLE}'s value. */
+  List<String> command(Path configFile, boolean join, String extraOptions) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_OPTIONS);
+    command.addAll(extraJvmOptions(extraOptions));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "node",
+        "--config", configFile.toString()));
+    command.addAll(arguments);
+    if (join) {
+      command.add("--join");
+    }
+    return command;
   }
 
   static List<String> extraJvmOptions(String variable) {
