@@ -300,6 +300,11 @@ public final class BenchCommand implements Runnable {
     @Mixin
     Network network;
 
+    @Option(names = "--ratis-floor", description = "Also measure the floor under these figures: three bare Ratis"
+        + " servers on loopback in the node JVM, with the node's election timeout, each writing one command a second"
+        + " as a quiet node writes its heartbeat; prints how far above it each run's nodes are.")
+    boolean ratisFloor;
+
     @Option(names = "--simulate-year", description = "Instead of a cluster: a year of state in this process, through"
         + " the coordinator alone (outages, notifications, heartbeat pings), and the snapshot's size as it goes on.")
     boolean simulateYear;
@@ -316,7 +321,7 @@ public final class BenchCommand implements Runnable {
         return 0;
       }
       print(CapacityBench.run(new CapacityBench.Options(common.nodes, counts, intervalMs, durationMs, common.keep,
-          network.of(common)), progress()), common.json);
+          network.of(common), ratisFloor), progress()), common.json);
       return 0;
     }
   }

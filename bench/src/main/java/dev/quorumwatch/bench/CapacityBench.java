@@ -1,11 +1,13 @@
 package dev.quorumwatch.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quorumwatch.harness.cluster.Agreement;
 import dev.quorumwatch.harness.cluster.ClusterNetwork;
 import dev.quorumwatch.harness.cluster.LocalCluster;
 import dev.quorumwatch.harness.cluster.RaftAdmin;
+import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.proto.Verdict;
 import java.io.PrintStream;
 import java.util.List;
@@ -17,7 +19,7 @@ import java.util.Map;
  */
 public final class CapacityBench {
   public record Options(int nodes, List<Integer> targetCounts, long intervalMs, long durationMs, boolean keep,
-      ClusterNetwork network) {}
+      ClusterNetwork network, boolean ratisFloor) {}
 
   private CapacityBench() {}
 
@@ -31,7 +33,51 @@ public final class CapacityBench {
       progress.printf("capacity: %d targets every %d ms on %d nodes...%n", count, o.intervalMs(), o.nodes());
       runs.add(runOne(o, count, report));
     }
+    if (o.ratisFloor()) {
+      compareWithRatisFloor(o, runs, report, progress);
+    }
     return report;
+  }
+
+  /**
+   * Measures bare Ratis under the same JVM, election timeout and write rate, and says how far
+   * above it each run's nodes are: what a quiet node costs that is ours, not the consensus library's.
+   */
+  private static void compareWithRatisFloor(Options o, ArrayNode runs, BenchReport report, PrintStream progress)
+      throws Exception {
+    long electionTimeoutMs = o.network().electionTimeoutMs() > 0 ? o.network().electionTimeoutMs()
+        : NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS;
+    long writeEveryMs = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS;
+    progress.printf("capacity: bare Ratis on %d nodes, one write every %d ms each...%n", RatisFloor.NODES, writeEveryMs);
+    long ageAtWindowMs = runs.get(0).path("node_age_at_window_ms").asLong();
+    List<RatisFloor.NodeFigures> floor = RatisFloor.measure(electionTimeoutMs, writeEveryMs, ageAtWindowMs, o.durationMs());
+    double floorCpu = floor.stream().mapToDouble(RatisFloor.NodeFigures::cpuPercentOfOneCore).average().orElseThrow();
+    double floorRss = floor.stream().mapToDouble(RatisFloor.NodeFigures::rssMib).average().orElseThrow();
+    ObjectNode json = report.json().putObject("ratis_floor");
+    json.put("election_timeout_ms", electionTimeoutMs).put("write_every_ms", writeEveryMs)
+        .put("cpu_percent_of_one_core_mean", floorCpu).put("rss_mib_mean", floorRss);
+    ArrayNode nodes = json.putArray("nodes");
+    for (RatisFloor.NodeFigures f : floor) {
+      nodes.addObject().put("cpu_percent_of_one_core", f.cpuPercentOfOneCore()).put("rss_mib", f.rssMib())
+          .put("applied", f.applied());
+    }
+    report.row("bare Ratis (loopback): CPU per node, mean", String.format("%.1f %% of one core", floorCpu),
+        "same JVM, election timeout, one write per node every " + writeEveryMs + " ms");
+    report.row("bare Ratis (loopback): RSS per node, mean", String.format("%.0f MiB", floorRss), "");
+    for (JsonNode run : runs) {
+      double cpu = 0;
+      double rss = 0;
+      for (JsonNode node : run.path("nodes")) {
+        cpu += node.path("cpu_percent_of_one_core").asDouble() / run.path("nodes").size();
+        rss += node.path("rss_mib").asDouble() / run.path("nodes").size();
+      }
+      ((ObjectNode) run).putObject("above_ratis_floor").put("rss_mib", rss - floorRss).put("rss_ratio", rss / floorRss)
+          .put("cpu_ratio", cpu / floorCpu);
+      String label = run.path("targets").asInt() + " targets: ";
+      report.row(label + "RSS per node above bare Ratis", String.format("+%.0f MiB (%.2fx)", rss - floorRss,
+          rss / floorRss), "");
+      report.row(label + "CPU per node against bare Ratis", String.format("%.2fx", cpu / floorCpu), "");
+    }
   }
 
   private static ObjectNode runOne(Options o, int count, BenchReport report) throws Exception {
@@ -54,12 +100,13 @@ public final class CapacityBench {
       double entries0 = leaderMetrics0.getOrDefault("quorumwatch_raft_applied_index", 0.0);
       long term0 = Agreement.highestTerm(c);
       double logBytes0 = leaderMetrics0.getOrDefault("quorumwatch_raft_log_bytes_applied", 0.0);
+      long ageAtWindowMs = NodeSampler.ageMs(c.pid(leader));
       long t0 = System.nanoTime();
       Thread.sleep(o.durationMs());
       double seconds = (System.nanoTime() - t0) / 1e9;
 
       ObjectNode run = BenchReport.JSON.createObjectNode();
-      run.put("targets", count);
+      run.put("targets", count).put("node_age_at_window_ms", ageAtWindowMs);
       double scheduledPerNode = count * 1000.0 / o.intervalMs();
       run.put("scheduled_probes_per_s_per_node", scheduledPerNode);
       ArrayNode perNode = run.putArray("nodes");

@@ -27,6 +27,12 @@ final class NodeSampler {
     return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
   }
 
+  /** How long ago the process started, 0 when unknown. */
+  static long ageMs(long pid) {
+    return ProcessHandle.of(pid).flatMap(h -> h.info().startInstant())
+        .map(start -> Duration.between(start, java.time.Instant.now()).toMillis()).orElse(0L);
+  }
+
   static long rssBytes(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {

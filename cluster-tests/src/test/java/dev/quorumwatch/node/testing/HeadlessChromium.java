@@ -1,5 +1,6 @@
 package dev.quorumwatch.node.testing;
 
+import dev.quorumwatch.node.demo.TempDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,9 +56,7 @@ public final class HeadlessChromium {
       return new String(out, StandardCharsets.UTF_8);
     } finally {
       p.destroyForcibly();
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      TempDirs.deleteTree(profile);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.quorumwatch.harness.cluster;
 
 import dev.quorumwatch.node.auth.BearerToken;
 import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.node.demo.TempDirs;
 import dev.quorumwatch.node.tls.NodeTls;
 import dev.quorumwatch.proto.ApplyRequest;
 import dev.quorumwatch.proto.ApplyResponse;
@@ -13,11 +14,9 @@ import dev.quorumwatch.proto.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * N real node processes ({@code quorumwatch node --config ...}) on loopback, each with its
@@ -361,11 +360,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     apiChannels.close();
     if (deleteOnClose) {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException ignored) {
-        // a leftover temp dir is harmless
-      }
+      TempDirs.deleteTree(dir);
     }
   }
 }

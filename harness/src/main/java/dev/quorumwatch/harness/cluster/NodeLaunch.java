@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** How a local cluster starts a node process: its JVM, environment and arguments. */
-final class NodeLaunch {
+public final class NodeLaunch {
   /**
    * The node JVM's flags (bin/quorumwatch sets the same ones for `node`): a small heap, the
    * serial collector and the C1 compiler only. A node is I/O-bound; C2's compiler memory
@@ -42,8 +42,7 @@ final class NodeLaunch {
    * node runs this JVM's class path, so tests and benchmarks run the code they were built with.
    */
   Process start(int i, Path configFile, Path logFile, boolean join) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command(configFile, join, System.getenv(EXTRA_JVM_OPTIONS_VARIABLE)));
-    pb.environment().putAll(ENVIRONMENT);
+    ProcessBuilder pb = inNodeJvm(command(configFile, join, System.getenv(EXTRA_JVM_OPTIONS_VARIABLE)));
     pb.environment().putAll(environment);
     pb.environment().putAll(nodeEnvironment.getOrDefault(i, Map.of()));
     pb.redirectErrorStream(true);
@@ -53,17 +52,38 @@ final class NodeLaunch {
 
   /** The node's command line; {@code extraOptions} is {@link #EXTRA_JVM_OPTIONS_VARIABLE}'s value. */
   List<String> command(Path configFile, boolean join, String extraOptions) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(JVM_OPTIONS);
-    command.addAll(extraJvmOptions(extraOptions));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.quorumwatch.node.cli.Main", "node",
-        "--config", configFile.toString()));
+    List<String> command = javaCommand(extraOptions, "dev.quorumwatch.node.cli.Main");
+    command.addAll(List.of("node", "--config", configFile.toString()));
     command.addAll(arguments);
     if (join) {
       command.add("--join");
     }
     return command;
+  }
+
+  /**
+   * Another program in a node's JVM (options, environment, this JVM's class path): how a
+   * benchmark measures a baseline under the same conditions as the nodes it compares with.
+   */
+  public static ProcessBuilder nodeJvm(String mainClass, List<String> arguments) {
+    List<String> command = javaCommand(System.getenv(EXTRA_JVM_OPTIONS_VARIABLE), mainClass);
+    command.addAll(arguments);
+    return inNodeJvm(command);
+  }
+
+  private static List<String> javaCommand(String extraOptions, String mainClass) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JVM_OPTIONS);
+    command.addAll(extraJvmOptions(extraOptions));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    return command;
+  }
+
+  private static ProcessBuilder inNodeJvm(List<String> command) {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(ENVIRONMENT);
+    return pb;
   }
 
   static List<String> extraJvmOptions(String variable) {

@@ -9,6 +9,7 @@ import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.demo.ConsoleWebhookSink;
 import dev.quorumwatch.node.demo.DemoTarget;
 import dev.quorumwatch.node.demo.FreePorts;
+import dev.quorumwatch.node.demo.TempDirs;
 import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.ListTargetsRequest;
 import dev.quorumwatch.proto.WatchRequest;
@@ -21,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +31,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,7 +75,7 @@ final class DemoCommand implements Callable<Integer> {
       nodes.forEach(MonitorNode::close);
       sink.close();
       target.close();
-      deleteTree(dir);
+      TempDirs.deleteTree(dir);
       System.out.println("demo stopped; nothing left running.");
       stopped.countDown();
     }, "qw-demo-stop"));
@@ -199,13 +198,5 @@ final class DemoCommand implements Callable<Integer> {
           SecretAllowance.DEFAULT, Optional.empty())); // loopback, insecure, plaintext
     }
     return configs;
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp dir left behind is harmless
-    }
   }
 }

@@ -1,0 +1,25 @@
+package dev.quorumwatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The baseline of `bench capacity --ratis-floor`: a real three-server Ratis group, briefly. */
+class RatisFloorTest {
+  @Test
+  void threeBareServersCommitTheirWritesAndAreMeasuredAndStopped() throws Exception {
+    List<RatisFloor.NodeFigures> floor = RatisFloor.measure(400, 200, 0, 1_000);
+
+    assertThat(floor).hasSize(RatisFloor.NODES).allSatisfy(node -> {
+      // every node's state machine applies every node's writes: at least one from each
+      assertThat(node.applied()).isGreaterThanOrEqualTo(RatisFloor.NODES);
+      assertThat(node.rssMib()).as("RSS, from /proc").isGreaterThan(20);
+      assertThat(node.cpuPercentOfOneCore()).isPositive();
+    });
+    assertThat(ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains(BareRatisNode.class.getName()))
+        .filter(ProcessHandle::isAlive))
+        .as("bare Ratis processes left running").isEmpty();
+  }
+}
