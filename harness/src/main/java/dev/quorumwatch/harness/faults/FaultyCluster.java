@@ -58,7 +58,7 @@ public final class FaultyCluster implements AutoCloseable {
     this.log = new ChaosLog(nodes, now());
     this.targetCount = targetCount;
     this.paused = new boolean[nodes];
-    this.restarted = new RestartedNodes(cluster, log);
+    this.restarted = new RestartedNodes(cluster, log, this::recordHealth);
     this.stalls = new MachineStalls(log);
     this.leaderSampler = new Thread(this::sampleLeaders, "qw-chaos-leader-sampler");
     this.leaderSampler.setDaemon(true);
@@ -256,34 +256,11 @@ public final class FaultyCluster implements AutoCloseable {
     log.event(now(), "receiver answers 200 again");
   }
 
-  /** Which nodes can take part, and which are cut off from a majority, given the faults now in force. */
+  /** Records which nodes can take part, and which are cut off from a majority, given the faults now in force. */
   private synchronized void recordHealth() {
-    int n = cluster.size();
-    Set<Integer> unable = new HashSet<>();
-    Set<Integer> cutOff = new HashSet<>();
-    for (int i = 0; i < n; i++) {
-      boolean down = !cluster.isRunning(i) || paused[i];
-      int reachable = 1;
-      // A leader needs only its own connections: its requests to a follower and their answers
-      // travel on the link it opened, so a cut the other way does not depose it.
-      int canLead = 1;
-      for (int j = 0; j < n; j++) {
-        boolean alive = cluster.isRunning(j) && !paused[j];
-        if (j != i && !links.isCut(i, j) && !links.isCut(j, i) && alive) {
-          reachable++;
-        }
-        if (j != i && !links.isCut(i, j) && alive) {
-          canLead++;
-        }
-      }
-      if (down || reachable < quorum()) {
-        unable.add(i);
-      }
-      if (canLead < quorum()) {
-        cutOff.add(i);
-      }
-    }
-    log.health(unable, cutOff, now());
+    NodeHealth health = NodeHealth.of(cluster.size(), quorum(), i -> cluster.isRunning(i) && !paused[i],
+        restarted::isRejoining, links::isCut);
+    log.health(health.unable(), health.cutOff(), now());
   }
 
   private void sampleLeaders() {

@@ -18,11 +18,18 @@ final class RestartedNodes {
   private final ChaosLog log;
   /** Per node, when it was started, while no report of it has committed since; 0 otherwise. */
   private final AtomicLongArray rejoiningSince;
+  /** Told when a node stops rejoining: it counts towards the others' majority again. */
+  private final Runnable rejoined;
 
-  RestartedNodes(LocalCluster cluster, ChaosLog log) {
+  RestartedNodes(LocalCluster cluster, ChaosLog log, Runnable rejoined) {
     this.cluster = cluster;
     this.log = log;
     this.rejoiningSince = new AtomicLongArray(cluster.size());
+    this.rejoined = rejoined;
+  }
+
+  boolean isRejoining(int node) {
+    return rejoiningSince.get(node) != 0;
   }
 
   void start(int node) throws IOException {
@@ -41,6 +48,7 @@ final class RestartedNodes {
       if (since != 0 && reportedAt >= since && rejoiningSince.compareAndSet(i, since, 0)) {
         log.rejoining(i, false, reportedAt);
         log.event(reportedAt, m.getId() + " reported again, " + (reportedAt - since) + " ms after its start");
+        rejoined.run();
       }
     }
   }
