@@ -12,7 +12,7 @@ class RatisFloorTest {
     List<RatisFloor.NodeFigures> floor = RatisFloor.measure(400, 200, 0, 1_000);
 
     assertThat(floor).hasSize(RatisFloor.NODES).allSatisfy(node -> {
-      // every node's state machine applies every node's writes: at least one from each
+      // each state machine applies the group's writes, at least one a node
       assertThat(node.applied()).isGreaterThanOrEqualTo(RatisFloor.NODES);
       assertThat(node.rssMib()).as("RSS, from /proc").isGreaterThan(20);
       assertThat(node.cpuPercentOfOneCore()).isPositive();
