@@ -11,8 +11,8 @@ import java.util.function.IntPredicate;
  *
  * @param unable nodes that cannot help form a majority: down, paused, or without a majority of
  *     nodes they reach both ways. A node restarting (until its first report commits) does not
- *     count towards another's majority: its Raft server may not be up yet, and a restart on a
- *     loaded machine took 9 s before it was (seventh soak).
+ *     count towards another's majority: its Raft server may not be up yet (on a loaded machine a
+ *     restarted node took 4-6 s to start, and 11 s to its first report: the seventh soak).
  * @param cutOff nodes that cannot lead: a leader needs only its own connections (its requests
  *     and their answers travel on the link it opened), so a cut the other way does not depose
  *     it, and a restarting follower that answers it counts.
