@@ -316,6 +316,9 @@ public final class BenchCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       List<Integer> counts = Arrays.asList(targets);
+      if (simulateYear && ratisFloor) {
+        throw new CliException("--ratis-floor measures beside a cluster, and --simulate-year runs none: use one of them");
+      }
       if (simulateYear) {
         print(YearOfStateBench.run(new YearOfStateBench.Options(counts, outagesPerDay, 1), progress()), common.json);
         return 0;

@@ -99,6 +99,11 @@ class BenchSmokeTest {
         "expected two different nodes of [us-west, us-east, eu-west]");
   }
 
+  @Test
+  void optionsThatCannotGoTogetherAreNamedInOneLine() throws Exception {
+    assertOneLineError(runBench("capacity", "--simulate-year", "--ratis-floor"), "--ratis-floor", "--simulate-year");
+  }
+
   private static void assertOneLineError(Cli.Result r, String... fragments) {
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.stderr().strip().lines()).hasSize(1);
