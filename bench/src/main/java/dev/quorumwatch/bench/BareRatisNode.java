@@ -1,5 +1,6 @@
 package dev.quorumwatch.bench;
 
+import dev.quorumwatch.node.raft.RaftSettings;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
-import org.apache.ratis.util.TimeDuration;
 
 /**
  * The floor under a quiet node: a Ratis server with the node's transport and election
@@ -69,15 +69,14 @@ public final class BareRatisNode {
     GrpcConfigKeys.Server.setHost(props, "127.0.0.1");
     GrpcConfigKeys.Server.setPort(props, Integer.parseInt(ports[index]));
     RaftServerConfigKeys.setStorageDir(props, List.of(dataDir));
-    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(electionTimeoutMs, TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2 * electionTimeoutMs, TimeUnit.MILLISECONDS));
+    RaftSettings.setElectionTimeout(props, electionTimeoutMs);
     CountingStateMachine counter = new CountingStateMachine();
     RaftServer server = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf("n" + index)).setGroup(group)
         .setProperties(props).setStateMachine(counter).build();
     server.start();
 
     RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(new RaftProperties()).build();
-    Message command = Message.valueOf(new String(new char[COMMAND_BYTES]).replace('\0', 'x'));
+    Message command = Message.valueOf("x".repeat(COMMAND_BYTES));
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     timer.scheduleAtFixedRate(() -> client.async().send(command), writeEveryMs, writeEveryMs, TimeUnit.MILLISECONDS);
     timer.scheduleAtFixedRate(() -> System.out.println("applied=" + counter.applied.get()), 1, 1, TimeUnit.SECONDS);

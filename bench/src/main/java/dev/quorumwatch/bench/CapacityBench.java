@@ -49,12 +49,15 @@ public final class CapacityBench {
         : NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS;
     long writeEveryMs = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS;
     progress.printf("capacity: bare Ratis on %d nodes, one write every %d ms each...%n", RatisFloor.NODES, writeEveryMs);
-    long ageAtWindowMs = runs.get(0).path("node_age_at_window_ms").asLong();
-    List<RatisFloor.NodeFigures> floor = RatisFloor.measure(electionTimeoutMs, writeEveryMs, ageAtWindowMs, o.durationMs());
+    // The first run's age: with several target counts, the later runs' windows start at other ages.
+    RatisFloor.Floor measured = RatisFloor.measure(electionTimeoutMs, writeEveryMs,
+        runs.get(0).path("node_age_at_window_ms").asLong(), o.durationMs());
+    List<RatisFloor.NodeFigures> floor = measured.nodes();
     double floorCpu = floor.stream().mapToDouble(RatisFloor.NodeFigures::cpuPercentOfOneCore).average().orElseThrow();
     double floorRss = floor.stream().mapToDouble(RatisFloor.NodeFigures::rssMib).average().orElseThrow();
     ObjectNode json = report.json().putObject("ratis_floor");
     json.put("election_timeout_ms", electionTimeoutMs).put("write_every_ms", writeEveryMs)
+        .put("node_age_at_window_ms", measured.ageAtWindowMs())
         .put("cpu_percent_of_one_core_mean", floorCpu).put("rss_mib_mean", floorRss);
     ArrayNode nodes = json.putArray("nodes");
     for (RatisFloor.NodeFigures f : floor) {
@@ -65,12 +68,12 @@ public final class CapacityBench {
         "same JVM, election timeout, one write per node every " + writeEveryMs + " ms");
     report.row("bare Ratis (loopback): RSS per node, mean", String.format("%.0f MiB", floorRss), "");
     for (JsonNode run : runs) {
+      int n = run.path("nodes").size();
       double cpu = 0;
-      double rss = 0;
       for (JsonNode node : run.path("nodes")) {
-        cpu += node.path("cpu_percent_of_one_core").asDouble() / run.path("nodes").size();
-        rss += node.path("rss_mib").asDouble() / run.path("nodes").size();
+        cpu += node.path("cpu_percent_of_one_core").asDouble() / n;
       }
+      double rss = run.path("rss_mib_total").asDouble() / n;
       ((ObjectNode) run).putObject("above_ratis_floor").put("rss_mib", rss - floorRss).put("rss_ratio", rss / floorRss)
           .put("cpu_ratio", cpu / floorCpu);
       String label = run.path("targets").asInt() + " targets: ";

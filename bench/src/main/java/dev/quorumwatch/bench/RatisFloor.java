@@ -23,6 +23,9 @@ final class RatisFloor {
   /** One bare node's figures over the window. */
   record NodeFigures(double cpuPercentOfOneCore, double rssMib, long applied) {}
 
+  /** The bare nodes' figures, and how old their processes were when the window began. */
+  record Floor(List<NodeFigures> nodes, long ageAtWindowMs) {}
+
   private RatisFloor() {}
 
   /**
@@ -30,7 +33,7 @@ final class RatisFloor {
    * compared with them were when their window began ({@code ageAtWindowMs}): the compiler's
    * warm-up costs the same on both sides.
    */
-  static List<NodeFigures> measure(long electionTimeoutMs, long writeEveryMs, long ageAtWindowMs, long durationMs)
+  static Floor measure(long electionTimeoutMs, long writeEveryMs, long ageAtWindowMs, long durationMs)
       throws Exception {
     Path dir = Files.createTempDirectory("quorumwatch-ratis-floor-");
     List<Process> processes = new ArrayList<>();
@@ -58,6 +61,7 @@ final class RatisFloor {
       for (int i = 0; i < NODES; i++) {
         cpu0[i] = NodeSampler.cpuNanos(processes.get(i).pid());
       }
+      long ageAtWindow = NodeSampler.ageMs(processes.get(0).pid());
       long t0 = System.nanoTime();
       Thread.sleep(durationMs);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -67,7 +71,7 @@ final class RatisFloor {
         figures.add(new NodeFigures(100.0 * (NodeSampler.cpuNanos(pid) - cpu0[i]) / 1e9 / seconds,
             NodeSampler.rssBytes(pid) / 1048576.0, applied(dir, i)));
       }
-      return figures;
+      return new Floor(figures, ageAtWindow);
     } finally {
       for (Process p : processes) {
         p.destroyForcibly();

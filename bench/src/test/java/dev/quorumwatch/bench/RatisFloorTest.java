@@ -2,16 +2,17 @@ package dev.quorumwatch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The baseline of `bench capacity --ratis-floor`: a real three-server Ratis group, briefly. */
 class RatisFloorTest {
   @Test
   void threeBareServersCommitTheirWritesAndAreMeasuredAndStopped() throws Exception {
-    List<RatisFloor.NodeFigures> floor = RatisFloor.measure(400, 200, 0, 1_000);
+    // Older than a bare node gets before its first commits (~3 s): the wait for that age is real.
+    RatisFloor.Floor floor = RatisFloor.measure(400, 200, 6_000, 1_000);
 
-    assertThat(floor).hasSize(RatisFloor.NODES).allSatisfy(node -> {
+    assertThat(floor.ageAtWindowMs()).as("process age when the window began").isGreaterThanOrEqualTo(6_000L);
+    assertThat(floor.nodes()).hasSize(RatisFloor.NODES).allSatisfy(node -> {
       // each state machine applies the group's writes, at least one a node
       assertThat(node.applied()).isGreaterThanOrEqualTo(RatisFloor.NODES);
       assertThat(node.rssMib()).as("RSS, from /proc").isGreaterThan(20);

@@ -9,6 +9,8 @@ import java.util.function.IntPredicate;
  * Which nodes can take part, and which are cut off from a majority, given the faults in force:
  * the ground truth the checker judges pages and deliveries against.
  *
+ * <p>{@code alive}: running and not paused.
+ *
  * @param unable nodes that cannot help form a majority: down, paused, or without a majority of
  *     nodes they reach both ways. A node restarting (until its first report commits) does not
  *     count towards another's majority: its Raft server may not be up yet (on a loaded machine a
@@ -18,7 +20,7 @@ import java.util.function.IntPredicate;
  *     it, and a restarting follower that answers it counts.
  */
 record NodeHealth(Set<Integer> unable, Set<Integer> cutOff) {
-  static NodeHealth of(int nodes, int quorum, IntPredicate running, IntPredicate rejoining,
+  static NodeHealth of(int nodes, int quorum, IntPredicate alive, IntPredicate rejoining,
       BiPredicate<Integer, Integer> linkCut) {
     Set<Integer> unable = new HashSet<>();
     Set<Integer> cutOff = new HashSet<>();
@@ -26,7 +28,7 @@ record NodeHealth(Set<Integer> unable, Set<Integer> cutOff) {
       int reachable = 1;
       int canLead = 1;
       for (int j = 0; j < nodes; j++) {
-        if (j == i || !running.test(j) || linkCut.test(i, j)) {
+        if (j == i || !alive.test(j) || linkCut.test(i, j)) {
           continue;
         }
         canLead++;
@@ -34,7 +36,7 @@ record NodeHealth(Set<Integer> unable, Set<Integer> cutOff) {
           reachable++;
         }
       }
-      if (!running.test(i) || reachable < quorum) {
+      if (!alive.test(i) || reachable < quorum) {
         unable.add(i);
       }
       if (canLead < quorum) {

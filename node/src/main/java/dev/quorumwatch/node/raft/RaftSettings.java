@@ -40,6 +40,15 @@ public final class RaftSettings {
     return RaftGroup.valueOf(RaftGroupId.valueOf(uuid), peers);
   }
 
+  /**
+   * A follower waits a random time between the election timeout and twice it before it stands
+   * for election. Across regions, a vote's round trip must fit in it with room to spare.
+   */
+  public static void setElectionTimeout(RaftProperties props, long electionTimeoutMs) {
+    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(electionTimeoutMs, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2 * electionTimeoutMs, TimeUnit.MILLISECONDS));
+  }
+
   static RaftProperties serverProperties(NodeConfig config) {
     RaftProperties props = new RaftProperties();
     RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
@@ -58,10 +67,7 @@ public final class RaftSettings {
     // A member being added must show progress within this; the default (~1 s) fails the
     // change while the new node's JVM is still warming up.
     RaftServerConfigKeys.setStagingTimeout(props, TimeDuration.valueOf(15, TimeUnit.SECONDS));
-    // Across regions, a vote's round trip must fit in the election timeout with room to spare.
-    RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(config.electionTimeoutMs(), TimeUnit.MILLISECONDS));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(props,
-        TimeDuration.valueOf(2 * config.electionTimeoutMs(), TimeUnit.MILLISECONDS));
+    setElectionTimeout(props, config.electionTimeoutMs());
     // A leader that lost its majority sits out elections for this long (Ratis' default: 10 s).
     // When it holds the newest log, as after the others crashed and came back, nobody else can
     // win, so the cluster stayed leaderless that long with a majority up (bench chaos --seed 17:
