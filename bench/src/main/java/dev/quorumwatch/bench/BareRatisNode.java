@@ -28,8 +28,9 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 
 /**
  * The floor under a quiet node: a Ratis server with the node's transport and election
- * timeout whose state machine only counts, and a client that writes one command every
- * {@code writeEveryMs}, as a quiet node writes its heartbeat. It prints {@code applied=N}
+ * timeout whose state machine only counts, and a client that writes one command at once (so
+ * the group is seen to commit) and then one every {@code writeEveryMs}, as a quiet node
+ * writes its heartbeat. It prints {@code applied=N}
  * every second. Arguments: index, the three Raft ports (comma-separated), data directory,
  * election timeout in ms, write interval in ms.
  */
@@ -78,7 +79,7 @@ public final class BareRatisNode {
     RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(new RaftProperties()).build();
     Message command = Message.valueOf("x".repeat(COMMAND_BYTES));
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    timer.scheduleAtFixedRate(() -> client.async().send(command), writeEveryMs, writeEveryMs, TimeUnit.MILLISECONDS);
+    timer.scheduleAtFixedRate(() -> client.async().send(command), 0, writeEveryMs, TimeUnit.MILLISECONDS);
     timer.scheduleAtFixedRate(() -> System.out.println("applied=" + counter.applied.get()), 1, 1, TimeUnit.SECONDS);
   }
 }

@@ -7,6 +7,7 @@ import dev.quorumwatch.harness.faults.MachineStalls;
 import dev.quorumwatch.node.cli.CliException;
 import dev.quorumwatch.node.cli.Main;
 import dev.quorumwatch.node.config.Durations;
+import dev.quorumwatch.node.config.NodeConfig;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -305,6 +306,12 @@ public final class BenchCommand implements Runnable {
         + " as a quiet node writes its heartbeat; prints how far above it each run's nodes are.")
     boolean ratisFloor;
 
+    @Option(names = "--floor-write-every", converter = DurationConverter.class,
+        description = "With --ratis-floor: how often each bare server writes (default: a node's heartbeat interval,"
+            + " 1s). A long one, such as 1h, leaves Ratis' own heartbeats alone: what the consensus library costs"
+            + " before anything is written.")
+    Long floorWriteEveryMs;
+
     @Option(names = "--simulate-year", description = "Instead of a cluster: a year of state in this process, through"
         + " the coordinator alone (outages, notifications, heartbeat pings), and the snapshot's size as it goes on.")
     boolean simulateYear;
@@ -319,12 +326,16 @@ public final class BenchCommand implements Runnable {
       if (simulateYear && ratisFloor) {
         throw new CliException("--ratis-floor measures beside a cluster, and --simulate-year runs none: use one of them");
       }
+      if (floorWriteEveryMs != null && !ratisFloor) {
+        throw new CliException("--floor-write-every sets the bare Ratis servers' writes: add --ratis-floor");
+      }
       if (simulateYear) {
         print(YearOfStateBench.run(new YearOfStateBench.Options(counts, outagesPerDay, 1), progress()), common.json);
         return 0;
       }
       print(CapacityBench.run(new CapacityBench.Options(common.nodes, counts, intervalMs, durationMs, common.keep,
-          network.of(common), ratisFloor), progress()), common.json);
+          network.of(common), ratisFloor,
+          floorWriteEveryMs == null ? NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS : floorWriteEveryMs), progress()), common.json);
       return 0;
     }
   }

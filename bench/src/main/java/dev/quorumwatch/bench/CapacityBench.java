@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class CapacityBench {
   public record Options(int nodes, List<Integer> targetCounts, long intervalMs, long durationMs, boolean keep,
-      ClusterNetwork network, boolean ratisFloor) {}
+      ClusterNetwork network, boolean ratisFloor, long floorWriteEveryMs) {}
 
   private CapacityBench() {}
 
@@ -47,7 +47,7 @@ public final class CapacityBench {
       throws Exception {
     long electionTimeoutMs = o.network().electionTimeoutMs() > 0 ? o.network().electionTimeoutMs()
         : NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS;
-    long writeEveryMs = NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS;
+    long writeEveryMs = o.floorWriteEveryMs();
     progress.printf("capacity: bare Ratis on %d nodes, one write every %d ms each...%n", RatisFloor.NODES, writeEveryMs);
     // The first run's age: with several target counts, the later runs' windows start at other ages.
     RatisFloor.Floor measured = RatisFloor.measure(electionTimeoutMs, writeEveryMs,

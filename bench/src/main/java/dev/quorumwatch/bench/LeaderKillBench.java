@@ -24,6 +24,7 @@ public final class LeaderKillBench {
     Random random = new Random(o.seed());
     List<Long> leaderless = new ArrayList<>();
     List<Long> notified = new ArrayList<>();
+    List<String> pagedBy = new ArrayList<>();
     int lost = 0;
     int duplicates = 0;
     int duplicatesWithOtherKey = 0;
@@ -50,8 +51,10 @@ public final class LeaderKillBench {
         leaderless.add(System.currentTimeMillis() - killedAt);
         long firingAt;
         try {
-          firingAt = DetectBench.awaitArrival(b, downAt, "firing");
+          WebhookSink.Arrival firing = DetectBench.firstArrival(b, downAt, "firing");
+          firingAt = firing.atMs();
           notified.add(firingAt - downAt);
+          pagedBy.add(firing.sender());
         } catch (IllegalStateException e) {
           lost++;
           firingAt = -1;
@@ -73,9 +76,9 @@ public final class LeaderKillBench {
         DetectBench.awaitArrival(b, upAt, "resolved");
         DetectBench.require(b.awaitAll(Verdict.VERDICT_UP, DetectBench.WAIT_MS_MAX), "target did not return to UP");
         b.cluster.awaitAllFresh(DetectBench.WAIT_MS_MAX);
-        progress.printf("incident %d/%d: %s %s, %d ms without a leader, firing after %s ms, %d firing webhooks%n",
-            i + 1, o.incidents(), freeze ? "froze" : "killed", b.cluster.id(leader), leaderless.get(i), firingAt < 0 ? "never" : Long.toString(firingAt - downAt),
-            firings.size());
+        progress.printf("incident %d/%d: %s %s, %d ms without a leader (then %s), firing after %s ms, %d firing webhooks%n",
+            i + 1, o.incidents(), freeze ? "froze" : "killed", b.cluster.id(leader), leaderless.get(i), b.cluster.id(next),
+            firingAt < 0 ? "never" : Long.toString(firingAt - downAt), firings.size());
       }
     }
     Stats gap = Stats.of(leaderless);
@@ -86,10 +89,13 @@ public final class LeaderKillBench {
         .put("seed", o.seed()).put("incidents", o.incidents());
     report.json().set("leaderless_ms", BenchReport.stats(gap));
     report.json().set("notified_after_outage_ms", BenchReport.stats(notify));
+    report.json().putPOJO("notified_senders", pagedBy);
     report.json().put("lost", lost).put("duplicates", duplicates).put("duplicates_with_another_key", duplicatesWithOtherKey);
     report.row("time without a leader median / max", BenchReport.ms(gap.median()) + " / " + BenchReport.ms(gap.max()), "");
     report.row("firing after outage start median / max", BenchReport.ms(notify.median()) + " / " + BenchReport.ms(notify.max()),
         "goal: max <= floor max + 2 s = " + BenchReport.ms(floorMax + 2000));
+    report.row("firing median by sender", DetectBench.byLeader(notified, pagedBy),
+        "a far leader's commit waits for its second-nearest region");
     report.row("lost notifications", Integer.toString(lost), "goal: 0");
     report.row("duplicates (with another key)", duplicates + " (" + duplicatesWithOtherKey + ")", "goal: any duplicate has the same key");
     report.network(o.network(), o.nodes());

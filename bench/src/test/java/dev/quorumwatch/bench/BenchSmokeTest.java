@@ -102,6 +102,7 @@ class BenchSmokeTest {
   @Test
   void optionsThatCannotGoTogetherAreNamedInOneLine() throws Exception {
     assertOneLineError(runBench("capacity", "--simulate-year", "--ratis-floor"), "--ratis-floor", "--simulate-year");
+    assertOneLineError(runBench("capacity", "--floor-write-every", "1h"), "--floor-write-every", "--ratis-floor");
   }
 
   private static void assertOneLineError(Cli.Result r, String... fragments) {

@@ -23,4 +23,13 @@ class RatisFloorTest {
         .filter(ProcessHandle::isAlive))
         .as("bare Ratis processes left running").isEmpty();
   }
+
+  /** `--floor-write-every 1h`: the group starts on each server's first write and then writes nothing more. */
+  @Test
+  void aLongWriteIntervalLeavesOnlyTheFirstWrites() throws Exception {
+    RatisFloor.Floor floor = RatisFloor.measure(400, 3_600_000, 0, 2_000);
+
+    assertThat(floor.nodes()).hasSize(RatisFloor.NODES)
+        .allSatisfy(node -> assertThat(node.applied()).isEqualTo(RatisFloor.NODES));
+  }
 }
