@@ -127,7 +127,7 @@ public final class MonitorNode implements AutoCloseable {
         changes::changed, metrics, (target, ok, failureClass, latencyMs) -> {
           targetMetrics.recordProbe(target, ok, failureClass, latencyMs);
           latencyHistory.record(target, ok, latencyMs);
-        });
+        }, probeEngine.stalls());
     this.reporter = new Reporter(config.nodeId(), config.region(), raft, changes, probes::fullView,
         probes::withdrawOutdated, timers, metrics);
     HttpClient webhookClient = HttpClient.newBuilder()

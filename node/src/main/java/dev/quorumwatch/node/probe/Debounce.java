@@ -32,12 +32,18 @@ final class Debounce {
   }
 
   /**
-   * Records a result by the target's rules; returns true when the view changed. A rate-limited
-   * answer counts for nothing (the service answered; it asked us to slow down) unless the
+   * Records a result by the target's rules; returns true when the view changed. A timeout
+   * across this node's own stall counts for nothing, and so does a rate-limited
+   * answer (the service answered; it asked us to slow down) unless the
    * target says it is down, but the view says so: the cluster must know when its verdict
    * rests on held opinions instead of answers.
    */
   boolean recordFor(TargetSpec spec, ProbeResult result, long nowMs) {
+    if (FailureClass.NODE_STALLED.equals(result.failureClass())) {
+      // No evidence either way: this node held the answer back, not the target. The opinion
+      // stays as it was, and ages (a node that keeps stalling has its opinions withdrawn).
+      return false;
+    }
     // A new certificate is news whatever the vote: the cluster judges its expiry.
     boolean certificateChanged = result.certNotAfterMs() != 0 && result.certNotAfterMs() != certNotAfterMs;
     if (certificateChanged) {

@@ -23,6 +23,8 @@ public final class FailureClass {
   public static final String BODY_MISMATCH = "body_mismatch";
   public static final String NOT_SERVING = "not_serving";
   public static final String ERROR = "error";
+  /** Not the target's: the probe timed out across a stall of this node's own probe loop (LoopStalls). */
+  public static final String NODE_STALLED = "node_stalled";
 
   private FailureClass() {}
 

@@ -23,6 +23,7 @@ public final class ProbeEngine implements AutoCloseable {
   private final EventLoopGroup group;
   private final Map<TargetSpec.ProbeCase, Prober> probers = new EnumMap<>(TargetSpec.ProbeCase.class);
   private final ProbeResolverGroup resolvers;
+  private final LoopStalls stalls;
 
   /**
    * {@code denied}: networks no probe may connect to (node.yaml deny_networks); {@code secrets}:
@@ -41,6 +42,7 @@ public final class ProbeEngine implements AutoCloseable {
       ProbeResolverGroup.HostLookup lookup) {
     this.resolvers = new ProbeResolverGroup(lookup, denied);
     this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("qw-probe", true), NioIoHandler.newFactory());
+    this.stalls = new LoopStalls(group);
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)
@@ -62,6 +64,16 @@ public final class ProbeEngine implements AutoCloseable {
     return prober;
   }
 
+  /** When the probe loops were held up: a timeout across such a stall is not the target's. */
+  public ProbeScheduler.StallSource stalls() {
+    return stalls;
+  }
+
+  /** The probe loops themselves: tests hold them up to make a stall. */
+  EventLoopGroup group() {
+    return group;
+  }
+
   public Prober http() {
     return probers.get(TargetSpec.ProbeCase.HTTP);
   }
@@ -72,6 +84,7 @@ public final class ProbeEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    stalls.close();
     probers.values().forEach(Prober::close);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     resolvers.close();

@@ -30,6 +30,8 @@ public final class ProbeScheduler implements AutoCloseable {
   static final long DEFAULT_MAX_INTERVAL_MS = 60_000;
   /** Far above what one node's sockets and CPU sustain at once; a burst beyond waits instead of failing. */
   public static final int DEFAULT_MAX_IN_FLIGHT = 2048;
+  /** Shorter stalls (young collections, a busy loop) do not explain a timeout. */
+  static final long MIN_STALL_EXCUSING_TIMEOUT_MS = 100;
 
   private final String nodeId;
   private final ScheduledExecutorService timer;
@@ -38,6 +40,8 @@ public final class ProbeScheduler implements AutoCloseable {
   private final ResultListener onResult;
   private final Meter probes;
   private final Meter probeFailures;
+  private final Meter timeoutsAcrossStalls;
+  private final StallSource stalls;
   /** Seconds on /metrics: Prometheus names carry base units. */
   private final Timer scheduleLag;
   private final Map<String, Scheduled> scheduled = new HashMap<>();
@@ -71,21 +75,31 @@ public final class ProbeScheduler implements AutoCloseable {
     void onResult(String targetId, boolean ok, String failureClass, long latencyMs);
   }
 
-  public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
-      Consumer<Observation> onViewChange, MetricRegistry metrics) {
-    this(nodeId, timer, probers, onViewChange, metrics, (t, ok, c, l) -> { }, DEFAULT_MAX_IN_FLIGHT);
+  /** How long this node's probe loops were held up within a span of {@link System#nanoTime()}. */
+  public interface StallSource {
+    StallSource NONE = (fromNs, toNs) -> 0;
+
+    long stalledMs(long fromNs, long toNs);
   }
 
   public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
-      Consumer<Observation> onViewChange, MetricRegistry metrics, ResultListener onResult) {
-    this(nodeId, timer, probers, onViewChange, metrics, onResult, DEFAULT_MAX_IN_FLIGHT);
+      Consumer<Observation> onViewChange, MetricRegistry metrics) {
+    this(nodeId, timer, probers, onViewChange, metrics, (t, ok, c, l) -> { }, StallSource.NONE, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  /** {@code stalls}: when the probe loops were held up (ProbeEngine.stalls()). */
+  public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
+      Consumer<Observation> onViewChange, MetricRegistry metrics, ResultListener onResult, StallSource stalls) {
+    this(nodeId, timer, probers, onViewChange, metrics, onResult, stalls, DEFAULT_MAX_IN_FLIGHT);
   }
 
   /** {@code maxInFlight} bounds the probes running at once; more wait their turn, oldest first. */
   public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
-      Consumer<Observation> onViewChange, MetricRegistry metrics, ResultListener onResult, int maxInFlight) {
+      Consumer<Observation> onViewChange, MetricRegistry metrics, ResultListener onResult, StallSource stalls,
+      int maxInFlight) {
     this.maxInFlight = maxInFlight;
     this.onResult = onResult;
+    this.stalls = stalls;
     metrics.register("quorumwatch.probes.waiting", (Gauge<Integer>) this::waitingCount);
     this.nodeId = nodeId;
     this.timer = timer;
@@ -93,6 +107,7 @@ public final class ProbeScheduler implements AutoCloseable {
     this.onViewChange = onViewChange;
     this.probes = metrics.meter("quorumwatch.probes");
     this.probeFailures = metrics.meter("quorumwatch.probe_failures");
+    this.timeoutsAcrossStalls = metrics.meter("quorumwatch.probe_timeouts_across_stalls");
     this.scheduleLag = metrics.timer("quorumwatch.probe.schedule_lag_seconds");
   }
 
@@ -146,10 +161,11 @@ public final class ProbeScheduler implements AutoCloseable {
   }
 
   private void start(Scheduled s) {
+    long startNs = System.nanoTime();
     probers.apply(s.spec).probe(s.spec).whenComplete((result, error) -> {
-      ProbeResult r = error != null
+      ProbeResult r = acrossStall(s.spec, error != null
           ? ProbeResult.failure(FailureClass.of(error), FailureClass.describe(error), 0)
-          : result;
+          : result, startNs);
       Observation changed = null;
       Scheduled next;
       synchronized (this) {
@@ -165,7 +181,9 @@ public final class ProbeScheduler implements AutoCloseable {
           if (!r.ok()) {
             probeFailures.mark();
           }
-          adaptInterval(s, r);
+          if (!FailureClass.NODE_STALLED.equals(r.failureClass())) {
+            adaptInterval(s, r); // a stall is no answer, so no reason to change pace
+          }
           if (s.view.recordFor(s.spec, r, System.currentTimeMillis())) {
             changed = s.view.observation();
           }
@@ -181,6 +199,26 @@ public final class ProbeScheduler implements AutoCloseable {
         onViewChange.accept(changed);
       }
     });
+  }
+
+  /**
+   * A timeout across a stall of this node's probe loops of at least a tenth of the timeout
+   * (and {@link #MIN_STALL_EXCUSING_TIMEOUT_MS}) becomes {@link FailureClass#NODE_STALLED},
+   * which counts neither way: the answer may have sat in the socket while the loop was held.
+   * Without this, a starved or paused node voted its targets down (a two-hour soak beside a
+   * build paged from two such nodes).
+   */
+  private ProbeResult acrossStall(TargetSpec spec, ProbeResult r, long startNs) {
+    if (r.ok() || !FailureClass.TIMEOUT.equals(r.failureClass())) {
+      return r;
+    }
+    long stalledMs = stalls.stalledMs(startNs, System.nanoTime());
+    if (stalledMs < Math.max(MIN_STALL_EXCUSING_TIMEOUT_MS, spec.getTimeoutMs() / 10)) {
+      return r;
+    }
+    timeoutsAcrossStalls.mark();
+    return ProbeResult.failure(FailureClass.NODE_STALLED,
+        "this node's probe loop stalled " + stalledMs + " ms during the probe (" + r.detail() + ")", r.latencyMs());
   }
 
   /** The longest-waiting probe of a target still configured; null when none waits. */

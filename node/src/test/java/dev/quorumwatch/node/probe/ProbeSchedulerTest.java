@@ -57,7 +57,7 @@ class ProbeSchedulerTest {
     });
     server.start();
     scheduler = new ProbeScheduler("n1", timer, engine::proberFor, v -> { }, new MetricRegistry(),
-        (t, ok, c, l) -> { }, 2);
+        (t, ok, c, l) -> { }, ProbeScheduler.StallSource.NONE, 2);
     List<TargetSpec> targets = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       targets.add(TargetSpec.newBuilder().setId("t" + i).setIntervalMs(1000).setTimeoutMs(950).setFailureThreshold(2)

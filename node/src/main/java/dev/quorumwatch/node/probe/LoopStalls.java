@@ -1,0 +1,117 @@
+package dev.quorumwatch.node.probe;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * When this node's probe event loops ran late. Each loop runs a tick every {@link #TICK_MS};
+ * a tick at least {@link #STALL_MS} late means the loop could not run for that long: a
+ * garbage collection, a frozen VM, a CPU starved by other work. A probe that timed out
+ * across such a stall says nothing about its target, since the answer may have been waiting
+ * in the socket while the loop was held (ProbeScheduler does not count it).
+ */
+final class LoopStalls implements ProbeScheduler.StallSource, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LoopStalls.class);
+  static final long TICK_MS = 50;
+  static final long STALL_MS = 50;
+  /** Shorter stalls are counted but not logged: one line per stall an operator should know of. */
+  static final long LOGGED_STALL_MS = 300;
+  /** Stalls remembered per loop; a probe lasts at most its timeout, and stalls are rare. */
+  static final int KEPT = 64;
+
+  private final List<Watch> watches = new ArrayList<>();
+  private volatile boolean closed;
+
+  LoopStalls(EventLoopGroup group) {
+    for (EventExecutor loop : group) {
+      Watch w = new Watch(loop);
+      watches.add(w);
+      w.next(System.nanoTime());
+    }
+  }
+
+  /** One loop's tick and its recent stalls: written by the loop, read by any thread. */
+  private final class Watch {
+    private final EventExecutor loop;
+    private final long[] from = new long[KEPT];
+    private final long[] to = new long[KEPT];
+    private int recorded;
+    private long dueNs;
+
+    Watch(EventExecutor loop) {
+      this.loop = loop;
+    }
+
+    private void next(long nowNs) {
+      synchronized (this) {
+        dueNs = nowNs + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
+      }
+      if (closed || loop.isShuttingDown()) {
+        return;
+      }
+      try {
+        loop.schedule(this::tick, TICK_MS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException shuttingDown) {
+        // the engine is closing: nothing left to watch
+      }
+    }
+
+    private void tick() {
+      long now = System.nanoTime();
+      long lateMs;
+      synchronized (this) {
+        lateMs = TimeUnit.NANOSECONDS.toMillis(now - dueNs);
+        if (lateMs >= STALL_MS) {
+          from[recorded % KEPT] = dueNs;
+          to[recorded % KEPT] = now;
+          recorded++;
+        }
+      }
+      if (lateMs >= LOGGED_STALL_MS) {
+        log.info("probe loop stalled ms={}: probe timeouts across it are not counted against their targets", lateMs);
+      }
+      next(now);
+    }
+
+    /**
+     * Nanoseconds of [fromNs, toNs] this loop was stalled, including a stall still going on:
+     * a probe decided right after the loop wakes is decided before its tick has run.
+     */
+    synchronized long stalledNs(long fromNs, long toNs) {
+      long total = 0;
+      for (int i = Math.max(0, recorded - KEPT); i < recorded; i++) {
+        total += overlap(from[i % KEPT], to[i % KEPT], fromNs, toNs);
+      }
+      long now = System.nanoTime();
+      if (now - dueNs >= TimeUnit.MILLISECONDS.toNanos(STALL_MS)) {
+        total += overlap(dueNs, now, fromNs, toNs);
+      }
+      return total;
+    }
+  }
+
+  static long overlap(long aFrom, long aTo, long bFrom, long bTo) {
+    return Math.max(0, Math.min(aTo, bTo) - Math.max(aFrom, bFrom));
+  }
+
+  /** The longest any probe loop was stalled within [fromNs, toNs] ({@link System#nanoTime()}), in ms. */
+  @Override
+  public long stalledMs(long fromNs, long toNs) {
+    long most = 0;
+    for (Watch w : watches) {
+      most = Math.max(most, w.stalledNs(fromNs, toNs));
+    }
+    return TimeUnit.NANOSECONDS.toMillis(most);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}
