@@ -4,19 +4,11 @@ import dev.quorumwatch.node.outbound.RetryAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.codahale.metrics.MetricRegistry;
-import com.sun.net.httpserver.HttpServer;
-import dev.quorumwatch.node.outbound.DeniedNetworks;
-import dev.quorumwatch.proto.HttpProbe;
 import dev.quorumwatch.proto.Observation;
-import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.VoteState;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,28 +16,22 @@ import org.junit.jupiter.api.Test;
 /** A target that rate-limits us: the interval backs off as asked, comes back after, and no down vote is cast. */
 class AdaptiveIntervalTest {
   static final long INTERVAL_MS = 200;
-  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE);
   final List<Long> requestsAt = new CopyOnWriteArrayList<>();
-  final List<Observation> views = new CopyOnWriteArrayList<>();
   final AtomicBoolean limiting = new AtomicBoolean(false);
-  HttpServer server;
+  WatchedTarget watched;
   ProbeScheduler scheduler;
+  List<Observation> views;
 
   @AfterEach
   void stop() {
-    if (scheduler != null) {
-      scheduler.close();
-      server.stop(0);
+    if (watched != null) {
+      watched.close();
     }
-    engine.close();
-    timer.shutdownNow();
   }
 
   /** A server answering 429 while {@code limiting}, with {@code retryAfter} when not null. */
   void serve(String retryAfter) throws Exception {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    server.createContext("/", ex -> {
+    watched = new WatchedTarget(ex -> {
       requestsAt.add(System.currentTimeMillis());
       if (limiting.get()) {
         if (retryAfter != null) {
@@ -57,13 +43,11 @@ class AdaptiveIntervalTest {
       }
       ex.close();
     });
-    server.start();
-    scheduler = new ProbeScheduler("n1", timer, engine::proberFor, views::add, new MetricRegistry());
-    scheduler.reconcile(List.of(TargetSpec.newBuilder().setId("api").setIntervalMs(INTERVAL_MS).setTimeoutMs(150)
-        .setFailureThreshold(2).setRecoveryThreshold(2).setMaxIntervalMs(3_000)
-        .setHttp(HttpProbe.newBuilder().setUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/")
-            .addExpectStatus(200)).build()));
-    await().atMost(Duration.ofSeconds(5)).until(() -> views.stream().anyMatch(v -> v.getState() == VoteState.VOTE_UP));
+    watched.watchUntilUp(watched.target().setIntervalMs(INTERVAL_MS).setTimeoutMs(150).setFailureThreshold(2)
+        .setRecoveryThreshold(2).setMaxIntervalMs(3_000).build(), (t, ok, c, l) -> { },
+        ProbeScheduler.StallSource.NONE);
+    scheduler = watched.scheduler;
+    views = watched.views;
   }
 
   /** The gaps between the requests made since {@code from}. */

@@ -3,20 +3,11 @@ package dev.quorumwatch.node.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.codahale.metrics.MetricRegistry;
-import com.sun.net.httpserver.HttpServer;
-import dev.quorumwatch.node.outbound.DeniedNetworks;
-import dev.quorumwatch.proto.HttpProbe;
-import dev.quorumwatch.proto.Observation;
-import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.VoteState;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,33 +20,21 @@ import org.junit.jupiter.api.Test;
  */
 class StalledProbeTest {
   static final long STALL_MS = 1_500;
-  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE);
-  final List<Observation> views = new CopyOnWriteArrayList<>();
   /** When each good answer was taken ({@link System#nanoTime()}). */
   final List<Long> answeredAt = new CopyOnWriteArrayList<>();
-  final MetricRegistry metrics = new MetricRegistry();
-  HttpServer server;
-  ProbeScheduler scheduler;
+  WatchedTarget watched;
 
   @BeforeEach
   void serve() throws Exception {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    server.createContext("/", ex -> {
+    watched = new WatchedTarget(ex -> {
       ex.sendResponseHeaders(200, -1);
       ex.close();
     });
-    server.start();
   }
 
   @AfterEach
   void stop() {
-    if (scheduler != null) {
-      scheduler.close();
-    }
-    server.stop(0);
-    engine.close();
-    timer.shutdownNow();
+    watched.close();
   }
 
   /**
@@ -63,24 +42,20 @@ class StalledProbeTest {
    * up, and forgets what came before it (a cold JVM's first connect may time out for real).
    */
   void watch(ProbeScheduler.StallSource stalls) {
-    scheduler = new ProbeScheduler("n1", timer, engine::proberFor, views::add, metrics, (t, ok, c, l) -> {
-      if (ok) {
-        answeredAt.add(System.nanoTime());
-      }
-    }, stalls);
-    scheduler.reconcile(List.of(TargetSpec.newBuilder().setId("api").setIntervalMs(250).setTimeoutMs(500)
-        .setFailureThreshold(1).setRecoveryThreshold(1)
-        .setHttp(HttpProbe.newBuilder().setUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/")
-            .addExpectStatus(200)).build()));
-    await().atMost(Duration.ofSeconds(5)).until(() -> views.stream().anyMatch(v -> v.getState() == VoteState.VOTE_UP));
-    views.clear();
+    watched.watchUntilUp(watched.target().setIntervalMs(250).setTimeoutMs(500).setFailureThreshold(1)
+        .setRecoveryThreshold(1).build(), (t, ok, c, l) -> {
+          if (ok) {
+            answeredAt.add(System.nanoTime());
+          }
+        }, stalls);
+    watched.views.clear();
   }
 
   /** Holds the probe loop for {@link #STALL_MS}, then waits until three probes have been answered after it. */
   void stallTheProbeLoop() throws Exception {
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch released = new CountDownLatch(1);
-    engine.group().next().execute(() -> {
+    watched.engine.group().next().execute(() -> {
       held.countDown();
       try {
         Thread.sleep(STALL_MS);
@@ -97,12 +72,12 @@ class StalledProbeTest {
 
   @Test
   void timeoutsAcrossTheNodesOwnStallAreNoVoteAgainstTheTarget() throws Exception {
-    watch(engine.stalls());
+    watch(watched.engine.stalls());
 
     stallTheProbeLoop();
 
-    assertThat(views).as("views reported").noneMatch(v -> v.getState() == VoteState.VOTE_DOWN);
-    assertThat(metrics.meter("quorumwatch.probe_timeouts_across_stalls").getCount())
+    assertThat(watched.views).as("views reported").noneMatch(v -> v.getState() == VoteState.VOTE_DOWN);
+    assertThat(watched.metrics.meter("quorumwatch.probe_timeouts_across_stalls").getCount())
         .as("timeouts across the stall, set aside").isPositive();
   }
 
@@ -112,22 +87,23 @@ class StalledProbeTest {
 
     stallTheProbeLoop();
 
-    assertThat(views).as("views reported").anyMatch(v -> v.getState() == VoteState.VOTE_DOWN);
+    assertThat(watched.views).as("views reported").anyMatch(v -> v.getState() == VoteState.VOTE_DOWN);
   }
 
   @Test
   void aQuietLoopHasNoStallsAndAHeldOneHasOneAsLongAsItWasHeld() throws Exception {
+    ProbeScheduler.StallSource stalls = watched.engine.stalls();
     long before = System.nanoTime();
     Thread.sleep(300);
-    assertThat(engine.stalls().stalledMs(before, System.nanoTime())).as("nothing that would excuse a timeout")
+    assertThat(stalls.stalledMs(before, System.nanoTime())).as("nothing that would excuse a timeout")
         .isLessThan(ProbeScheduler.MIN_STALL_EXCUSING_TIMEOUT_MS);
 
     long heldFrom = System.nanoTime();
-    engine.group().next().submit(() -> {
+    watched.engine.group().next().submit(() -> {
       Thread.sleep(400);
       return null;
     }).get(5, TimeUnit.SECONDS);
     // Asked at once, whether or not the loop's next tick has run yet.
-    assertThat(engine.stalls().stalledMs(heldFrom, System.nanoTime())).isBetween(300L, 600L);
+    assertThat(stalls.stalledMs(heldFrom, System.nanoTime())).isBetween(300L, 600L);
   }
 }
