@@ -24,15 +24,19 @@ final class LoopStalls implements ProbeScheduler.StallSource, AutoCloseable {
   static final long LOGGED_STALL_MS = 300;
   /** Stalls remembered per loop; a probe lasts at most its timeout, and stalls are rare. */
   static final int KEPT = 64;
+  /** A node that keeps stalling logs one line per this period, with the count, not one per stall. */
+  static final long LOG_EVERY_MS = 10_000;
 
   private final List<Watch> watches = new ArrayList<>();
   private volatile boolean closed;
+  private long lastLineNs = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(LOG_EVERY_MS);
+  private int notLogged;
 
   LoopStalls(EventLoopGroup group) {
     for (EventExecutor loop : group) {
       Watch w = new Watch(loop);
       watches.add(w);
-      w.next(System.nanoTime());
+      w.scheduleTick();
     }
   }
 
@@ -46,12 +50,11 @@ final class LoopStalls implements ProbeScheduler.StallSource, AutoCloseable {
 
     Watch(EventExecutor loop) {
       this.loop = loop;
+      this.dueNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
     }
 
-    private void next(long nowNs) {
-      synchronized (this) {
-        dueNs = nowNs + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
-      }
+    /** Schedules the next tick; {@link #dueNs} is already set for it. */
+    private void scheduleTick() {
       if (closed || loop.isShuttingDown()) {
         return;
       }
@@ -65,18 +68,19 @@ final class LoopStalls implements ProbeScheduler.StallSource, AutoCloseable {
     private void tick() {
       long now = System.nanoTime();
       long lateMs;
-      synchronized (this) {
+      synchronized (this) { // a stall is either recorded or still going on, never both
         lateMs = TimeUnit.NANOSECONDS.toMillis(now - dueNs);
         if (lateMs >= STALL_MS) {
           from[recorded % KEPT] = dueNs;
           to[recorded % KEPT] = now;
           recorded++;
         }
+        dueNs = now + TimeUnit.MILLISECONDS.toNanos(TICK_MS);
       }
       if (lateMs >= LOGGED_STALL_MS) {
-        log.info("probe loop stalled ms={}: probe timeouts across it are not counted against their targets", lateMs);
+        logStall(lateMs, now);
       }
-      next(now);
+      scheduleTick();
     }
 
     /**
@@ -94,6 +98,17 @@ final class LoopStalls implements ProbeScheduler.StallSource, AutoCloseable {
       }
       return total;
     }
+  }
+
+  private synchronized void logStall(long lateMs, long nowNs) {
+    if (nowNs - lastLineNs < TimeUnit.MILLISECONDS.toNanos(LOG_EVERY_MS)) {
+      notLogged++;
+      return;
+    }
+    log.info("probe loop stalled ms={} stalls_not_logged_since_last_line={}: probe timeouts across a stall are not"
+        + " counted against their targets", lateMs, notLogged);
+    lastLineNs = nowNs;
+    notLogged = 0;
   }
 
   static long overlap(long aFrom, long aTo, long bFrom, long bTo) {
