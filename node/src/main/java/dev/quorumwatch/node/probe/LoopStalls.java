@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * across such a stall says nothing about its target, since the answer may have been waiting
  * in the socket while the loop was held (ProbeScheduler does not count it).
  */
-final class LoopStalls implements ProbeScheduler.StallSource, AutoCloseable {
+final class LoopStalls implements ProbeScheduler.StallSource {
   private static final Logger log = LoggerFactory.getLogger(LoopStalls.class);
   static final long TICK_MS = 50;
   static final long STALL_MS = 50;
@@ -28,7 +28,6 @@ final class LoopStalls implements ProbeScheduler.StallSource, AutoCloseable {
   static final long LOG_EVERY_MS = 10_000;
 
   private final List<Watch> watches = new ArrayList<>();
-  private volatile boolean closed;
   private long lastLineNs = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(LOG_EVERY_MS);
   private int notLogged;
 
@@ -55,13 +54,13 @@ final class LoopStalls implements ProbeScheduler.StallSource, AutoCloseable {
 
     /** Schedules the next tick; {@link #dueNs} is already set for it. */
     private void scheduleTick() {
-      if (closed || loop.isShuttingDown()) {
+      if (loop.isShuttingDown()) {
         return;
       }
       try {
         loop.schedule(this::tick, TICK_MS, TimeUnit.MILLISECONDS);
       } catch (RejectedExecutionException shuttingDown) {
-        // the engine is closing: nothing left to watch
+        // the engine closed its loops: nothing left to watch
       }
     }
 
@@ -123,10 +122,5 @@ final class LoopStalls implements ProbeScheduler.StallSource, AutoCloseable {
       most = Math.max(most, w.stalledNs(fromNs, toNs));
     }
     return TimeUnit.NANOSECONDS.toMillis(most);
-  }
-
-  @Override
-  public void close() {
-    closed = true;
   }
 }

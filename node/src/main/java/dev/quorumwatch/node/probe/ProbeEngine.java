@@ -84,7 +84,6 @@ public final class ProbeEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    stalls.close();
     probers.values().forEach(Prober::close);
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     resolvers.close();

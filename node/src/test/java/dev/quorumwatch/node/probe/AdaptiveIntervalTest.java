@@ -4,7 +4,6 @@ import dev.quorumwatch.node.outbound.RetryAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.proto.VoteState;
 import java.time.Duration;
 import java.util.List;
@@ -19,8 +18,6 @@ class AdaptiveIntervalTest {
   final List<Long> requestsAt = new CopyOnWriteArrayList<>();
   final AtomicBoolean limiting = new AtomicBoolean(false);
   WatchedTarget watched;
-  ProbeScheduler scheduler;
-  List<Observation> views;
 
   @AfterEach
   void stop() {
@@ -46,8 +43,6 @@ class AdaptiveIntervalTest {
     watched.watchUntilUp(watched.target().setIntervalMs(INTERVAL_MS).setTimeoutMs(150).setFailureThreshold(2)
         .setRecoveryThreshold(2).setMaxIntervalMs(3_000).build(), (t, ok, c, l) -> { },
         ProbeScheduler.StallSource.NONE);
-    scheduler = watched.scheduler;
-    views = watched.views;
   }
 
   /** The gaps between the requests made since {@code from}. */
@@ -63,33 +58,33 @@ class AdaptiveIntervalTest {
   void aRetryAfterIsWaitedOutAsAskedNeverLongerAndTheFirstAnswerRestoresTheInterval() throws Exception {
     serve("1");
     limiting.set(true);
-    await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.currentIntervalMs("api") == 1_000);
+    await().atMost(Duration.ofSeconds(5)).until(() -> watched.scheduler.currentIntervalMs("api") == 1_000);
     int limitedFrom = requestsAt.size();
     await().atMost(Duration.ofSeconds(10)).until(() -> requestsAt.size() >= limitedFrom + 3);
     assertThat(gapsSince(limitedFrom)).as("what the server asked: 1 s, not the 3 s maximum")
         .allSatisfy(gap -> assertThat(gap).isBetween(900L, 2_000L));
-    assertThat(scheduler.currentIntervalMs("api")).isEqualTo(1_000);
+    assertThat(watched.scheduler.currentIntervalMs("api")).isEqualTo(1_000);
 
     limiting.set(false);
     int recoveredFrom = requestsAt.size();
     await().atMost(Duration.ofSeconds(3)).until(() -> requestsAt.size() >= recoveredFrom + 4);
-    assertThat(scheduler.currentIntervalMs("api")).as("back at once, not halving step by step").isEqualTo(INTERVAL_MS);
+    assertThat(watched.scheduler.currentIntervalMs("api")).as("back at once, not halving step by step").isEqualTo(INTERVAL_MS);
     List<Long> after = gapsSince(recoveredFrom + 1);
     assertThat(after.get(after.size() - 1)).as("back at the configured interval").isLessThan(INTERVAL_MS + 150);
-    assertThat(views).as("a 429 is no down vote").noneMatch(v -> v.getState() == VoteState.VOTE_DOWN);
+    assertThat(watched.views).as("a 429 is no down vote").noneMatch(v -> v.getState() == VoteState.VOTE_DOWN);
   }
 
   @Test
   void withoutRetryAfterTheIntervalDoublesUpToItsMaximum() throws Exception {
     serve(null);
     limiting.set(true);
-    await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.currentIntervalMs("api") >= 3_000);
+    await().atMost(Duration.ofSeconds(10)).until(() -> watched.scheduler.currentIntervalMs("api") >= 3_000);
     int limitedFrom = requestsAt.size();
     await().atMost(Duration.ofSeconds(10)).until(() -> requestsAt.size() >= limitedFrom + 2);
     assertThat(gapsSince(limitedFrom)).as("backed off to the maximum").allSatisfy(gap -> assertThat(gap)
         .isGreaterThanOrEqualTo(2_900));
     limiting.set(false);
-    await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.currentIntervalMs("api") == INTERVAL_MS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> watched.scheduler.currentIntervalMs("api") == INTERVAL_MS);
   }
 
   @Test
