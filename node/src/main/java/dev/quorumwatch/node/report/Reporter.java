@@ -66,6 +66,8 @@ public final class Reporter implements AutoCloseable {
    */
   private int quickRetriesLeft;
   static final int QUICK_RETRIES = 3;
+  /** The short timeout, from how long this node's writes take: across regions, a write takes round trips. */
+  private final QuickRetryTimeout quickTimeout = new QuickRetryTimeout();
   private boolean heartbeatDue;
   private boolean closed;
   private boolean lastWriteFailed;
@@ -173,14 +175,18 @@ public final class Reporter implements AutoCloseable {
       }
     }
     batchSizes.update(report.getObservationsCount());
-    long timeoutMs = quick ? writeTimeoutMs / 4 : writeTimeoutMs;
+    long timeoutMs = quick ? quickTimeout.timeoutMs(writeTimeoutMs / 4, writeTimeoutMs) : writeTimeoutMs;
+    long sentNs = System.nanoTime();
     sink.submit(Command.newBuilder().setReportView(report).build(), timeoutMs).whenComplete((reply, error) -> {
+      boolean failed = error != null || !reply.getAccepted();
+      if (!failed) {
+        quickTimeout.committed(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentNs));
+      }
       synchronized (this) {
         if (generation != writeGeneration) {
           return; // given up on at a leader change; a later write has taken its place
         }
         inFlight--;
-        boolean failed = error != null || !reply.getAccepted();
         if (!failed && sentSeq == seq) {
           unconfirmed.clear(); // the newest write committed, and with it all the others carried
           unconfirmedFull = false;

@@ -24,6 +24,17 @@ class ReporterTest {
   static final class FakeSink implements CommandSink {
     final List<ReportView> writes = new ArrayList<>();
     final List<CompletableFuture<CommandReply>> replies = new ArrayList<>();
+    final List<Long> timeoutsMs = new ArrayList<>();
+
+    @Override
+    public synchronized CompletableFuture<CommandReply> submit(Command command, long answerTimeoutMs) {
+      timeoutsMs.add(answerTimeoutMs);
+      return CommandSink.super.submit(command, answerTimeoutMs);
+    }
+
+    synchronized long timeoutMs(int i) {
+      return timeoutsMs.get(i);
+    }
 
     @Override
     public synchronized CompletableFuture<CommandReply> submit(Command command) {
@@ -194,5 +205,34 @@ class ReporterTest {
     // Settled: a failure now waits for the next heartbeat as before.
     sink.fail(4);
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> sink.count() == 5);
+  }
+
+  @Test
+  void afterALeaderChangeTheShortTimeoutFitsHowLongWritesTake() throws InterruptedException {
+    // Not started, so no heartbeats: every write is a change's, with the usual 2 s timeout.
+    // Loopback: writes answered at once, so the first write after a leader change gets the
+    // short timeout, a quarter of the usual one.
+    changes.changed(obs("a", VoteState.VOTE_UP));
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 1);
+    assertThat(sink.timeoutMs(0)).isEqualTo(2_000);
+    sink.commit(0);
+    reporter.onLeaderChanged();
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 2);
+    assertThat(sink.timeoutMs(1)).isEqualTo(500);
+    sink.commit(1);
+
+    // Across a continent: every write takes 300 ms or more. Resent on a fresh client each
+    // time after 500 ms, the reports would never commit; the short timeout now gives four
+    // typical writes (the median of the recent ones, at least 300 ms), capped at the usual timeout.
+    for (int i = 2; i < 7; i++) {
+      changes.changed(obs("c" + i, VoteState.VOTE_UP));
+      int write = i;
+      await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == write + 1);
+      Thread.sleep(300); // the write's time on a wide-area link, not a wait for a condition
+      sink.commit(write);
+    }
+    reporter.onLeaderChanged();
+    await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 8);
+    assertThat(sink.timeoutMs(7)).isBetween(4 * 300L, 2_000L);
   }
 }

@@ -1,0 +1,52 @@
+package dev.quorumwatch.node.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class QuickRetryTimeoutTest {
+  private final QuickRetryTimeout quick = new QuickRetryTimeout();
+
+  @Test
+  void withoutACommittedWriteTheFloorHolds() {
+    assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(500);
+  }
+
+  @Test
+  void loopbackWritesLeaveTheFloor() {
+    for (int i = 0; i < QuickRetryTimeout.WINDOW; i++) {
+      quick.committed(8);
+    }
+    assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(500);
+  }
+
+  @Test
+  void writesAcrossAContinentGetFourTypicalWrites() {
+    for (long ms : new long[] {180, 210, 190, 200, 230}) {
+      quick.committed(ms);
+    }
+    assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(4 * 200);
+  }
+
+  @Test
+  void oneWriteThatWaitedOnAFrozenLeaderDoesNotMoveTheTypicalOne() {
+    for (int i = 0; i < 7; i++) {
+      quick.committed(10);
+    }
+    quick.committed(10_000);
+    quick.committed(9_000);
+    assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(500);
+  }
+
+  @Test
+  void neverLongerThanTheCapAndOnlyTheRecentWritesCount() {
+    for (int i = 0; i < QuickRetryTimeout.WINDOW; i++) {
+      quick.committed(900);
+    }
+    assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(2_000);
+    for (int i = 0; i < QuickRetryTimeout.WINDOW; i++) {
+      quick.committed(50);
+    }
+    assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(500);
+  }
+}
