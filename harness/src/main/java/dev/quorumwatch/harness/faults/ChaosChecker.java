@@ -36,6 +36,12 @@ public final class ChaosChecker {
 
   static final long LEADER_CHECK_GRACE_MS = 1_000;
   static final long REJOIN_MS = 2_000;
+  /**
+   * Two leader samples at most this far apart, naming the same leader, show it held office in
+   * between: the sampler looks every 200 ms, and up to 500 ms longer while a paused node lets
+   * its part of a sample run into its deadline.
+   */
+  static final long LEADER_SAMPLE_GAP_MS = 1_000;
 
   private final ChaosLog log;
   private final Timing timing;
@@ -45,6 +51,8 @@ public final class ChaosChecker {
   private final List<String> violations = new ArrayList<>();
   private final List<Long> pageDelaysMs = new ArrayList<>();
   private int besideStalls;
+  /** Where the cluster had a leader that could commit. */
+  private final List<Span> led;
 
   public ChaosChecker(ChaosLog log, Timing timing, List<Arrival> arrivals, List<Incident> finalIncidents, long endMs) {
     this.log = log;
@@ -52,6 +60,7 @@ public final class ChaosChecker {
     this.arrivals = arrivals;
     this.finalIncidents = finalIncidents;
     this.endMs = endMs;
+    this.led = ledSpans(log);
   }
 
   /** Every rule; returns the violations (empty when the run kept every promise). */
@@ -108,9 +117,38 @@ public final class ChaosChecker {
   }
 
   /**
+   * Where the cluster had a leader that could commit: one a majority named in consecutive
+   * samples, while it was neither unable to take part nor cut off from leading.
+   */
+  static List<Span> ledSpans(ChaosLog log) {
+    List<long[]> samples = log.leaderSamples();
+    Map<Integer, List<Span>> namedBy = new HashMap<>();
+    for (int i = 0; i + 1 < samples.size(); i++) {
+      long from = samples.get(i)[0];
+      long to = samples.get(i + 1)[0];
+      if (to - from <= LEADER_SAMPLE_GAP_MS && samples.get(i)[1] == samples.get(i + 1)[1]) {
+        namedBy.computeIfAbsent((int) samples.get(i)[1], n -> new ArrayList<>()).add(new Span(from, to));
+      }
+    }
+    List<Span> led = new ArrayList<>();
+    namedBy.forEach((leader, spans) -> {
+      List<Span> notAble = new ArrayList<>(log.unableSpans(leader));
+      notAble.addAll(log.cutOffSpans(leader));
+      led.addAll(Intervals.intersect(spans, Intervals.complement(notAble, 0, Long.MAX_VALUE)));
+    });
+    return Intervals.merge(led);
+  }
+
+  private long ledMs(Span span) {
+    return Intervals.intersect(List.of(span), led).stream().mapToLong(Span::length).sum();
+  }
+
+  /**
    * Spans where a quorum of healthy nodes saw the target down, long enough that a page is owed.
    * A node is healthy {@link #REJOIN_MS} after it can take part again (its links reconnect and
    * its next report commits), and a restarted one no earlier than its first committed report.
+   * Only time with a leader that could commit counts towards the detection time: without
+   * one, no vote can commit, so an election inside an outage delays its page by as long.
    */
   List<Span> owedPages(String target) {
     List<List<Span>> healthyDown = new ArrayList<>();
@@ -122,7 +160,7 @@ public final class ChaosChecker {
     }
     List<Span> owed = new ArrayList<>();
     for (Span s : Intervals.atLeast(healthyDown, timing.quorum())) {
-      if (s.length() > timing.detectionMs()) {
+      if (ledMs(s) > timing.detectionMs()) {
         owed.add(s);
       }
     }
@@ -143,7 +181,8 @@ public final class ChaosChecker {
         }
         if (!paged) {
           violations.add("no firing notification for " + target + ", down for a quorum of healthy regions from "
-              + t(owed.startMs()) + " to " + t(owed.endMs()) + "; got " + describe(target)
+              + t(owed.startMs()) + " to " + t(owed.endMs()) + " (" + ledMs(owed) + " ms of it with a leader); got "
+              + describe(target)
               + stallNote(owed.startMs(), owed.endMs()));
         }
       }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The checker's model of who could vote when, on a hand-made three-node run: us-west is
- * restarted at 10 s, us-east is killed at 11 s, and the target is down for everyone from 12 s.
+ * restarted at 10 s, us-east is killed at 11 s, and the target is down for everyone from 12 s;
+ * eu-west leads throughout.
  */
 class ChaosCheckerTest {
   private static final ChaosChecker.Timing TIMING = new ChaosChecker.Timing(2, 1_000, 2, 2, 3_000);
@@ -28,7 +29,49 @@ class ChaosCheckerTest {
     log.health(Set.of(1), Set.of(), 11_000);
     log.targetSeenDown("t", Set.of(0, 1, 2), 12_000);
     log.targetSeenDown("t", Set.of(), targetUpAgainMs);
+    sampleLeader(log, 2, 0, END);
     return log;
+  }
+
+  /** The leader samples a majority agreed on: {@code leader} every 200 ms in {@code [fromMs, toMs)}. */
+  private static void sampleLeader(ChaosLog log, int leader, long fromMs, long toMs) {
+    for (long at = fromMs; at < toMs; at += 200) {
+      log.leaderSample(at, leader);
+    }
+  }
+
+  /**
+   * All three nodes healthy, the target down for us-west and eu-west from 12 s, and the leader
+   * us-east cut off from both at 12.6 s: us-west leads from 14.6 s.
+   */
+  private static ChaosLog leaderLostInside(long targetUpAgainMs) {
+    ChaosLog log = new ChaosLog(3, 0);
+    log.health(Set.of(), Set.of(), 0);
+    log.targetSeenDown("t", Set.of(), 0);
+    log.targetSeenDown("t", Set.of(0, 2), 12_000);
+    log.health(Set.of(1), Set.of(1), 12_600);
+    log.targetSeenDown("t", Set.of(), targetUpAgainMs);
+    sampleLeader(log, 1, 0, 13_000);
+    sampleLeader(log, 0, 14_600, END);
+    return log;
+  }
+
+  @Test
+  void timeWithoutALeaderThatCanCommitDoesNotCountTowardsDetection() {
+    // A 5 s outage, 2 s of it without a leader that could commit (us-east cut off at 12.6 s,
+    // the next leader at 14.6 s): 3 s with one, no more than detection, so no page owed.
+    ChaosChecker election = new ChaosChecker(leaderLostInside(17_000), TIMING, List.of(), List.of(), END);
+
+    assertThat(ChaosChecker.ledSpans(leaderLostInside(17_000)))
+        .containsExactly(new Span(0, 12_600), new Span(14_600, END - 200));
+    assertThat(election.owedPages("t")).isEmpty();
+
+    // Half a second longer with a leader, and the page is owed; the line says how long it had one.
+    ChaosChecker longer = new ChaosChecker(leaderLostInside(17_500), TIMING, List.of(), List.of(), END);
+
+    assertThat(longer.owedPages("t")).containsExactly(new Span(12_000, 17_500));
+    assertThat(longer.check(1)).singleElement().asString()
+        .startsWith("no firing notification for t").contains("(3500 ms of it with a leader)");
   }
 
   @Test
