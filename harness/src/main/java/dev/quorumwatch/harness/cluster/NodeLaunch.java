@@ -16,7 +16,8 @@ public final class NodeLaunch {
    */
   static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k",
-      // One pooled-buffer arena for each of the two Netty copies (ours, which gRPC shares, and Ratis' shaded one).
+      // One pooled-buffer arena for gRPC's own pooled allocator and for Ratis' shaded Netty
+      // (our Netty 4.2 pools with its adaptive allocator, which these do not size).
       "-Dio.netty.allocator.numDirectArenas=1", "-Dio.netty.allocator.numHeapArenas=1",
       "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numDirectArenas=1",
       "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numHeapArenas=1");
