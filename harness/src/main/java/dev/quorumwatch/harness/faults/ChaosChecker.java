@@ -122,16 +122,16 @@ public final class ChaosChecker {
    */
   static List<Span> ledSpans(ChaosLog log) {
     List<long[]> samples = log.leaderSamples();
-    Map<Integer, List<Span>> namedBy = new HashMap<>();
+    Map<Integer, List<Span>> heldOffice = new HashMap<>();
     for (int i = 0; i + 1 < samples.size(); i++) {
       long from = samples.get(i)[0];
       long to = samples.get(i + 1)[0];
       if (to - from <= LEADER_SAMPLE_GAP_MS && samples.get(i)[1] == samples.get(i + 1)[1]) {
-        namedBy.computeIfAbsent((int) samples.get(i)[1], n -> new ArrayList<>()).add(new Span(from, to));
+        heldOffice.computeIfAbsent((int) samples.get(i)[1], n -> new ArrayList<>()).add(new Span(from, to));
       }
     }
     List<Span> led = new ArrayList<>();
-    namedBy.forEach((leader, spans) -> {
+    heldOffice.forEach((leader, spans) -> {
       List<Span> notAble = new ArrayList<>(log.unableSpans(leader));
       notAble.addAll(log.cutOffSpans(leader));
       led.addAll(Intervals.intersect(spans, Intervals.complement(notAble, 0, Long.MAX_VALUE)));
