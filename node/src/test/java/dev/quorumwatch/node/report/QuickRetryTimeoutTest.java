@@ -7,6 +7,12 @@ import org.junit.jupiter.api.Test;
 class QuickRetryTimeoutTest {
   private final QuickRetryTimeout quick = new QuickRetryTimeout();
 
+  private void committed(int writes, long eachMs) {
+    for (int i = 0; i < writes; i++) {
+      quick.committed(eachMs);
+    }
+  }
+
   @Test
   void withoutACommittedWriteTheFloorHolds() {
     assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(500);
@@ -14,9 +20,7 @@ class QuickRetryTimeoutTest {
 
   @Test
   void loopbackWritesLeaveTheFloor() {
-    for (int i = 0; i < QuickRetryTimeout.WINDOW; i++) {
-      quick.committed(8);
-    }
+    committed(QuickRetryTimeout.WINDOW, 8);
     assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(500);
   }
 
@@ -30,9 +34,7 @@ class QuickRetryTimeoutTest {
 
   @Test
   void oneWriteThatWaitedOnAFrozenLeaderDoesNotMoveTheTypicalOne() {
-    for (int i = 0; i < 7; i++) {
-      quick.committed(10);
-    }
+    committed(7, 10);
     quick.committed(10_000);
     quick.committed(9_000);
     assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(500);
@@ -40,13 +42,9 @@ class QuickRetryTimeoutTest {
 
   @Test
   void neverLongerThanTheCapAndOnlyTheRecentWritesCount() {
-    for (int i = 0; i < QuickRetryTimeout.WINDOW; i++) {
-      quick.committed(900);
-    }
+    committed(QuickRetryTimeout.WINDOW, 900);
     assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(2_000);
-    for (int i = 0; i < QuickRetryTimeout.WINDOW; i++) {
-      quick.committed(50);
-    }
+    committed(QuickRetryTimeout.WINDOW, 50);
     assertThat(quick.timeoutMs(500, 2_000)).isEqualTo(500);
   }
 }
