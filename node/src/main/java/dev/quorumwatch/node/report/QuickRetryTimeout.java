@@ -21,23 +21,26 @@ final class QuickRetryTimeout {
   static final int TYPICAL_WRITES = 4;
 
   private final long[] recentMs = new long[WINDOW];
-  private int recorded;
+  /** Where the next one goes; wraps, as a node writes for years. */
+  private int next;
+  /** How many of {@link #recentMs} hold a write, up to the window. */
+  private int held;
 
   /** A write that committed, and how long it took from submit to answer. */
   synchronized void committed(long tookMs) {
-    recentMs[recorded % WINDOW] = tookMs;
-    recorded++;
+    recentMs[next] = tookMs;
+    next = (next + 1) % WINDOW;
+    held = Math.min(held + 1, WINDOW);
   }
 
   /** Four times the median of the recent committed writes, within {@code [floorMs, capMs]}. */
   synchronized long timeoutMs(long floorMs, long capMs) {
-    int n = Math.min(recorded, WINDOW);
-    if (n == 0) {
+    if (held == 0) {
       return floorMs;
     }
-    long[] sorted = Arrays.copyOf(recentMs, n);
+    long[] sorted = Arrays.copyOf(recentMs, held);
     Arrays.sort(sorted);
-    long typical = sorted[n / 2];
+    long typical = sorted[held / 2];
     return Math.min(capMs, Math.max(floorMs, TYPICAL_WRITES * typical));
   }
 }
