@@ -2,13 +2,16 @@ package dev.quorumwatch.bench;
 
 import dev.quorumwatch.bench.chaos.ChaosRun;
 import dev.quorumwatch.harness.cluster.ClusterNetwork;
+import dev.quorumwatch.harness.faults.ChaosRecord;
 import dev.quorumwatch.harness.faults.Intervals.Span;
 import dev.quorumwatch.harness.faults.MachineStalls;
 import dev.quorumwatch.node.cli.CliException;
 import dev.quorumwatch.node.cli.Main;
 import dev.quorumwatch.node.config.Durations;
 import dev.quorumwatch.node.config.NodeConfig;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -217,8 +220,15 @@ public final class BenchCommand implements Runnable {
     @Mixin
     Network network;
 
+    @Option(names = "--judge", paramLabel = "FILE", description = "Run nothing: judge a finished run again from the "
+        + ChaosRecord.FILE + " in its kept directory (--keep), with this version's checker.")
+    Path judge;
+
     @Override
     public Integer call() throws Exception {
+      if (judge != null) {
+        return judgeAgain(judge);
+      }
       ChaosRun.Result r = ChaosRun.run(new ChaosRun.Options(seed, durationMs, common.nodes, targets, common.keep,
           network.of(common)), progress());
       if (common.json) {
@@ -249,6 +259,21 @@ public final class BenchCommand implements Runnable {
         return 1;
       }
       return 0;
+    }
+
+    private static int judgeAgain(Path file) {
+      ChaosRecord record;
+      try {
+        record = ChaosRecord.read(file);
+      } catch (IOException e) {
+        throw new CliException("bench chaos --judge " + file + ": not a readable chaos record ("
+            + e.getMessage().lines().findFirst().orElse(e.getClass().getSimpleName()) + ")");
+      }
+      List<String> violations = record.checker().check(record.leaderChanges());
+      System.out.printf("%s: %d pages delivered, %d leader changes, %d violations%n", file, record.arrivals().size(),
+          record.leaderChanges(), violations.size());
+      violations.forEach(v -> System.out.println("VIOLATION: " + v));
+      return violations.isEmpty() ? 0 : 1;
     }
   }
 

@@ -16,6 +16,17 @@ import java.util.Set;
  * in words.
  */
 public final class ChaosLog {
+  /**
+   * One call that made the log what it is, in order: replayed, the calls make the same log
+   * again (so a finished run can be judged again by a later checker, {@link ChaosRecord}).
+   * Only the fields of its kind are set: {@code event} (at, text), {@code down} (at, text:
+   * the target, nodes), {@code health} (at, nodes: unable, others: cut off), {@code
+   * rejoining} (at, node, flag), {@code stall} (at, to), {@code leader} (at, node).
+   */
+  public record Entry(String kind, long at, long to, String text, List<Integer> nodes, List<Integer> others, int node,
+      boolean flag) {}
+
+  private final List<Entry> journal = new ArrayList<>();
   /** What every node sees of one target: open down spans per node. */
   private final Map<String, Map<Integer, List<Span>>> downByTarget = new HashMap<>();
   private final Map<Integer, List<Span>> unable = new HashMap<>();
@@ -33,7 +44,29 @@ public final class ChaosLog {
     this.originMs = originMs;
   }
 
+  /** The log {@code journal} makes, as it made the original. */
+  public static ChaosLog replay(int nodes, long originMs, List<Entry> journal) {
+    ChaosLog log = new ChaosLog(nodes, originMs);
+    for (Entry e : journal) {
+      switch (e.kind()) {
+        case "event" -> log.event(e.at(), e.text());
+        case "down" -> log.targetSeenDown(e.text(), setOf(e.nodes()), e.at());
+        case "health" -> log.health(setOf(e.nodes()), setOf(e.others()), e.at());
+        case "rejoining" -> log.rejoining(e.node(), e.flag(), e.at());
+        case "stall" -> log.stall(e.at(), e.to());
+        case "leader" -> log.leaderSample(e.at(), e.node());
+        default -> throw new IllegalArgumentException("unknown chaos log entry kind: " + e.kind());
+      }
+    }
+    return log;
+  }
+
   public synchronized void event(long atMs, String what) {
+    journal.add(new Entry("event", atMs, 0, what, null, null, 0, false));
+    addEvent(atMs, what);
+  }
+
+  private void addEvent(long atMs, String what) {
     events.add(String.format(Locale.ROOT, "%7.1fs %s", secondsIn(atMs), what));
   }
 
@@ -44,6 +77,7 @@ public final class ChaosLog {
 
   /** From {@code atMs}, the target is down exactly for {@code downNodes}. */
   public synchronized void targetSeenDown(String target, Set<Integer> downNodes, long atMs) {
+    journal.add(new Entry("down", atMs, 0, target, sorted(downNodes), null, 0, false));
     Map<Integer, List<Span>> perNode = downByTarget.computeIfAbsent(target, t -> new HashMap<>());
     for (int i = 0; i < nodes; i++) {
       setOpen(perNode.computeIfAbsent(i, k -> new ArrayList<>()), downNodes.contains(i), atMs);
@@ -52,6 +86,7 @@ public final class ChaosLog {
 
   /** From {@code atMs}: which nodes cannot take part, and which are cut off from a majority. */
   public synchronized void health(Set<Integer> unableNodes, Set<Integer> cutOffNodes, long atMs) {
+    journal.add(new Entry("health", atMs, 0, null, sorted(unableNodes), sorted(cutOffNodes), 0, false));
     for (int i = 0; i < nodes; i++) {
       setOpen(unable.computeIfAbsent(i, k -> new ArrayList<>()), unableNodes.contains(i), atMs);
       setOpen(cutOff.computeIfAbsent(i, k -> new ArrayList<>()), cutOffNodes.contains(i), atMs);
@@ -63,16 +98,19 @@ public final class ChaosLog {
    * yet: until then it cannot vote, however healthy its process and links are.
    */
   public synchronized void rejoining(int node, boolean stillRejoining, long atMs) {
+    journal.add(new Entry("rejoining", atMs, 0, null, null, null, node, stillRejoining));
     setOpen(rejoining.computeIfAbsent(node, k -> new ArrayList<>()), stillRejoining, atMs);
   }
 
   /** The machine ran nothing of the harness from {@code fromMs} to {@code toMs}: its cores were saturated. */
   public synchronized void stall(long fromMs, long toMs) {
+    journal.add(new Entry("stall", fromMs, toMs, null, null, null, 0, false));
     stalls.add(new Span(fromMs, toMs));
-    event(fromMs, "machine stalled " + (toMs - fromMs) + " ms (the harness woke that late: its cores were saturated)");
+    addEvent(fromMs, "machine stalled " + (toMs - fromMs) + " ms (the harness woke that late: its cores were saturated)");
   }
 
   public synchronized void leaderSample(long atMs, int leader) {
+    journal.add(new Entry("leader", atMs, 0, null, null, null, leader, false));
     leaderSamples.add(new long[] {atMs, leader});
   }
 
@@ -112,6 +150,23 @@ public final class ChaosLog {
 
   public synchronized List<long[]> leaderSamples() {
     return List.copyOf(leaderSamples);
+  }
+
+  /** An empty list is left out of a written record, so it reads back as none. */
+  private static Set<Integer> setOf(List<Integer> nodes) {
+    return nodes == null ? Set.of() : Set.copyOf(nodes);
+  }
+
+  private static List<Integer> sorted(Set<Integer> nodes) {
+    return nodes.stream().sorted().toList();
+  }
+
+  public synchronized List<Entry> journal() {
+    return List.copyOf(journal);
+  }
+
+  public long originMs() {
+    return originMs;
   }
 
   public synchronized List<String> events() {

@@ -332,8 +332,10 @@ public final class FaultyCluster implements AutoCloseable {
         violations.add("harness: " + ids + " still counted as restarting, though every node reported (all fresh)"));
     int leaderChanges = (int) (Agreement.highestTerm(cluster) - startTerm);
     ChaosChecker.Timing timing = new ChaosChecker.Timing(quorum(), INTERVAL_MS, THRESHOLD, THRESHOLD, 3 * INTERVAL_MS);
-    ChaosChecker checker = new ChaosChecker(log, timing, sink.pages(), incidents.stream()
-        .filter(i -> i.getAlertname().equals("TargetDown") && !warmUpIncidents.contains(i.getId())).toList(), now());
+    ChaosRecord record = ChaosRecord.of(timing, log, now(), leaderChanges, sink.pages(), incidents.stream()
+        .filter(i -> i.getAlertname().equals("TargetDown") && !warmUpIncidents.contains(i.getId())).toList());
+    record.write(cluster.dir().resolve(ChaosRecord.FILE)); // kept with the logs: judged again by `bench chaos --judge`
+    ChaosChecker checker = record.checker();
     violations.addAll(checker.check(leaderChanges));
     return new Judgement(violations, leaderChanges, checker.pageDelaysMs(), checker.besideStalls());
   }
