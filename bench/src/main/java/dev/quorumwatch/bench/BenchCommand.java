@@ -2,6 +2,7 @@ package dev.quorumwatch.bench;
 
 import dev.quorumwatch.bench.chaos.ChaosRun;
 import dev.quorumwatch.harness.cluster.ClusterNetwork;
+import dev.quorumwatch.harness.faults.ChaosChecker;
 import dev.quorumwatch.harness.faults.ChaosRecord;
 import dev.quorumwatch.harness.faults.Intervals.Span;
 import dev.quorumwatch.harness.faults.MachineStalls;
@@ -263,13 +264,15 @@ public final class BenchCommand implements Runnable {
 
     private static int judgeAgain(Path file) {
       ChaosRecord record;
+      ChaosChecker checker;
       try {
         record = ChaosRecord.read(file);
-      } catch (IOException e) {
+        checker = record.checker();
+      } catch (IOException | IllegalArgumentException e) { // unreadable, or an entry this version does not know
         throw new CliException("bench chaos --judge " + file + ": not a readable chaos record ("
             + e.getMessage().lines().findFirst().orElse(e.getClass().getSimpleName()) + ")");
       }
-      List<String> violations = record.checker().check(record.leaderChanges());
+      List<String> violations = checker.check(record.leaderChanges());
       System.out.printf("%s: %d pages delivered, %d leader changes, %d violations%n", file, record.arrivals().size(),
           record.leaderChanges(), violations.size());
       violations.forEach(v -> System.out.println("VIOLATION: " + v));

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quorumwatch.node.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A few seconds of each benchmark scenario, so the harness cannot rot. The figures are not
@@ -103,6 +106,13 @@ class BenchSmokeTest {
   void optionsThatCannotGoTogetherAreNamedInOneLine() throws Exception {
     assertOneLineError(runBench("capacity", "--simulate-year", "--ratis-floor"), "--ratis-floor", "--simulate-year");
     assertOneLineError(runBench("capacity", "--floor-write-every", "1h"), "--floor-write-every", "--ratis-floor");
+  }
+
+  @Test
+  void aChaosRecordThatCannotBeReadIsNamedInOneLine(@TempDir Path dir) throws Exception {
+    Path notARecord = Files.writeString(dir.resolve("chaos-record.json"), "not json");
+    assertOneLineError(runBench("chaos", "--judge", notARecord.toString()), notARecord.toString(),
+        "not a readable chaos record");
   }
 
   private static void assertOneLineError(Cli.Result r, String... fragments) {
