@@ -1,6 +1,8 @@
 package dev.quorumwatch.node.report;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.node.raft.CommandSink;
 import dev.quorumwatch.proto.Command;
@@ -44,6 +46,8 @@ public final class Reporter implements AutoCloseable {
   private final Supplier<List<Observation>> withdrawals;
   private final ScheduledExecutorService timer;
   private final Histogram batchSizes;
+  /** Reports not committed (timed out, refused, no leader): a node whose writes keep failing goes stale. */
+  private final Meter failedWrites;
   private final Map<String, Observation> pending = new LinkedHashMap<>();
   /** What the writes in flight carry (the newest of them carries all of it), and whether as a full view. */
   private final Map<String, Observation> unconfirmed = new LinkedHashMap<>();
@@ -92,6 +96,10 @@ public final class Reporter implements AutoCloseable {
     this.withdrawals = withdrawals;
     this.timer = timer;
     this.batchSizes = metrics.histogram("quorumwatch.reporter.batch_size");
+    this.failedWrites = metrics.meter("quorumwatch.reporter.writes_failed");
+    // Seconds, as Prometheus names carry base units; what the next write after a leader change would get.
+    metrics.register("quorumwatch.reporter.quick_timeout_seconds",
+        (Gauge<Double>) () -> quickTimeout.timeoutMs(writeTimeoutMs / 4, writeTimeoutMs) / 1000.0);
     changes.onChange(this::flush);
   }
 
@@ -192,6 +200,7 @@ public final class Reporter implements AutoCloseable {
           unconfirmedFull = false;
         }
         if (failed) {
+          failedWrites.mark();
           sendFull = true;
           long now = System.currentTimeMillis();
           if (!lastWriteFailed) {

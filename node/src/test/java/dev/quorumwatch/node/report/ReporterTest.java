@@ -78,8 +78,9 @@ class ReporterTest {
   final FakeSink sink = new FakeSink();
   final List<Observation> view = new ArrayList<>();
   final ViewChanges changes = new ViewChanges();
+  final MetricRegistry metrics = new MetricRegistry();
   final Reporter reporter = new Reporter("n1", "r1", sink, changes, () -> List.copyOf(view), List::of, timer,
-      new MetricRegistry());
+      metrics);
 
   @AfterEach
   void stop() {
@@ -198,6 +199,7 @@ class ReporterTest {
     assertThat(sink.write(2).getSeq()).isGreaterThan(sink.write(1).getSeq());
     // Sent before the new leader was ready, it fails: resent at once, not at the next heartbeat.
     sink.fail(2);
+    assertThat(metrics.meter("quorumwatch.reporter.writes_failed").getCount()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 4);
     assertThat(sink.write(3).getFull()).isTrue();
     sink.commit(3);
@@ -235,6 +237,8 @@ class ReporterTest {
       Thread.sleep(300); // the write's time on a wide-area link, not a wait for a condition
       sink.commit(write);
     }
+    assertThat((Double) metrics.getGauges().get("quorumwatch.reporter.quick_timeout_seconds").getValue())
+        .as("on /metrics").isBetween(1.2, 2.0);
     reporter.onLeaderChanged();
     await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == 8);
     assertThat(sink.timeoutMs(7)).isBetween(4 * 300L, 2_000L);
