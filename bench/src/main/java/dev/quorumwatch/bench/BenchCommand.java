@@ -15,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -270,7 +271,7 @@ public final class BenchCommand implements Runnable {
         checker = record.checker();
       } catch (IOException | IllegalArgumentException e) { // unreadable, or an entry this version does not know
         throw new CliException("bench chaos --judge " + file + ": not a readable chaos record ("
-            + e.getMessage().lines().findFirst().orElse(e.getClass().getSimpleName()) + ")");
+            + Objects.toString(e.getMessage(), e.getClass().getSimpleName()).lines().findFirst().orElse("") + ")");
       }
       List<String> violations = checker.check(record.leaderChanges());
       System.out.printf("%s: %d pages delivered, %d leader changes, %d violations%n", file, record.arrivals().size(),

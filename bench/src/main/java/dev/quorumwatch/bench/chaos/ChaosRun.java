@@ -27,8 +27,12 @@ import java.util.Set;
 public final class ChaosRun {
   public record Options(long seed, long durationMs, int nodes, int targets, boolean keep, ClusterNetwork network) {}
 
-  /** The outcome: violations (empty when every promise held), and what happened. */
-  public record Result(long seed, List<String> violations, int besideStalls, List<Span> stalls, List<String> events,
+  /**
+   * The outcome: violations (empty when every promise held), and what happened.
+   *
+   * @param dir the run's directory: node data, logs and, when kept, its chaos record; gone unless kept
+   */
+  public record Result(long seed, Path dir, List<String> violations, int besideStalls, List<Span> stalls, List<String> events,
       int deliveries,
       int leaderChanges, int duplicates, long longestLeaderlessMs, Span longestLeaderlessWithMajority,
       double longestLeaderlessWithMajorityFromS, List<ResourceTimeline.Sample> resources, int warmUpIncidents) {}
@@ -75,7 +79,7 @@ public final class ChaosRun {
       Span leaderlessWithMajority = longestLeaderlessWithMajority(c.log().leaderSamples(), c.log(), c.quorum());
       progress.printf("chaos seed %d: %d events, %d deliveries, %d leader changes, %d violations%n", o.seed(),
           c.log().events().size(), arrivals, judgement.leaderChanges(), judgement.violations().size());
-      return new Result(o.seed(), judgement.violations(), judgement.besideStalls(), c.log().stalls(), c.log().events(),
+      return new Result(o.seed(), dir, judgement.violations(), judgement.besideStalls(), c.log().stalls(), c.log().events(),
           arrivals, judgement.leaderChanges(), duplicates, leaderless,
           leaderlessWithMajority, c.log().secondsIn(leaderlessWithMajority.startMs()), resources.samples(), c.warmUpIncidents());
     }

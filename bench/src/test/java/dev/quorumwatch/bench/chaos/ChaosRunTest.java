@@ -4,15 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.harness.cluster.ClusterNetwork;
 import dev.quorumwatch.harness.faults.ChaosRecord;
+import dev.quorumwatch.node.demo.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** A short seeded chaos run in CI; longer runs and other seeds are documented in docs/reliability.md. */
@@ -28,18 +22,13 @@ class ChaosRunTest {
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     // Kept (and deleted below) to read the run's record back.
     ChaosRun.Result r = ChaosRun.run(new ChaosRun.Options(SEED, DURATION_MS, 3, 2, true, ClusterNetwork.LOOPBACK), new PrintStream(progress));
-    Matcher kept = Pattern.compile("kept in (\\S+)").matcher(progress.toString(StandardCharsets.UTF_8));
-    assertThat(kept.find()).as("the kept directory is named: %s", progress).isTrue();
-    Path dir = Path.of(kept.group(1));
     try {
       // Judged again from its record, the run gets the same verdict.
-      ChaosRecord record = ChaosRecord.read(dir.resolve(ChaosRecord.FILE));
+      ChaosRecord record = ChaosRecord.read(r.dir().resolve(ChaosRecord.FILE));
       assertThat(record.checker().check(record.leaderChanges())).isEqualTo(r.violations());
       assertThat(record.arrivals()).hasSizeLessThanOrEqualTo(r.deliveries()).allMatch(a -> a.isPage());
     } finally {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      TempDirs.deleteTree(r.dir());
     }
     assertThat(r.violations())
         .as("seed %d (replay: bin/quorumwatch bench chaos --seed %d --duration %dms); events:%n%s", SEED, SEED, DURATION_MS,

@@ -31,6 +31,8 @@ public final class FaultyCluster implements AutoCloseable {
   public static final int THRESHOLD = 2;
 
   private final LocalCluster cluster;
+  /** The run's directory goes at close; a kept one also gets the run's {@link ChaosRecord}. */
+  private final boolean deleteOnClose;
   private final LinkProxies links;
   private final SimTargetServer targets;
   private final WebhookSink sink;
@@ -48,6 +50,7 @@ public final class FaultyCluster implements AutoCloseable {
   public FaultyCluster(Path dir, boolean deleteOnClose, int nodes, int targetCount, ClusterNetwork network)
       throws IOException, InterruptedException {
     this.cluster = new LocalCluster(dir, deleteOnClose, nodes, "chaos", network.clusterYaml());
+    this.deleteOnClose = deleteOnClose;
     this.links = new LinkProxies(cluster.ids(), cluster.raftPorts(), i -> cluster.isRunning(i) ? cluster.pid(i) : -1L,
         network.profile(nodes));
     for (int i = 0; i < nodes; i++) {
@@ -332,10 +335,13 @@ public final class FaultyCluster implements AutoCloseable {
         violations.add("harness: " + ids + " still counted as restarting, though every node reported (all fresh)"));
     int leaderChanges = (int) (Agreement.highestTerm(cluster) - startTerm);
     ChaosChecker.Timing timing = new ChaosChecker.Timing(quorum(), INTERVAL_MS, THRESHOLD, THRESHOLD, 3 * INTERVAL_MS);
-    ChaosRecord record = ChaosRecord.of(timing, log, now(), leaderChanges, sink.pages(), incidents.stream()
-        .filter(i -> i.getAlertname().equals("TargetDown") && !warmUpIncidents.contains(i.getId())).toList());
-    record.write(cluster.dir().resolve(ChaosRecord.FILE)); // kept with the logs: judged again by `bench chaos --judge`
-    ChaosChecker checker = record.checker();
+    List<Incident> judged = incidents.stream()
+        .filter(i -> i.getAlertname().equals("TargetDown") && !warmUpIncidents.contains(i.getId())).toList();
+    long endMs = now();
+    if (!deleteOnClose) { // kept with the logs, to be judged again by `bench chaos --judge`
+      ChaosRecord.of(timing, log, endMs, leaderChanges, sink.pages(), judged).write(cluster.dir().resolve(ChaosRecord.FILE));
+    }
+    ChaosChecker checker = new ChaosChecker(log, timing, sink.pages(), judged, endMs);
     violations.addAll(checker.check(leaderChanges));
     return new Judgement(violations, leaderChanges, checker.pageDelaysMs(), checker.besideStalls());
   }
