@@ -122,6 +122,9 @@ public final class RaftNode implements CommandSink, AutoCloseable {
     // A write commits in ~10 ms; one that waits on a frozen leader (a GC pause, a hung
     // machine) should move on to the next server after a second, not the default three.
     RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(requestTimeoutMs, TimeUnit.MILLISECONDS));
+    // By default a new client first sends a watch request and holds every write until it is
+    // answered: one more round trip to the leader before each fresh client's first write.
+    RaftClientConfigKeys.Async.Experimental.setSendDummyRequest(clientProps, false);
     return RaftClient.newBuilder()
         .setProperties(clientProps)
         .setParameters(tlsParameters)

@@ -40,6 +40,11 @@ final class RaftWrites implements AutoCloseable {
   static final RetryPolicy WRITE_RETRIES =
       RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
   static final long RETIRED_CLIENT_CLOSE_MS = 10_000;
+  /**
+   * A client that has answered nothing for this long is stuck whatever it addresses: Ratis'
+   * client has resent a request itself by then ({@link #CLIENT_REQUEST_TIMEOUT_MS}).
+   */
+  static final long STUCK_AFTER_MS = 2 * CLIENT_REQUEST_TIMEOUT_MS;
   private static final Logger log = LoggerFactory.getLogger(RaftWrites.class);
 
   /** Makes a client; {@code leader}: where its first request goes, null to let it find out. */
@@ -55,6 +60,8 @@ final class RaftWrites implements AutoCloseable {
   private final Timer commitLatency;
   private final RaftPeerId selfId;
   private volatile RaftClient client;
+  /** When {@link #client} was made or last answered a write ({@link System#nanoTime()}). */
+  private volatile long clientAnsweredNanos = System.nanoTime();
   private final Set<RaftClient> retiring = new HashSet<>();
 
   RaftWrites(Clients clients, Supplier<RaftPeerId> followedLeader, CommandSignatures signatures, Timer commitLatency,
@@ -100,6 +107,9 @@ final class RaftWrites implements AutoCloseable {
         .orTimeout(answerTimeoutMs, TimeUnit.MILLISECONDS)
         .handle((reply, error) -> {
           if (error == null) {
+            if (used == client) {
+              clientAnsweredNanos = System.nanoTime();
+            }
             timing.stop(); // submitted to applied and answered: what a write costs this node
             return CompletableFuture.completedFuture(decodeReply(reply));
           }
@@ -109,8 +119,8 @@ final class RaftWrites implements AutoCloseable {
             return CompletableFuture.completedFuture(refused.get());
           }
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-          if (cause instanceof TimeoutException || cause instanceof RaftRetryFailureException
-              || cause instanceof AlreadyClosedException) {
+          if (cause instanceof RaftRetryFailureException || cause instanceof AlreadyClosedException
+              || (cause instanceof TimeoutException && (misdirected(used) || stuck()))) {
             replaceClient(used, cause.getClass().getSimpleName());
           }
           if (retryClosed && cause instanceof AlreadyClosedException) {
@@ -119,6 +129,21 @@ final class RaftWrites implements AutoCloseable {
           return CompletableFuture.<CommandReply>failedFuture(error);
         })
         .thenCompose(f -> f);
+  }
+
+  /**
+   * A client that addresses a server other than the leader this node's own server follows (or
+   * any while it follows none). A write that times out replaces its client only then, or when
+   * the client is {@link #stuck()}: across continents a fresh client's first write takes a
+   * connection and two round trips, and a new client would only start that over.
+   */
+  private boolean misdirected(RaftClient used) {
+    RaftPeerId leader = followedLeader.get();
+    return leader == null || !leader.equals(used.getLeaderId());
+  }
+
+  private boolean stuck() {
+    return System.nanoTime() - clientAnsweredNanos >= TimeUnit.MILLISECONDS.toNanos(STUCK_AFTER_MS);
   }
 
   /**
@@ -142,6 +167,7 @@ final class RaftWrites implements AutoCloseable {
       // Straight to the leader this node's own server follows, when it knows one: a fresh
       // client would otherwise start at the first peer, possibly the one that just died.
       client = clients.create(followedLeader.get(), CLIENT_REQUEST_TIMEOUT_MS, WRITE_RETRIES);
+      clientAnsweredNanos = System.nanoTime();
     }
     log.warn("raft client replaced node={} reason=\"{}\"", selfId, why);
     // Closed later, not now: other writes in flight on it (an operator's apply) may be
