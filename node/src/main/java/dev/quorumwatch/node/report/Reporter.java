@@ -64,13 +64,12 @@ public final class Reporter implements AutoCloseable {
   private long writeGeneration;
   /**
    * Writes left that get a short timeout and, failing, an immediate resend: right after a
-   * leader change, a first write to the new leader sometimes hung for the whole timeout
-   * (sent before it was ready), and the reports it held paged a second late. Across regions
-   * too, and whatever the link: a new leader's own first write hung as well. A timeout
-   * scaled to the node's write times (four times their median, 1.1-2 s on the global
-   * profile) paged later after a leader kill than this quarter of the usual timeout
-   * (0.3 s later, median of 15), so the quarter stays, though a write across a continent on a
-   * fresh connection can take most of it.
+   * leader change, a first write sent before the new leader was ready can go astray (its
+   * "not ready" closes the client's stream, and Ratis' client then tries a random other
+   * server), and the reports it held paged a second late. The timeout replaces such a client
+   * (RaftWrites); a write that is only slow keeps its client and commits behind the resend.
+   * A timeout scaled to the node's write times paged later after a leader kill than this
+   * quarter of the usual timeout (0.3 s later, median of 15), so the quarter stays.
    */
   private int quickRetriesLeft;
   static final int QUICK_RETRIES = 3;
