@@ -1,6 +1,6 @@
 package dev.quorumwatch.coordinator;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import org.apache.ratis.thirdparty.com.google.protobuf.InvalidProtocolBufferException;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Event;
 import dev.quorumwatch.proto.EventKind;

@@ -2,7 +2,7 @@ package dev.quorumwatch.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.Notification;
 import dev.quorumwatch.proto.RestoreState;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import dev.quorumwatch.harness.cluster.Agreement;
 import dev.quorumwatch.harness.cluster.LocalCluster;
 import dev.quorumwatch.harness.cluster.RaftAdmin;

@@ -304,7 +304,10 @@ public final class LocalCluster implements AutoCloseable {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
       Optional<StatusResponse> s = status(anyRunning());
-      if (s.isPresent() && !s.get().getLeaderId().isEmpty() && s.get().getMembersList().stream().allMatch(m -> m.getFresh())) {
+      // Members are listed once the first leader commits the cluster's settings: until then
+      // "all fresh" would hold of an empty list.
+      if (s.isPresent() && !s.get().getLeaderId().isEmpty() && s.get().getMembersCount() > 0
+          && s.get().getMembersList().stream().allMatch(m -> m.getFresh())) {
         return;
       }
       Thread.sleep(100);

@@ -1,25 +1,24 @@
 package dev.quorumwatch.harness.targets;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
+import org.apache.ratis.thirdparty.io.netty.bootstrap.ServerBootstrap;
+import org.apache.ratis.thirdparty.io.netty.channel.Channel;
+import org.apache.ratis.thirdparty.io.netty.channel.ChannelFutureListener;
+import org.apache.ratis.thirdparty.io.netty.channel.ChannelHandlerContext;
+import org.apache.ratis.thirdparty.io.netty.channel.ChannelInitializer;
+import org.apache.ratis.thirdparty.io.netty.channel.EventLoopGroup;
+import org.apache.ratis.thirdparty.io.netty.channel.SimpleChannelInboundHandler;
+import org.apache.ratis.thirdparty.io.netty.channel.nio.NioEventLoopGroup;
+import org.apache.ratis.thirdparty.io.netty.channel.socket.SocketChannel;
+import org.apache.ratis.thirdparty.io.netty.channel.socket.nio.NioServerSocketChannel;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.http.DefaultFullHttpResponse;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.http.FullHttpResponse;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.http.HttpHeaderNames;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.http.HttpObjectAggregator;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.http.HttpRequest;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.http.HttpResponseStatus;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.http.HttpServerCodec;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.http.HttpUtil;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +36,7 @@ public final class SimTargetServer implements AutoCloseable {
 
   private final AtomicIntegerArray states;
   private final long slowDelayMs;
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final Channel channel;
   private final Map<Integer, Set<String>> downOnlyFor = new ConcurrentHashMap<>();
 

@@ -18,8 +18,8 @@ import dev.quorumwatch.node.config.Durations;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.UpdateIncidentRequest;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
 
 /** The calls that change how alerts go out: silences (add, list, expire) and acknowledgements. */
 final class AlertingCalls {

@@ -5,13 +5,14 @@ import dev.quorumwatch.node.auth.TokenAuthInterceptor;
 import dev.quorumwatch.node.auth.TokenBuckets;
 import dev.quorumwatch.node.config.HostPort;
 import dev.quorumwatch.node.tls.TlsFiles;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import org.apache.ratis.thirdparty.io.grpc.Server;
+import org.apache.ratis.thirdparty.io.grpc.ServerInterceptors;
+import dev.quorumwatch.proto.QuorumWatchGrpc;
+import org.apache.ratis.thirdparty.io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import org.apache.ratis.thirdparty.io.grpc.health.v1.HealthGrpc;
+import org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +25,7 @@ public final class ApiServer implements AutoCloseable {
   public static final int MAX_CALLS_PER_CONNECTION = 100;
   static final long MAX_CONNECTION_IDLE_S = 300;
   private final Server server;
-  private final HealthStatusManager health = new HealthStatusManager();
+  private final HealthService health = new HealthService();
 
   /**
    * No tokens in {@code auth}: every caller is served; otherwise the client API needs one of
@@ -47,8 +48,8 @@ public final class ApiServer implements AutoCloseable {
         .addService(auth.tokens().isEmpty() ? service.bindService()
             : ServerInterceptors.intercept(service, new TokenAuthInterceptor(auth,
                 new TokenBuckets(auth.perSecond(), auth.burst(), System::nanoTime))))
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
+        .addService(health)
+        .addService(new ReflectionService(List.of(QuorumWatchGrpc.getServiceDescriptor(), HealthGrpc.getServiceDescriptor())))
         .build();
   }
 

@@ -2,8 +2,8 @@ package dev.quorumwatch.node.api;
 
 import dev.quorumwatch.node.auth.TokenAuthInterceptor;
 import dev.quorumwatch.proto.Event;
-import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.stub.ServerCallStreamObserver;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;

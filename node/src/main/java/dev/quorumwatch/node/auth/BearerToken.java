@@ -1,8 +1,8 @@
 package dev.quorumwatch.node.auth;
 
-import io.grpc.Metadata;
-import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
+import org.apache.ratis.thirdparty.io.grpc.Metadata;
+import org.apache.ratis.thirdparty.io.grpc.stub.AbstractStub;
+import org.apache.ratis.thirdparty.io.grpc.stub.MetadataUtils;
 
 /** The {@code authorization: Bearer <token>} header: what clients send and the interceptor reads. */
 public final class BearerToken {

@@ -1,18 +1,18 @@
 package dev.quorumwatch.node.auth;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.Duration;
-import com.google.rpc.Code;
-import com.google.rpc.RetryInfo;
-import io.grpc.Context;
-import io.grpc.Contexts;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
+import org.apache.ratis.thirdparty.com.google.protobuf.Any;
+import org.apache.ratis.thirdparty.com.google.protobuf.Duration;
+import org.apache.ratis.thirdparty.com.google.rpc.Code;
+import org.apache.ratis.thirdparty.com.google.rpc.RetryInfo;
+import org.apache.ratis.thirdparty.io.grpc.Context;
+import org.apache.ratis.thirdparty.io.grpc.Contexts;
+import org.apache.ratis.thirdparty.io.grpc.Metadata;
+import org.apache.ratis.thirdparty.io.grpc.ServerCall;
+import org.apache.ratis.thirdparty.io.grpc.ServerCallHandler;
+import org.apache.ratis.thirdparty.io.grpc.ServerInterceptor;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
+import org.apache.ratis.thirdparty.io.grpc.protobuf.StatusProto;
 import java.util.Optional;
 import java.util.Set;
 
@@ -71,7 +71,7 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
 
   /** RESOURCE_EXHAUSTED with google.rpc.RetryInfo, so clients know when to come back. */
   private StatusRuntimeException rateLimited(String name, long retryInMs) {
-    com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+    org.apache.ratis.thirdparty.com.google.rpc.Status status = org.apache.ratis.thirdparty.com.google.rpc.Status.newBuilder()
         .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
         .setMessage("token '" + name + "' is over its rate limit (" + (long) limits.perSecond() + " calls/s, bursts of "
             + (long) limits.burst() + "); retry in " + retryInMs + " ms")

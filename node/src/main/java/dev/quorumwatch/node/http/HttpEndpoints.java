@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import com.google.protobuf.util.JsonFormat;
+import org.apache.ratis.thirdparty.com.google.protobuf.util.JsonFormat;
 import dev.quorumwatch.node.auth.ApiAuth;
 import dev.quorumwatch.node.config.HostPort;
 import dev.quorumwatch.node.raft.RaftNode;
@@ -47,7 +47,7 @@ public final class HttpEndpoints implements AutoCloseable {
   }
 
   private static final JsonFormat.Printer JSON = JsonFormat.printer()
-      .alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
+      .includingDefaultValueFields().omittingInsignificantWhitespace();
   private final HttpServer server;
   private final RaftNode raft;
   private final Supplier<StatusPage> statusPage;

@@ -1,6 +1,6 @@
 package dev.quorumwatch.node.probe;
 
-import io.netty.channel.ConnectTimeoutException;
+import org.apache.ratis.thirdparty.io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;

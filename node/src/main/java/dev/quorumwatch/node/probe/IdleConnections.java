@@ -1,6 +1,6 @@
 package dev.quorumwatch.node.probe;
 
-import io.netty.channel.Channel;
+import org.apache.ratis.thirdparty.io.netty.channel.Channel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;

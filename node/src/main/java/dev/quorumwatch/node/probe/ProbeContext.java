@@ -2,8 +2,8 @@ package dev.quorumwatch.node.probe;
 
 import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.secret.Secrets;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.EventLoopGroup;
+import org.apache.ratis.thirdparty.io.netty.bootstrap.Bootstrap;
+import org.apache.ratis.thirdparty.io.netty.channel.EventLoopGroup;
 
 /**
  * What a prober is built on: the node's probe event loops, a bootstrap on them that resolves

@@ -3,13 +3,12 @@ package dev.quorumwatch.node.probe;
 import dev.quorumwatch.node.outbound.DeniedNetworks;
 import dev.quorumwatch.node.secret.Secrets;
 import dev.quorumwatch.proto.TargetSpec;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import org.apache.ratis.thirdparty.io.netty.bootstrap.Bootstrap;
+import org.apache.ratis.thirdparty.io.netty.channel.ChannelOption;
+import org.apache.ratis.thirdparty.io.netty.channel.EventLoopGroup;
+import org.apache.ratis.thirdparty.io.netty.channel.nio.NioEventLoopGroup;
+import org.apache.ratis.thirdparty.io.netty.channel.socket.nio.NioSocketChannel;
+import org.apache.ratis.thirdparty.io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.util.EnumMap;
 import java.util.Map;
@@ -41,7 +40,7 @@ public final class ProbeEngine implements AutoCloseable {
   ProbeEngine(int threads, String userAgent, DeniedNetworks denied, Secrets secrets,
       ProbeResolverGroup.HostLookup lookup) {
     this.resolvers = new ProbeResolverGroup(lookup, denied);
-    this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("qw-probe", true), NioIoHandler.newFactory());
+    this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("qw-probe", true));
     this.stalls = new LoopStalls(group);
     Bootstrap bootstrap = new Bootstrap()
         .group(group)

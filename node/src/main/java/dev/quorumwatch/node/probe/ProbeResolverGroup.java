@@ -1,14 +1,14 @@
 package dev.quorumwatch.node.probe;
 
 import dev.quorumwatch.node.outbound.DeniedNetworks;
-import io.netty.resolver.AddressResolver;
-import io.netty.resolver.AddressResolverGroup;
-import io.netty.resolver.InetNameResolver;
-import io.netty.resolver.InetSocketAddressResolver;
-import io.netty.util.NetUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.Promise;
+import org.apache.ratis.thirdparty.io.netty.resolver.AddressResolver;
+import org.apache.ratis.thirdparty.io.netty.resolver.AddressResolverGroup;
+import org.apache.ratis.thirdparty.io.netty.resolver.InetNameResolver;
+import org.apache.ratis.thirdparty.io.netty.resolver.InetSocketAddressResolver;
+import org.apache.ratis.thirdparty.io.netty.util.NetUtil;
+import org.apache.ratis.thirdparty.io.netty.util.concurrent.DefaultThreadFactory;
+import org.apache.ratis.thirdparty.io.netty.util.concurrent.EventExecutor;
+import org.apache.ratis.thirdparty.io.netty.util.concurrent.Promise;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

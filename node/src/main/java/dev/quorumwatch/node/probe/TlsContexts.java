@@ -1,9 +1,9 @@
 package dev.quorumwatch.node.probe;
 
 import dev.quorumwatch.proto.HttpProbe;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslContext;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslContextBuilder;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.File;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

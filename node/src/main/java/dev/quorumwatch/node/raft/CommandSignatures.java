@@ -1,6 +1,6 @@
 package dev.quorumwatch.node.raft;
 
-import com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import dev.quorumwatch.node.tls.PemFiles;
 import dev.quorumwatch.node.tls.TlsFiles;
 import dev.quorumwatch.proto.Command;

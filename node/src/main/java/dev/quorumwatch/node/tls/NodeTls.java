@@ -1,7 +1,7 @@
 package dev.quorumwatch.node.tls;
 
-import io.grpc.netty.GrpcSslContexts;
-import io.netty.handler.ssl.SslContext;
+import org.apache.ratis.thirdparty.io.grpc.netty.GrpcSslContexts;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;

@@ -8,11 +8,11 @@ import dev.quorumwatch.proto.DnsProbe;
 import dev.quorumwatch.proto.GrpcProbe;
 import dev.quorumwatch.proto.TargetSpec;
 import dev.quorumwatch.proto.TcpProbe;
-import io.grpc.Server;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.netty.handler.codec.dns.DnsRecordType;
+import org.apache.ratis.thirdparty.io.grpc.Server;
+import org.apache.ratis.thirdparty.io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder;
+import dev.quorumwatch.node.api.HealthService;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DnsRecordType;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -72,9 +72,9 @@ class TcpAndGrpcProbesTest {
 
   @Test
   void grpcHealthFollowsTheServingStatus() throws Exception {
-    HealthStatusManager health = new HealthStatusManager();
+    HealthService health = new HealthService();
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(health.getHealthService()).build().start();
+        .addService(health).build().start();
     try {
       GrpcProbe.Builder api = GrpcProbe.newBuilder().setHost("127.0.0.1").setPort(server.getPort()).setService("api");
       health.setStatus("api", ServingStatus.SERVING);

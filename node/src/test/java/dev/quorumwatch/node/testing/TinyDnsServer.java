@@ -1,26 +1,25 @@
 package dev.quorumwatch.node.testing;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.DatagramChannel;
-import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.handler.codec.dns.DatagramDnsQuery;
-import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
-import io.netty.handler.codec.dns.DatagramDnsResponse;
-import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
-import io.netty.handler.codec.dns.DefaultDnsRawRecord;
-import io.netty.handler.codec.dns.DnsQuestion;
-import io.netty.handler.codec.dns.DnsRecordType;
-import io.netty.handler.codec.dns.DnsResponseCode;
-import io.netty.handler.codec.dns.DnsSection;
+import org.apache.ratis.thirdparty.io.netty.bootstrap.Bootstrap;
+import org.apache.ratis.thirdparty.io.netty.buffer.ByteBuf;
+import org.apache.ratis.thirdparty.io.netty.buffer.Unpooled;
+import org.apache.ratis.thirdparty.io.netty.channel.Channel;
+import org.apache.ratis.thirdparty.io.netty.channel.ChannelHandlerContext;
+import org.apache.ratis.thirdparty.io.netty.channel.ChannelInitializer;
+import org.apache.ratis.thirdparty.io.netty.channel.EventLoopGroup;
+import org.apache.ratis.thirdparty.io.netty.channel.SimpleChannelInboundHandler;
+import org.apache.ratis.thirdparty.io.netty.channel.nio.NioEventLoopGroup;
+import org.apache.ratis.thirdparty.io.netty.channel.socket.DatagramChannel;
+import org.apache.ratis.thirdparty.io.netty.channel.socket.nio.NioDatagramChannel;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DatagramDnsQuery;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DatagramDnsResponse;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DefaultDnsRawRecord;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DnsQuestion;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DnsRecordType;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DnsResponseCode;
+import org.apache.ratis.thirdparty.io.netty.handler.codec.dns.DnsSection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** A DNS server on loopback UDP that answers what the test tells it to, and NXDOMAIN otherwise. */
 public final class TinyDnsServer implements AutoCloseable {
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group = new NioEventLoopGroup(1);
   private final Channel channel;
   private final Map<String, List<String>> answers = new ConcurrentHashMap<>();
 
