@@ -112,7 +112,7 @@ class ApiAuthTest {
     assertThat(limited).as("200 calls at once from one token").isNotNull();
     assertThat(limited.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(limited.getStatus().getDescription()).contains("token 'dashboards' is over its rate limit", "retry in");
-    org.apache.ratis.thirdparty.com.google.rpc.Status details = StatusProto.fromThrowable(limited);
+    var details = StatusProto.fromThrowable(limited);
     assertThat(details.getDetailsList()).anySatisfy(d -> assertThat(d.is(RetryInfo.class)).isTrue());
     assertThat(stub(channel, ADMIN).getStatus(StatusRequest.getDefaultInstance()).getMembersCount())
         .as("the admin token has its own budget").isEqualTo(3);

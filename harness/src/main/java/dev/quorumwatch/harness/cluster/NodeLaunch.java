@@ -17,7 +17,8 @@ public final class NodeLaunch {
   static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC",
       "-XX:TieredStopAtLevel=1", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-Xss512k",
       // Unpooled buffers in the one Netty copy (Ratis' shaded one, which gRPC and the probes
-      // run on): ~8 MiB less RSS per node and no CPU measurable from 200 to 10,000 targets. One arena for anything that still asks for the pooled allocator by name.
+      // run on): ~8 MiB less RSS per node and no CPU measurable from 200 to 10,000 targets.
+      // One arena for anything that still asks for the pooled allocator by name.
       "-Dorg.apache.ratis.thirdparty.io.netty.allocator.type=unpooled",
       "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numDirectArenas=1",
       "-Dorg.apache.ratis.thirdparty.io.netty.allocator.numHeapArenas=1");

@@ -71,7 +71,7 @@ public final class TokenAuthInterceptor implements ServerInterceptor {
 
   /** RESOURCE_EXHAUSTED with google.rpc.RetryInfo, so clients know when to come back. */
   private StatusRuntimeException rateLimited(String name, long retryInMs) {
-    org.apache.ratis.thirdparty.com.google.rpc.Status status = org.apache.ratis.thirdparty.com.google.rpc.Status.newBuilder()
+    var status = org.apache.ratis.thirdparty.com.google.rpc.Status.newBuilder()
         .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
         .setMessage("token '" + name + "' is over its rate limit (" + (long) limits.perSecond() + " calls/s, bursts of "
             + (long) limits.burst() + "); retry in " + retryInMs + " ms")
