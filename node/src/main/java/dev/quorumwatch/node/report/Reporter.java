@@ -11,9 +11,11 @@ import dev.quorumwatch.proto.ReportView;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,9 +195,15 @@ public final class Reporter implements AutoCloseable {
           unconfirmed.clear(); // the newest write committed, and with it all the others carried
           unconfirmedFull = false;
         }
+        // A quick write that ran out of its short timeout with another quick attempt left is
+        // our impatience, not a failure: it may still commit (far away, it often does), and
+        // the resend goes now. Counted and logged, a far node would warn at every leader change.
+        boolean resentEarly = failed && quick && quickRetriesLeft > 0 && timedOut(error);
         if (failed) {
-          failedWrites.mark();
           sendFull = true;
+        }
+        if (failed && !resentEarly) {
+          failedWrites.mark();
           long now = System.currentTimeMillis();
           if (!lastWriteFailed) {
             failingSinceMs = now;
@@ -206,10 +214,12 @@ public final class Reporter implements AutoCloseable {
             log.warn("report not committed node={} failing_for_ms={} error=\"{}\"", nodeId, now - failingSinceMs,
                 error != null ? error.getMessage() : reply.getError());
           }
-        } else if (lastWriteFailed) {
+        } else if (!failed && lastWriteFailed) {
           log.info("reports committed again node={} after_ms={}", nodeId, System.currentTimeMillis() - failingSinceMs);
         }
-        lastWriteFailed = failed;
+        if (!resentEarly) {
+          lastWriteFailed = failed;
+        }
         if (!failed) {
           quickRetriesLeft = 0;
         }
@@ -221,6 +231,11 @@ public final class Reporter implements AutoCloseable {
       // (on the fresh client the failure brought) instead of at the next heartbeat.
       flush();
     });
+  }
+
+  private static boolean timedOut(Throwable error) {
+    return error instanceof TimeoutException
+        || error instanceof CompletionException && error.getCause() instanceof TimeoutException;
   }
 
   @Override

@@ -72,6 +72,15 @@ class ReporterTest {
       }
       reply.completeExceptionally(new java.io.IOException("no leader"));
     }
+
+    /** As RaftWrites ends a write whose answer timeout ran out. */
+    void timeOut(int i) {
+      CompletableFuture<CommandReply> reply;
+      synchronized (this) {
+        reply = replies.get(i);
+      }
+      reply.completeExceptionally(new java.util.concurrent.CompletionException(new java.util.concurrent.TimeoutException()));
+    }
   }
 
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -212,6 +221,26 @@ class ReporterTest {
     // Settled: a failure now waits for the next heartbeat as before.
     sink.fail(4);
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> sink.count() == 5);
+  }
+
+  @Test
+  void aQuickWriteResentAfterItsShortTimeoutIsNoFailureButTheLastQuickOneIs() {
+    sink.commitAtOnce = true;
+    changes.changed(obs("a", VoteState.VOTE_UP));
+    sink.commitAtOnce = false;
+    reporter.onLeaderChanged();
+    for (int quick = 1; quick <= Reporter.QUICK_RETRIES; quick++) {
+      int write = quick;
+      await().atMost(Duration.ofSeconds(2)).until(() -> sink.count() == write + 1);
+      assertThat(sink.write(write).getFull()).isTrue();
+      assertThat(metrics.meter("quorumwatch.reporter.writes_failed").getCount())
+          .as("quick write %d: the earlier ones ran out of their short timeout and were resent", write).isZero();
+      sink.timeOut(write);
+    }
+    assertThat(metrics.meter("quorumwatch.reporter.writes_failed").getCount())
+        .as("the last quick write timed out with nothing left to resend it: failed").isEqualTo(1);
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
+        .until(() -> sink.count() == Reporter.QUICK_RETRIES + 1);
   }
 
   @Test
