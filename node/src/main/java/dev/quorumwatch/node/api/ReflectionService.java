@@ -114,7 +114,7 @@ public final class ReflectionService extends ServerReflectionGrpc.ServerReflecti
       }
       case ALL_EXTENSION_NUMBERS_OF_TYPE -> {
         String type = request.getAllExtensionNumbersOfType();
-        if (!(filesBySymbol.containsKey(type))) {
+        if (!filesBySymbol.containsKey(type)) {
           return withError(response, Status.Code.NOT_FOUND, "type not found");
         }
         ExtensionNumberResponse.Builder numbers = ExtensionNumberResponse.newBuilder().setBaseTypeName(type);

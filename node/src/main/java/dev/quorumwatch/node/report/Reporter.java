@@ -5,6 +5,7 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import dev.quorumwatch.node.raft.CommandSink;
 import dev.quorumwatch.proto.Command;
+import dev.quorumwatch.proto.CommandReply;
 import dev.quorumwatch.proto.Observation;
 import dev.quorumwatch.coordinator.membership.Protocol;
 import dev.quorumwatch.proto.ReportView;
@@ -201,20 +202,10 @@ public final class Reporter implements AutoCloseable {
         boolean resentEarly = failed && quick && quickRetriesLeft > 0 && timedOut(error);
         if (failed) {
           sendFull = true;
-        }
-        if (failed && !resentEarly) {
-          failedWrites.mark();
-          long now = System.currentTimeMillis();
-          if (!lastWriteFailed) {
-            failingSinceMs = now;
+          if (!resentEarly) {
+            noteFailure(error, reply);
           }
-          // The first failure, then one line every half minute while it lasts: silence would hide a stuck node.
-          if (!lastWriteFailed || now - lastFailureLoggedMs >= FAILURE_LOG_EVERY_MS) {
-            lastFailureLoggedMs = now;
-            log.warn("report not committed node={} failing_for_ms={} error=\"{}\"", nodeId, now - failingSinceMs,
-                error != null ? error.getMessage() : reply.getError());
-          }
-        } else if (!failed && lastWriteFailed) {
+        } else if (lastWriteFailed) {
           log.info("reports committed again node={} after_ms={}", nodeId, System.currentTimeMillis() - failingSinceMs);
         }
         if (!resentEarly) {
@@ -231,6 +222,23 @@ public final class Reporter implements AutoCloseable {
       // (on the fresh client the failure brought) instead of at the next heartbeat.
       flush();
     });
+  }
+
+  /**
+   * Counts a failed write and logs the first, then one line every half minute while failures
+   * last: silence would hide a stuck node. Called with this object's lock held.
+   */
+  private void noteFailure(Throwable error, CommandReply reply) {
+    failedWrites.mark();
+    long now = System.currentTimeMillis();
+    if (!lastWriteFailed) {
+      failingSinceMs = now;
+    }
+    if (!lastWriteFailed || now - lastFailureLoggedMs >= FAILURE_LOG_EVERY_MS) {
+      lastFailureLoggedMs = now;
+      log.warn("report not committed node={} failing_for_ms={} error=\"{}\"", nodeId, now - failingSinceMs,
+          error != null ? error.getMessage() : reply.getError());
+    }
   }
 
   private static boolean timedOut(Throwable error) {

@@ -82,7 +82,8 @@ class HealthAndReflectionTest {
       own.setStatus("quorumwatch.v1.QuorumWatch", ServingStatus.SERVING);
       assertThat(stub.check(request("quorumwatch.v1.QuorumWatch")).getStatus())
           .as("no way back after shutdown began").isEqualTo(ServingStatus.NOT_SERVING);
-      assertThat(seen).isEmpty();
+      await("a watcher hears nothing more after shutdown began").during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(2)).until(seen::isEmpty);
     } finally {
       if (to != null) {
         to.shutdownNow();
