@@ -119,7 +119,7 @@ public final class MonitorNode implements AutoCloseable {
     this.raft = new RaftNode(config, state, join, metrics);
     String userAgent = "quorumwatch/" + Version.current() + " (node=" + config.nodeId() + "; region=" + config.region() + ")";
     Secrets secrets = Secrets.ofThisNode(config.secrets());
-    this.probeEngine = new ProbeEngine(PROBE_THREADS, userAgent, config.deniedNetworks(), secrets);
+    this.probeEngine = new ProbeEngine(config.nodeId(), PROBE_THREADS, userAgent, config.deniedNetworks(), secrets);
     this.eventLines = new EventLines(config.nodeId(), System.currentTimeMillis());
     // One direction: the probes hand their changes in; the reporter takes them and the full view.
     ViewChanges changes = new ViewChanges();

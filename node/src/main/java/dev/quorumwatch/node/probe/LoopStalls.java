@@ -27,11 +27,13 @@ final class LoopStalls implements ProbeScheduler.StallSource {
   /** A node that keeps stalling logs one line per this period, with the count, not one per stall. */
   static final long LOG_EVERY_MS = 10_000;
 
+  private final String nodeId;
   private final List<Watch> watches = new ArrayList<>();
   private long lastLineNs = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(LOG_EVERY_MS);
   private int notLogged;
 
-  LoopStalls(EventLoopGroup group) {
+  LoopStalls(String nodeId, EventLoopGroup group) {
+    this.nodeId = nodeId;
     for (EventExecutor loop : group) {
       Watch w = new Watch(loop);
       watches.add(w);
@@ -104,8 +106,8 @@ final class LoopStalls implements ProbeScheduler.StallSource {
       notLogged++;
       return;
     }
-    log.info("probe loop stalled ms={} stalls_not_logged_since_last_line={}: probe timeouts across a stall are not"
-        + " counted against their targets", lateMs, notLogged);
+    log.info("probe loop stalled node={} ms={} stalls_not_logged_since_last_line={}: probe timeouts across a stall"
+        + " are not counted against their targets", nodeId, lateMs, notLogged);
     lastLineNs = nowNs;
     notLogged = 0;
   }

@@ -25,23 +25,24 @@ public final class ProbeEngine implements AutoCloseable {
   private final LoopStalls stalls;
 
   /**
-   * {@code denied}: networks no probe may connect to (node.yaml deny_networks); {@code secrets}:
-   * what references in probe headers may read (node.yaml secrets).
+   * {@code nodeId}: names this node in the engine's log lines; {@code denied}: networks no
+   * probe may connect to (node.yaml deny_networks); {@code secrets}: what references in probe
+   * headers may read (node.yaml secrets).
    */
-  public ProbeEngine(int threads, String userAgent, DeniedNetworks denied, Secrets secrets) {
-    this(threads, userAgent, denied, secrets, InetAddress::getAllByName);
+  public ProbeEngine(String nodeId, int threads, String userAgent, DeniedNetworks denied, Secrets secrets) {
+    this(nodeId, threads, userAgent, denied, secrets, InetAddress::getAllByName);
   }
 
   /** With the default secrets allowance: for tests and the probe benchmark. */
   public ProbeEngine(int threads, String userAgent, DeniedNetworks denied) {
-    this(threads, userAgent, denied, new Secrets(System::getenv));
+    this("local", threads, userAgent, denied, new Secrets(System::getenv));
   }
 
-  ProbeEngine(int threads, String userAgent, DeniedNetworks denied, Secrets secrets,
+  ProbeEngine(String nodeId, int threads, String userAgent, DeniedNetworks denied, Secrets secrets,
       ProbeResolverGroup.HostLookup lookup) {
     this.resolvers = new ProbeResolverGroup(lookup, denied);
     this.group = new NioEventLoopGroup(threads, new DefaultThreadFactory("qw-probe", true));
-    this.stalls = new LoopStalls(group);
+    this.stalls = new LoopStalls(nodeId, group);
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(NioSocketChannel.class)

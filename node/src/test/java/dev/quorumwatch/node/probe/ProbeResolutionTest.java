@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class ProbeResolutionTest {
   final CountDownLatch resolverAnswers = new CountDownLatch(1);
   final AtomicInteger hangingLookups = new AtomicInteger();
-  final ProbeEngine engine = new ProbeEngine(1, "quorumwatch/test", DeniedNetworks.NONE, new Secrets(System::getenv), this::lookup);
+  final ProbeEngine engine = new ProbeEngine("n1", 1, "quorumwatch/test", DeniedNetworks.NONE, new Secrets(System::getenv), this::lookup);
   HttpServer server;
 
   private InetAddress[] lookup(String host) throws UnknownHostException {

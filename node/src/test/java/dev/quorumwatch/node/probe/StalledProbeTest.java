@@ -3,6 +3,9 @@ package dev.quorumwatch.node.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.quorumwatch.proto.VoteState;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node whose probe loop is held up (as by a long collection, a frozen VM or a starved CPU)
@@ -105,5 +109,24 @@ class StalledProbeTest {
     }).get(5, TimeUnit.SECONDS);
     // Asked at once, whether or not the loop's next tick has run yet.
     assertThat(stalls.stalledMs(heldFrom, System.nanoTime())).isBetween(300L, 600L);
+  }
+
+  @Test
+  void aLongStallIsOneLogLineNamingTheNode() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(LoopStalls.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      watched.engine.group().next().submit(() -> {
+        Thread.sleep(LoopStalls.LOGGED_STALL_MS + 100);
+        return null;
+      }).get(5, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(5)).until(() -> !lines.list.isEmpty());
+      assertThat(lines.list.get(0).getFormattedMessage()).startsWith("probe loop stalled node=local ms=");
+      assertThat(lines.list.get(0).getThrowableProxy()).as("no stack trace").isNull();
+    } finally {
+      logger.detachAppender(lines);
+    }
   }
 }
