@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quorumwatch.harness.cluster.Agreement;
 import dev.quorumwatch.harness.cluster.LocalCluster;
+import dev.quorumwatch.harness.cluster.TimedSections;
 import dev.quorumwatch.harness.junit.RealClusters;
 import dev.quorumwatch.node.testing.TestClusters;
 import java.util.List;
@@ -30,9 +31,11 @@ class GracefulStopTest {
     cluster.awaitAllFresh(30_000);
     for (int round = 0; round < 2; round++) {
       int leader = cluster.awaitLeader(30_000);
-      long stoppedAt = System.currentTimeMillis();
-      cluster.terminate(leader);
-      long gapMs = Agreement.awaitNewLeader(cluster, leader, 10_000) - stoppedAt;
+      long gapMs = TimedSections.timed(() -> {
+        long stoppedAt = System.currentTimeMillis();
+        cluster.terminate(leader);
+        return Agreement.awaitNewLeader(cluster, leader, 10_000) - stoppedAt;
+      });
       cluster.stop(leader);
       System.out.printf("graceful stop of %s: %d ms until the others agreed on a new leader%n", cluster.id(leader), gapMs);
       assertThat(cluster.log(leader)).contains("leadership handed over node=" + cluster.id(leader));

@@ -3,6 +3,7 @@ package dev.quorumwatch.node.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorumwatch.harness.cluster.TimedSections;
 import dev.quorumwatch.harness.targets.WebhookSink.Arrival;
 import java.time.Duration;
 import java.util.Set;
@@ -61,11 +62,14 @@ class FaultScenariosTest extends FaultScenario {
   void leaderPausedTenSecondsThenResumed() throws Exception {
     start("leader-paused", 1);
     int leader = c.leader();
-    long downAt = System.currentTimeMillis();
-    c.targetDownFor(0, c.allNodes());
-    await().pollDelay(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(2)).until(() -> true);
-    c.pause(leader);
-    await().atMost(Duration.ofSeconds(20)).until(() -> !firings().isEmpty());
+    long downAt = TimedSections.timed(() -> {
+      long at = System.currentTimeMillis();
+      c.targetDownFor(0, c.allNodes());
+      await().pollDelay(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(2)).until(() -> true);
+      c.pause(leader);
+      await().atMost(Duration.ofSeconds(20)).until(() -> !firings().isEmpty());
+      return at;
+    });
     // The followers give up their writes to the frozen leader as soon as they hear of the new
     // one: the page comes about as soon as with a killed leader (~2 s), not after their report
     // timeout (3.6 s median before, bench leader-kill --freeze 10s).

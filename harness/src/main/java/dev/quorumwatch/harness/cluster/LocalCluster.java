@@ -12,6 +12,7 @@ import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
 import dev.quorumwatch.proto.Verdict;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -237,6 +238,12 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public void start(int i) throws IOException {
+    try {
+      TimedSections.beforeStart(); // no start beside another test's timed measurement
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted before starting " + id(i));
+    }
     apiChannels.drop(i);
     writeConfig(i);
     processes[i] = launch.start(i, configFile(i), logFile(i), i >= configs.bootstrapMembers);
