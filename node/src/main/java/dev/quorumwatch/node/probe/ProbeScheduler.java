@@ -80,6 +80,14 @@ public final class ProbeScheduler implements AutoCloseable {
     StallSource NONE = (fromNs, toNs) -> 0;
 
     long stalledMs(long fromNs, long toNs);
+
+    /** A probe starts: stalls need watching until it is judged. */
+    default void probeStarted() {
+    }
+
+    /** A probe started earlier is judged: its stalls are no longer asked for. */
+    default void probeEnded() {
+    }
   }
 
   public ProbeScheduler(String nodeId, ScheduledExecutorService timer, Function<TargetSpec, Prober> probers,
@@ -161,11 +169,17 @@ public final class ProbeScheduler implements AutoCloseable {
   }
 
   private void start(Scheduled s) {
+    stalls.probeStarted(); // before the probe's start time, so a stall from its first moment shows
     long startNs = System.nanoTime();
     probers.apply(s.spec).probe(s.spec).whenComplete((result, error) -> {
-      ProbeResult r = acrossStall(s.spec, error != null
-          ? ProbeResult.failure(FailureClass.of(error), FailureClass.describe(error), 0)
-          : result, startNs);
+      ProbeResult r;
+      try {
+        r = acrossStall(s.spec, error != null
+            ? ProbeResult.failure(FailureClass.of(error), FailureClass.describe(error), 0)
+            : result, startNs);
+      } finally {
+        stalls.probeEnded();
+      }
       Observation changed = null;
       Scheduled next;
       synchronized (this) {

@@ -95,20 +95,50 @@ class StalledProbeTest {
   }
 
   @Test
-  void aQuietLoopHasNoStallsAndAHeldOneHasOneAsLongAsItWasHeld() throws Exception {
+  void whileAProbeIsInFlightAQuietLoopHasNoStallsAndAHeldOneHasOneAsLongAsItWasHeld() throws Exception {
     ProbeScheduler.StallSource stalls = watched.engine.stalls();
-    long before = System.nanoTime();
-    Thread.sleep(300);
-    assertThat(stalls.stalledMs(before, System.nanoTime())).as("nothing that would excuse a timeout")
-        .isLessThan(ProbeScheduler.MIN_STALL_EXCUSING_TIMEOUT_MS);
+    stalls.probeStarted();
+    try {
+      long before = System.nanoTime();
+      Thread.sleep(300);
+      assertThat(stalls.stalledMs(before, System.nanoTime())).as("nothing that would excuse a timeout")
+          .isLessThan(ProbeScheduler.MIN_STALL_EXCUSING_TIMEOUT_MS);
+
+      long heldFrom = System.nanoTime();
+      holdTheLoop(400);
+      // Asked at once, whether or not the loop's next tick has run yet.
+      assertThat(stalls.stalledMs(heldFrom, System.nanoTime())).isBetween(300L, 600L);
+    } finally {
+      stalls.probeEnded();
+    }
+  }
+
+  @Test
+  void withNoProbeInFlightTheLoopsDoNotTick() throws Exception {
+    ProbeScheduler.StallSource stalls = watched.engine.stalls();
+    stalls.probeStarted();
+    stalls.probeEnded();
+    Thread.sleep(2 * LoopStalls.TICK_MS); // the tick that was due sees none in flight and stops
 
     long heldFrom = System.nanoTime();
+    holdTheLoop(400);
+    assertThat(stalls.stalledMs(heldFrom, System.nanoTime())).as("no tick ran late, since none was due").isZero();
+
+    stalls.probeStarted(); // and they start again with the next probe
+    try {
+      long heldAgainFrom = System.nanoTime();
+      holdTheLoop(400);
+      assertThat(stalls.stalledMs(heldAgainFrom, System.nanoTime())).isBetween(300L, 600L);
+    } finally {
+      stalls.probeEnded();
+    }
+  }
+
+  void holdTheLoop(long ms) throws Exception {
     watched.engine.group().next().submit(() -> {
-      Thread.sleep(400);
+      Thread.sleep(ms);
       return null;
     }).get(5, TimeUnit.SECONDS);
-    // Asked at once, whether or not the loop's next tick has run yet.
-    assertThat(stalls.stalledMs(heldFrom, System.nanoTime())).isBetween(300L, 600L);
   }
 
   @Test
@@ -117,15 +147,14 @@ class StalledProbeTest {
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
     logger.addAppender(lines);
+    watched.engine.stalls().probeStarted();
     try {
-      watched.engine.group().next().submit(() -> {
-        Thread.sleep(LoopStalls.LOGGED_STALL_MS + 100);
-        return null;
-      }).get(5, TimeUnit.SECONDS);
+      holdTheLoop(LoopStalls.LOGGED_STALL_MS + 100);
       await().atMost(Duration.ofSeconds(5)).until(() -> !lines.list.isEmpty());
       assertThat(lines.list.get(0).getFormattedMessage()).startsWith("probe loop stalled node=local ms=");
       assertThat(lines.list.get(0).getThrowableProxy()).as("no stack trace").isNull();
     } finally {
+      watched.engine.stalls().probeEnded();
       logger.detachAppender(lines);
     }
   }
