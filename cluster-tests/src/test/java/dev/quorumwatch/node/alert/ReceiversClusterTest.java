@@ -115,8 +115,10 @@ class ReceiversClusterTest {
     targets.get("hang-api").setUp(false);
     await().atMost(Duration.ofSeconds(15)).until(() -> !fast.pagesWithStatus("firing").isEmpty());
     long pagedAfterMs = fast.pagesWithStatus("firing").get(0).atMs() - downAt;
-    assertThat(hangingSlack.requests()).as("the slow receiver was being sent to meanwhile").isNotEmpty();
-    assertThat(pagedAfterMs).as("detection (~2 s) plus a commit, not the 10 s the slow receiver holds").isLessThan(8_000);
+    // Both are sent at once, so the slow receiver's request may land a moment after the fast page.
+    await("the slow receiver is being sent to meanwhile").atMost(Duration.ofSeconds(5))
+        .until(() -> !hangingSlack.requests().isEmpty());
+    assertThat(pagedAfterMs).as("detection (~2 s) plus a commit, not the 30 s the slow receiver holds").isLessThan(8_000);
     targets.get("hang-api").setUp(true);
     await().atMost(Duration.ofSeconds(15)).until(() -> !fast.pagesWithStatus("resolved").isEmpty());
   }

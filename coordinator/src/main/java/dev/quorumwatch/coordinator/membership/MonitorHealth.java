@@ -6,6 +6,7 @@ import dev.quorumwatch.proto.Incident;
 import dev.quorumwatch.proto.Label;
 import dev.quorumwatch.proto.Member;
 import dev.quorumwatch.proto.SetCluster;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -16,11 +17,11 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Alerts about the monitor itself: a member whose heartbeat is stale (MonitorNodeDown), and a
- * cluster down to a bare quorum (MonitorQuorumAtRisk). Judged only once a quorum has been
- * fresh for {@code stale_after}, so a cluster (re)starting gives its members time to report
- * before anyone is called down; a member that has never reported gets
- * {@link #FIRST_REPORT_GRACE_MS}.
+ * Alerts about the monitor itself: a member that has not reported for {@link #downAfterMs}
+ * (MonitorNodeDown), and a cluster down to a bare quorum of members not down
+ * (MonitorQuorumAtRisk). Judged only once a quorum has been fresh for {@code stale_after}, so
+ * a cluster (re)starting gives its members time to report before anyone is called down; a
+ * member that has never reported gets {@link #FIRST_REPORT_GRACE_MS}.
  */
 public final class MonitorHealth {
   public static final String ALERT_NODE_DOWN = "MonitorNodeDown";
@@ -33,6 +34,19 @@ public final class MonitorHealth {
   public static final long FIRST_REPORT_GRACE_MS = 30_000;
   private static final String QUORUM_KEY = "quorum";
   private static final String NODE_KEY_PREFIX = "node:";
+
+  /**
+   * How long a member may go without a committed report before it is called down:
+   * {@code stale_after} and a third more. Its votes stop counting at {@code stale_after}, but
+   * a member that only could not report while the cluster had no leader is past that for a
+   * moment after the next leader's first commit, until its resent report commits too: across
+   * continents, 6 of 30 leader kills opened a MonitorNodeDown for a live member and a
+   * MonitorQuorumAtRisk page, and resolved both 80-300 ms later (bench leader-kill --wan
+   * global). A third of {@code stale_after} is one heartbeat interval by default.
+   */
+  public static long downAfterMs(SetCluster cluster) {
+    return cluster.getStaleAfterMs() + cluster.getStaleAfterMs() / 3;
+  }
 
   /** Open alerts about the monitor: "node:<id>" or "quorum" to incident id. */
   private final TreeMap<String, String> open = new TreeMap<>();
@@ -54,8 +68,10 @@ public final class MonitorHealth {
       return;
     }
     boolean firstReportsDue = clockMs - quorumFreshSinceMs >= FIRST_REPORT_GRACE_MS;
+    long downAfterMs = downAfterMs(cluster);
     Set<String> members = new TreeSet<>();
     Set<String> awaitingFirstReport = new TreeSet<>();
+    List<String> notDown = new ArrayList<>();
     for (Member m : cluster.getMembersList()) {
       members.add(m.getId());
       String key = NODE_KEY_PREFIX + m.getId();
@@ -64,7 +80,10 @@ public final class MonitorHealth {
         awaitingFirstReport.add(m.getId());
         continue;
       }
-      boolean down = !fresh.contains(m.getId());
+      boolean down = clockMs - lastSeen > downAfterMs;
+      if (!down) {
+        notDown.add(m.getId());
+      }
       if (down && !open.containsKey(key)) {
         Incident.Builder draft = Incident.newBuilder()
             .setAlertname(ALERT_NODE_DOWN)
@@ -73,7 +92,7 @@ public final class MonitorHealth {
             .addRegions(membership.regionOf(m.getId()))
             .addLabels(Label.newBuilder().setName("region").setValue(membership.regionOf(m.getId())))
             .setSummary("monitor node " + m.getId() + " has not reported for more than "
-                + cluster.getStaleAfterMs() + " ms" + (lastSeen == 0 ? " (never seen)" : ""));
+                + downAfterMs + " ms" + (lastSeen == 0 ? " (never seen)" : ""));
         open.put(key, incidents.open(draft).getId());
       } else if (!down && open.containsKey(key)) {
         incidents.resolve(open.remove(key));
@@ -84,15 +103,15 @@ public final class MonitorHealth {
         incidents.resolve(open.remove(key)); // no longer a member
       }
     }
-    boolean atRisk = cluster.getMembersCount() > cluster.getQuorum() && fresh.size() == cluster.getQuorum()
+    boolean atRisk = cluster.getMembersCount() > cluster.getQuorum() && notDown.size() == cluster.getQuorum()
         && awaitingFirstReport.isEmpty();
     if (atRisk && !open.containsKey(QUORUM_KEY)) {
       Incident.Builder draft = Incident.newBuilder()
           .setAlertname(ALERT_QUORUM_AT_RISK)
           .setSeverity(Severity.CRITICAL)
-          .addAllRegions(fresh.stream().map(membership::regionOf).sorted().toList())
-          .setSummary("only " + fresh.size() + " of " + cluster.getMembersCount()
-              + " monitor nodes are fresh, exactly the quorum: one more loss stops all decisions");
+          .addAllRegions(notDown.stream().map(membership::regionOf).sorted().toList())
+          .setSummary("only " + notDown.size() + " of " + cluster.getMembersCount()
+              + " monitor nodes are reporting, exactly the quorum: one more loss stops all decisions");
       open.put(QUORUM_KEY, incidents.open(draft).getId());
     } else if (!atRisk && open.containsKey(QUORUM_KEY)) {
       incidents.resolve(open.remove(QUORUM_KEY));
