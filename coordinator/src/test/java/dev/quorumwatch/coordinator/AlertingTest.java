@@ -3,7 +3,6 @@ package dev.quorumwatch.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorumwatch.coordinator.alert.Matchers;
-import dev.quorumwatch.coordinator.membership.MonitorHealth;
 import dev.quorumwatch.proto.AlertItem;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.proto.DailyDigest;
@@ -21,14 +20,13 @@ import dev.quorumwatch.proto.VoteState;
 import dev.quorumwatch.proto.WarningSpec;
 import dev.quorumwatch.proto.WebhookSpec;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-/** Routes, groups, silences, maintenance, reminders, acknowledgements, warnings and self-monitoring. */
+/** Routes, groups, silences, maintenance, reminders, acknowledgements and warnings ({@link MonitorHealthTest}: the monitor's own). */
 class AlertingTest {
   private static final long T0 = ZonedDateTime.parse("2026-11-23T10:00:00Z").toInstant().toEpochMilli();
 
@@ -57,11 +55,6 @@ class AlertingTest {
       votes.put("t" + i, state);
     }
     return votes;
-  }
-
-  private static List<String> alerts(Notification n) {
-    return n.getAlertsList().stream().map(a -> a.getAlertname() + ":" + a.getTargetId() + a.getNodeId() + ":"
-        + a.getStatus()).toList();
   }
 
   @Test
@@ -104,7 +97,7 @@ class AlertingTest {
     assertThat(k.sent).as("t2 joins the api group: held until group_interval").hasSize(1);
     k.advance(8000);
     assertThat(k.sent).hasSize(2);
-    assertThat(alerts(k.sent.get(1))).containsExactly("TargetDown:t0:firing", "TargetDown:t2:firing");
+    assertThat(DeliveringCluster.alerts(k.sent.get(1))).containsExactly("TargetDown:t0:firing", "TargetDown:t2:firing");
   }
 
   @Test
@@ -114,7 +107,7 @@ class AlertingTest {
     k.allSee(all(2, VoteState.VOTE_UP));
     k.allSee(all(2, VoteState.VOTE_DOWN));
     assertThat(k.sent).hasSize(1);
-    assertThat(alerts(k.sent.get(0))).containsExactly("TargetDown:t0:firing");
+    assertThat(DeliveringCluster.alerts(k.sent.get(0))).containsExactly("TargetDown:t0:firing");
   }
 
   @Test
@@ -133,7 +126,7 @@ class AlertingTest {
     assertThat(k.sent).isEmpty();
     k.advance(1000);
     assertThat(k.sent).as("the silence ran out with the target still down").hasSize(1);
-    assertThat(alerts(k.sent.get(0))).containsExactly("TargetDown:t0:firing");
+    assertThat(DeliveringCluster.alerts(k.sent.get(0))).containsExactly("TargetDown:t0:firing");
   }
 
   @Test
@@ -160,7 +153,7 @@ class AlertingTest {
     k.allSee(all(1, VoteState.VOTE_UP));
     k.advance(1000);
     assertThat(k.sent).as("the receiver was told it fires: it is told it resolved (never swallowed)").hasSize(2);
-    assertThat(alerts(k.sent.get(1))).containsExactly("TargetDown:t0:resolved");
+    assertThat(DeliveringCluster.alerts(k.sent.get(1))).containsExactly("TargetDown:t0:resolved");
   }
 
   @Test
@@ -242,7 +235,7 @@ class AlertingTest {
     k.advance(2000);
     assertThat(k.sent).hasSize(1);
     Notification warning = k.sent.get(0);
-    assertThat(alerts(warning)).containsExactly("TargetRegional:t0:firing");
+    assertThat(DeliveringCluster.alerts(warning)).containsExactly("TargetRegional:t0:firing");
     AlertItem item = warning.getAlerts(0);
     assertThat(item.getSeverity()).isEqualTo("warning");
     assertThat(item.getRegionsList()).containsExactly("eu-west");
@@ -250,7 +243,7 @@ class AlertingTest {
     k.advance(120_000);
     k.nodesSee(List.of("eu-west"), all(1, VoteState.VOTE_UP));
     assertThat(k.sent).hasSize(2);
-    assertThat(alerts(k.sent.get(1))).containsExactly("TargetRegional:t0:resolved");
+    assertThat(DeliveringCluster.alerts(k.sent.get(1))).containsExactly("TargetRegional:t0:resolved");
   }
 
   @Test
@@ -331,102 +324,6 @@ class AlertingTest {
     k.allSee(all(1, VoteState.VOTE_UP));
     k.nodesSee(List.of("eu-west"), all(1, VoteState.VOTE_DOWN));
     k.advance(60_000);
-    assertThat(k.sent).isEmpty();
-  }
-
-  @Test
-  void aSilentNodeIsReportedDownAfterStaleAfterAndAThirdMoreAndResolvedWhenItReturns() {
-    Cluster k = new Cluster(spec(1, r -> r, m -> m));
-    k.advance(10_000);
-    assertThat(k.sent).as("a healthy cluster says nothing about itself").isEmpty();
-    for (int s = 0; s < 4; s++) {
-      k.now += 1000;
-      k.apply(Commands.report(k.now, "us-west", false, Map.of()));
-      k.apply(Commands.report(k.now, "us-east", false, Map.of()));
-    }
-    assertThat(k.c.membership().isFresh("eu-west", k.now)).as("its votes no longer count").isFalse();
-    assertThat(k.sent).as("4 s silent: not yet called down").isEmpty();
-    k.now += 1000;
-    k.apply(Commands.report(k.now, "us-west", false, Map.of()));
-    k.apply(Commands.report(k.now, "us-east", false, Map.of()));
-    assertThat(k.sent).extracting(AlertingTest::alerts).containsExactlyInAnyOrder(
-        List.of("MonitorNodeDown:eu-west:firing"), List.of("MonitorQuorumAtRisk::firing"));
-    k.advance(1000);
-    assertThat(k.sentSince(2)).extracting(AlertingTest::alerts).containsExactlyInAnyOrder(
-        List.of("MonitorNodeDown:eu-west:resolved"), List.of("MonitorQuorumAtRisk::resolved"));
-  }
-
-  /**
-   * The leader (eu-west) dies just after committing a heartbeat from itself and us-east;
-   * us-west's report, sent to it, is lost. The next leader's first commit comes 2.2 s later,
-   * when us-west's last committed report is 3.1 s old, and its resent report commits 200 ms
-   * after that. Its votes were stale for that moment, but it was never down: before, this
-   * opened and resolved a MonitorNodeDown for us-west and a MonitorQuorumAtRisk page.
-   */
-  @Test
-  void aMemberWhoseReportAnElectionHeldUpIsNotCalledDown() {
-    Cluster k = new Cluster(spec(1, r -> r, m -> m));
-    k.advance(10_000);
-    long lastAll = k.now;
-    k.apply(Commands.report(lastAll + 900, "us-east", false, Map.of()));
-    k.apply(Commands.report(lastAll + 900, "eu-west", false, Map.of()));
-    k.now = lastAll + 3_100; // no leader in between
-    k.apply(Commands.report(k.now, "us-east", false, Map.of()));
-    assertThat(k.c.membership().isFresh("us-west", k.now)).as("us-west's votes are stale for a moment").isFalse();
-    k.now += 200;
-    k.apply(Commands.report(k.now, "us-west", false, Map.of()));
-    for (int s = 0; s < 4; s++) {
-      k.now += 1000;
-      k.apply(Commands.report(k.now, "us-west", false, Map.of()));
-      k.apply(Commands.report(k.now, "us-east", false, Map.of()));
-    }
-    assertThat(k.sent).extracting(AlertingTest::alerts).as("only the leader that died is down")
-        .containsExactlyInAnyOrder(List.of("MonitorNodeDown:eu-west:firing"), List.of("MonitorQuorumAtRisk::firing"));
-  }
-
-  /** Heartbeats from two of the three nodes, a second apart; eu-west has not started yet. */
-  private static void twoNodesReportFor(Cluster k, long ms) {
-    for (long t = 0; t < ms; t += 1000) {
-      k.now += 1000;
-      k.apply(Commands.report(k.now, "us-west", false, Map.of()));
-      k.apply(Commands.report(k.now, "us-east", false, Map.of()));
-    }
-  }
-
-  @Test
-  void aMemberThatStartsLateIsGivenTheFirstReportGraceNotStaleAfter() {
-    Cluster k = new Cluster(spec(1, r -> r, m -> m));
-    twoNodesReportFor(k, MonitorHealth.FIRST_REPORT_GRACE_MS - 2000);
-    k.apply(Commands.report(k.now, "eu-west", false, Map.of()));
-    k.advance(10_000);
-    assertThat(k.sent).as("a slow first start is not an outage of the monitor").isEmpty();
-  }
-
-  @Test
-  void aMemberThatNeverReportsIsCalledDownOnceTheFirstReportGraceIsOver() {
-    Cluster k = new Cluster(spec(1, r -> r, m -> m));
-    twoNodesReportFor(k, MonitorHealth.FIRST_REPORT_GRACE_MS - 1000);
-    assertThat(k.sent).isEmpty();
-    twoNodesReportFor(k, 2000);
-    assertThat(k.sent).extracting(AlertingTest::alerts).containsExactlyInAnyOrder(
-        List.of("MonitorNodeDown:eu-west:firing"), List.of("MonitorQuorumAtRisk::firing"));
-    assertThat(k.c.incidents()).filteredOn(i -> i.getAlertname().equals("MonitorNodeDown"))
-        .singleElement().satisfies(i -> assertThat(i.getSummary()).contains("never seen"));
-  }
-
-  @Test
-  void aRestartedClusterGivesItsMembersStaleAfterToReport() {
-    Cluster k = new Cluster(spec(1, r -> r, m -> m));
-    k.advance(5000);
-    // Everybody was down for an hour; two nodes come back first, the third 2 s later.
-    k.now += 3_600_000;
-    k.apply(Commands.report(k.now, "us-west", false, Map.of()));
-    k.apply(Commands.report(k.now, "us-east", false, Map.of()));
-    k.now += 2000;
-    k.apply(Commands.report(k.now, "us-west", false, Map.of()));
-    k.apply(Commands.report(k.now, "us-east", false, Map.of()));
-    k.apply(Commands.report(k.now, "eu-west", false, Map.of()));
-    k.advance(5000);
     assertThat(k.sent).isEmpty();
   }
 

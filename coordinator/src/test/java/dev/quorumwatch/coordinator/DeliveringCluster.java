@@ -65,6 +65,12 @@ class DeliveringCluster {
     }
   }
 
+  /** A notification's alerts as "alertname:target-or-node:status". */
+  static List<String> alerts(Notification n) {
+    return n.getAlertsList().stream().map(a -> a.getAlertname() + ":" + a.getTargetId() + a.getNodeId() + ":"
+        + a.getStatus()).toList();
+  }
+
   List<Notification> sentSince(int from) {
     return sent.subList(from, sent.size());
   }
