@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * This node's Raft member (server) and its client into the group. Owns everything Ratis:
  * configuration, group identity, leadership questions.
  */
-public final class RaftNode implements CommandSink, AutoCloseable {
+public final class RaftNode implements CommandSink, LeadershipWatcher.RaftView, AutoCloseable {
   static final long LEADERSHIP_CHECK_TIMEOUT_MS = 1_000;
   /** A new member first catches up on the log (or a snapshot) before the change commits. */
   static final long MEMBERSHIP_CHANGE_TIMEOUT_MS = 60_000;
