@@ -63,6 +63,7 @@ public final class RaftNode implements CommandSink, LeadershipWatcher.RaftView, 
   private final RaftServer server;
   /** Mutual TLS for the server and this node's clients, when node.yaml has a tls section; empty otherwise. */
   private final Parameters tlsParameters;
+  private final ClientConnections writeConnections;
   private final RaftWrites writes;
   private final PeerBackoffReset backoffReset;
   private final ClientId leadershipClientId = ClientId.randomId();
@@ -97,7 +98,9 @@ public final class RaftNode implements CommandSink, LeadershipWatcher.RaftView, 
     if (signatures != null) {
       stateMachine.setCommandGate(command -> signatures.refusal(command, peerIds()));
     }
-    this.writes = new RaftWrites(this::newClient, () -> info().map(DivisionInfo::getLeaderId).orElse(null), signatures,
+    this.writeConnections = new ClientConnections(clientProperties(RaftWrites.CLIENT_REQUEST_TIMEOUT_MS), tlsParameters);
+    this.writes = new RaftWrites((leader, retries) -> writeConnections.newClient(currentGroup(), leader, retries),
+        () -> info().map(DivisionInfo::getLeaderId).orElse(null), signatures,
         metrics.timer("quorumwatch.raft.commit_latency_seconds"), selfId);
     this.backoffReset = new PeerBackoffReset(server, selfId, () -> currentGroup().getPeers());
   }
@@ -115,8 +118,18 @@ public final class RaftNode implements CommandSink, LeadershipWatcher.RaftView, 
     return ids;
   }
 
-  /** {@code leader}: where the client's first request goes; null lets it find out. */
+  /** An administrative client, on connections of its own; {@code leader}: where its first request goes. */
   private RaftClient newClient(RaftPeerId leader, long requestTimeoutMs, RetryPolicy retries) {
+    return RaftClient.newBuilder()
+        .setProperties(clientProperties(requestTimeoutMs))
+        .setParameters(tlsParameters)
+        .setRaftGroup(currentGroup())
+        .setLeaderId(leader)
+        .setRetryPolicy(retries)
+        .build();
+  }
+
+  private static RaftProperties clientProperties(long requestTimeoutMs) {
     RaftProperties clientProps = new RaftProperties();
     RaftConfigKeys.Rpc.setType(clientProps, SupportedRpcType.GRPC);
     // A write commits in ~10 ms; one that waits on a frozen leader (a GC pause, a hung
@@ -125,25 +138,14 @@ public final class RaftNode implements CommandSink, LeadershipWatcher.RaftView, 
     // By default a new client first sends a watch request and holds every write until it is
     // answered: one more round trip to the leader before each fresh client's first write.
     RaftClientConfigKeys.Async.Experimental.setSendDummyRequest(clientProps, false);
-    return RaftClient.newBuilder()
-        .setProperties(clientProps)
-        .setParameters(tlsParameters)
-        .setRaftGroup(currentGroup())
-        .setLeaderId(leader)
-        .setRetryPolicy(retries)
-        .build();
+    return clientProps;
   }
 
   public void start() throws IOException {
     server.start();
   }
 
-  /**
-   * Commits a command through the leader. After a write gives up (its retries ran out while
-   * there was no leader) or gets no answer within 15 s (or the caller's own, shorter limit),
-   * the client is replaced: its ordered stream does not recover from a write that gave up,
-   * and everything this node writes afterwards (heartbeats included) would fail or wait forever.
-   */
+  /** Commits a command through the leader, or fails after 15 s (it may still commit later). */
   @Override
   public CompletableFuture<CommandReply> submit(Command command) {
     return writes.submit(command);
@@ -172,8 +174,8 @@ public final class RaftNode implements CommandSink, LeadershipWatcher.RaftView, 
     if (!isLeaderReady()) {
       return CompletableFuture.completedFuture(false);
     }
-    // Straight to the local server, not through the client: a read queued behind this
-    // node's own writes in the client's ordered stream would wait for them.
+    // Straight to the local server, not through the client: no connection, and never
+    // addressed to another server while the client still looks for the leader.
     RaftClientRequest read = RaftClientRequest.newBuilder()
         .setClientId(leadershipClientId)
         .setServerId(selfId)
@@ -375,6 +377,7 @@ public final class RaftNode implements CommandSink, LeadershipWatcher.RaftView, 
   public void close() throws IOException {
     try {
       writes.close();
+      writeConnections.close();
     } finally {
       server.close();
     }

@@ -15,10 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.impl.RaftClientImpl;
+import org.apache.ratis.client.impl.UnorderedAsync;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This node's writes into the log, and its linearizable reads through the leader: one Raft
- * client, replaced when it gets stuck, with the replaced ones closed a little later.
+ * client at a time, on connections every client shares ({@link ClientConnections}). A client
+ * that addresses another server than the leader this node's own server follows is replaced;
+ * the one it replaces is closed once every request in it has had its answer time.
  */
 final class RaftWrites implements AutoCloseable {
   static final long CLIENT_REQUEST_TIMEOUT_MS = 1_000;
@@ -39,17 +43,13 @@ final class RaftWrites implements AutoCloseable {
    * full view at the next heartbeat), rather than queueing behind a dead leader. */
   static final RetryPolicy WRITE_RETRIES =
       RetryPolicies.retryUpToMaximumCountWithFixedSleep(50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
-  static final long RETIRED_CLIENT_CLOSE_MS = 10_000;
-  /**
-   * A client that has answered nothing for this long is stuck whatever it addresses: Ratis'
-   * client has resent a request itself by then ({@link #CLIENT_REQUEST_TIMEOUT_MS}).
-   */
-  static final long STUCK_AFTER_MS = 2 * CLIENT_REQUEST_TIMEOUT_MS;
+  /** After the longest a write waits for its answer: closing a client fails what still waits in it. */
+  static final long RETIRED_CLIENT_CLOSE_MS = WRITE_ANSWER_TIMEOUT_MS + 5_000;
   private static final Logger log = LoggerFactory.getLogger(RaftWrites.class);
 
   /** Makes a client; {@code leader}: where its first request goes, null to let it find out. */
   interface Clients {
-    RaftClient create(RaftPeerId leader, long requestTimeoutMs, RetryPolicy retries);
+    RaftClient create(RaftPeerId leader, RetryPolicy retries);
   }
 
   private final Clients clients;
@@ -60,8 +60,6 @@ final class RaftWrites implements AutoCloseable {
   private final Timer commitLatency;
   private final RaftPeerId selfId;
   private volatile RaftClient client;
-  /** When {@link #client} was made or last answered a write ({@link System#nanoTime()}). */
-  private volatile long clientAnsweredNanos = System.nanoTime();
   private final Set<RaftClient> retiring = new HashSet<>();
 
   RaftWrites(Clients clients, Supplier<RaftPeerId> followedLeader, CommandSignatures signatures, Timer commitLatency,
@@ -71,35 +69,30 @@ final class RaftWrites implements AutoCloseable {
     this.signatures = signatures;
     this.commitLatency = commitLatency;
     this.selfId = selfId;
-    this.client = clients.create(null, CLIENT_REQUEST_TIMEOUT_MS, WRITE_RETRIES);
+    this.client = clients.create(null, WRITE_RETRIES);
   }
 
-  /**
-   * Commits a command through the leader. After a write gives up (its retries ran out while
-   * there was no leader) or gets no answer within {@link #WRITE_ANSWER_TIMEOUT_MS} (or the
-   * caller's own, shorter limit), the client is replaced: its ordered stream does not recover from a write that gave up, and
-   * everything this node writes afterwards (heartbeats included) would fail or wait forever.
-   */
+  /** Commits a command through the leader, or fails after {@link #WRITE_ANSWER_TIMEOUT_MS}. */
   CompletableFuture<CommandReply> submit(Command command) {
     return submit(command, WRITE_ANSWER_TIMEOUT_MS);
   }
 
-  CompletableFuture<CommandReply> submit(Command command, long answerTimeoutMs) {
-    return send(command, answerTimeoutMs, true);
-  }
-
   /**
-   * {@code retryClosed}: a client whose ordered stream was closed (an earlier request in it
-   * gave up) fails the requests queued behind that one; the server holds those back behind the
-   * failed one, so they were not applied, and one resend on the fresh client is safe.
+   * Commits a command through the leader, or fails after {@code answerTimeoutMs} (it may still
+   * commit later). Writes are unordered: each one is retried on its own, so one that gives up
+   * or times out leaves the writes after it alone, where in Ratis' ordered stream it failed
+   * every write behind it and the client had to be replaced, on new connections. Nothing
+   * here needs the order: a report carries its sequence number and everything the one
+   * before it carried, and the other writers send one command at a time (ticks are all alike).
    */
-  private CompletableFuture<CommandReply> send(Command command, long answerTimeoutMs, boolean retryClosed) {
+  CompletableFuture<CommandReply> submit(Command command, long answerTimeoutMs) {
     RaftClient used = client;
     Timer.Context timing = commitLatency.time();
     CompletableFuture<RaftClientReply> sent;
     try {
       Command signed = signatures == null ? command : signatures.sign(command);
-      sent = used.async().send(Message.valueOf(ByteString.copyFrom(signed.toByteArray())));
+      sent = UnorderedAsync.send(RaftClientRequest.writeRequestType(),
+          Message.valueOf(ByteString.copyFrom(signed.toByteArray())), null, (RaftClientImpl) used);
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
@@ -107,43 +100,31 @@ final class RaftWrites implements AutoCloseable {
         .orTimeout(answerTimeoutMs, TimeUnit.MILLISECONDS)
         .handle((reply, error) -> {
           if (error == null) {
-            if (used == client) {
-              clientAnsweredNanos = System.nanoTime();
-            }
             timing.stop(); // submitted to applied and answered: what a write costs this node
-            return CompletableFuture.completedFuture(decodeReply(reply));
+            return decodeReply(reply);
           }
           Optional<CommandReply> refused = refusedBeforeLog(error);
           if (refused.isPresent()) {
             timing.stop();
-            return CompletableFuture.completedFuture(refused.get());
+            return refused.get();
           }
           Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-          if (cause instanceof RaftRetryFailureException || cause instanceof AlreadyClosedException
-              || (cause instanceof TimeoutException && (misdirected(used) || stuck()))) {
+          if ((cause instanceof TimeoutException || cause instanceof RaftRetryFailureException) && misdirected(used)) {
             replaceClient(used, cause.getClass().getSimpleName());
           }
-          if (retryClosed && cause instanceof AlreadyClosedException) {
-            return send(command, answerTimeoutMs, false);
-          }
-          return CompletableFuture.<CommandReply>failedFuture(error);
-        })
-        .thenCompose(f -> f);
+          throw error instanceof CompletionException c ? c : new CompletionException(error);
+        });
   }
 
   /**
    * A client that addresses a server other than the leader this node's own server follows (or
-   * any while it follows none). A write that times out replaces its client only then, or when
-   * the client is {@link #stuck()}: across continents a fresh client's first write takes a
-   * connection and two round trips, and a new client would only start that over.
+   * any while it follows none): after a request times out, Ratis' client tries a random other
+   * server, and right after an election that is often not the new leader. A write that is
+   * only slow keeps its client.
    */
   private boolean misdirected(RaftClient used) {
     RaftPeerId leader = followedLeader.get();
     return leader == null || !leader.equals(used.getLeaderId());
-  }
-
-  private boolean stuck() {
-    return System.nanoTime() - clientAnsweredNanos >= TimeUnit.MILLISECONDS.toNanos(STUCK_AFTER_MS);
   }
 
   /**
@@ -159,23 +140,21 @@ final class RaftWrites implements AutoCloseable {
     }
   }
 
-  private void replaceClient(RaftClient stuck, String why) {
+  private void replaceClient(RaftClient replaced, String why) {
     synchronized (this) {
-      if (client != stuck) {
+      if (client != replaced) {
         return; // another write already replaced it
       }
       // Straight to the leader this node's own server follows, when it knows one: a fresh
       // client would otherwise start at the first peer, possibly the one that just died.
-      client = clients.create(followedLeader.get(), CLIENT_REQUEST_TIMEOUT_MS, WRITE_RETRIES);
-      clientAnsweredNanos = System.nanoTime();
+      client = clients.create(followedLeader.get(), WRITE_RETRIES);
     }
-    log.warn("raft client replaced node={} reason=\"{}\"", selfId, why);
-    // Closed later, not now: other writes in flight on it (an operator's apply) may be
-    // healthy and about to commit; closing would fail them although only one writer was stuck.
+    log.info("raft client replaced node={} reason=\"{}\"", selfId, why);
+    // Closed later, not now: writes in flight on it (an operator's apply) may be about to commit.
     synchronized (retiring) {
-      retiring.add(stuck);
+      retiring.add(replaced);
     }
-    CompletableFuture.delayedExecutor(RETIRED_CLIENT_CLOSE_MS, TimeUnit.MILLISECONDS).execute(() -> retire(stuck));
+    CompletableFuture.delayedExecutor(RETIRED_CLIENT_CLOSE_MS, TimeUnit.MILLISECONDS).execute(() -> retire(replaced));
   }
 
   private void retire(RaftClient old) {
@@ -185,7 +164,7 @@ final class RaftWrites implements AutoCloseable {
       }
     }
     try {
-      old.close(); // fails what still waits in it; each writer retries its own way
+      old.close();
     } catch (IOException e) {
       log.warn("closing the replaced raft client failed node={} error=\"{}\"", selfId, e.getMessage());
     }
@@ -229,7 +208,7 @@ final class RaftWrites implements AutoCloseable {
    * command committed before the call.
    */
   CompletableFuture<Long> readIndex() {
-    return client.async().sendReadOnly(Message.valueOf("read-index"))
+    return client.async().sendReadOnlyUnordered(Message.valueOf("read-index"))
         .orTimeout(WRITE_ANSWER_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .thenApply(reply -> {
           if (!reply.isSuccess()) {

@@ -56,8 +56,8 @@ public final class Reporter implements AutoCloseable {
   private boolean unconfirmedFull;
   /**
    * This run of the node, and the number of its last report: the cluster applies a node's
-   * reports in the order they were made even if an older write (on a replaced Raft client)
-   * commits after a newer one.
+   * reports in the order they were made even if an older write (writes are unordered, each
+   * retried on its own) commits after a newer one.
    */
   private final long incarnation = System.currentTimeMillis();
   private long seq;
@@ -67,9 +67,8 @@ public final class Reporter implements AutoCloseable {
   private long writeGeneration;
   /**
    * Writes left that get a short timeout and, failing, an immediate resend: right after a
-   * leader change, a first write sent before the new leader was ready can go astray (its
-   * "not ready" closes the client's stream, and Ratis' client then tries a random other
-   * server), and the reports it held paged a second late. The timeout replaces such a client
+   * leader change, a first write can go astray (after a request times out, Ratis' client
+   * tries a random other server), and the reports it held paged a second late. The timeout replaces such a client
    * (RaftWrites); a write that is only slow keeps its client and commits behind the resend.
    * A timeout scaled to the node's write times paged later after a leader kill than this
    * quarter of the usual timeout (0.3 s later, median of 15), so the quarter stays.
@@ -219,7 +218,8 @@ public final class Reporter implements AutoCloseable {
         }
       }
       // Done, so the next report may go; or failed just after a leader change: resend now
-      // (on the fresh client the failure brought) instead of at the next heartbeat.
+      // (on a fresh client if the failure found the old one addressing another server)
+      // instead of at the next heartbeat.
       flush();
     });
   }
