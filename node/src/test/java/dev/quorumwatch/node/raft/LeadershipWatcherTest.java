@@ -33,12 +33,14 @@ class LeadershipWatcherTest {
   /** This node has won an election; Ratis says when it is ready only by being asked. */
   private static final class View implements LeadershipWatcher.RaftView {
     volatile boolean ready;
+    volatile String leader = "self";
     final AtomicInteger readyAsked = new AtomicInteger();
+    final AtomicInteger peerRetries = new AtomicInteger();
     volatile long lastAskedNanos;
 
     @Override
     public Optional<String> leaderId() {
-      return Optional.of("self");
+      return Optional.of(leader);
     }
 
     @Override
@@ -60,6 +62,7 @@ class LeadershipWatcherTest {
 
     @Override
     public void retryPeerConnectionsNow() {
+      peerRetries.incrementAndGet();
     }
   }
 
@@ -90,6 +93,16 @@ class LeadershipWatcherTest {
           .until(() -> view.readyAsked.get() > 1 && System.nanoTime() - view.lastAskedNanos > 300_000_000L);
       assertThat(view.readyAsked.get()).as("about 200 ms of looks every 10 ms, then none").isBetween(2, 40);
       assertThat(started).hasValue(0);
+    }
+  }
+
+  @Test
+  void aFollowerRetriesItsPeerConnectionsAtEveryPollWhileALeaderIsKnown() {
+    view.leader = "other";
+    try (LeadershipWatcher watcher = new LeadershipWatcher(view, timer, duty, 20, 60_000)) {
+      watcher.start();
+      // Its next election must not find a peer that came back still behind a reconnect backoff.
+      await().atMost(Duration.ofSeconds(5)).until(() -> view.peerRetries.get() >= 5);
     }
   }
 }
