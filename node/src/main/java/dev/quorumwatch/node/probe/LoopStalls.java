@@ -58,6 +58,18 @@ final class LoopStalls implements ProbeScheduler.StallSource {
     inFlight.decrementAndGet(); // the ticks stop themselves once none is in flight
   }
 
+  /** Whether any loop's ticks still run: they stop at the first tick with no probe in flight. */
+  boolean ticking() {
+    for (Watch w : watches) {
+      synchronized (w) {
+        if (w.ticking) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** One loop's tick and its recent stalls: written by the loop, read by any thread. */
   private final class Watch {
     private final EventExecutor loop;

@@ -118,7 +118,8 @@ class StalledProbeTest {
     ProbeScheduler.StallSource stalls = watched.engine.stalls();
     stalls.probeStarted();
     stalls.probeEnded();
-    Thread.sleep(2 * LoopStalls.TICK_MS); // the tick that was due sees none in flight and stops
+    // The tick that was due sees none in flight and stops.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !((LoopStalls) stalls).ticking());
 
     long heldFrom = System.nanoTime();
     holdTheLoop(400);

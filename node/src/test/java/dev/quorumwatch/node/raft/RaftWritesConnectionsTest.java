@@ -159,7 +159,7 @@ class RaftWritesConnectionsTest {
   }
 
   @Test
-  void aWriteThatTimedOutLeavesTheWritesAfterItAlone() throws Exception {
+  void aWriteThatTimedOutAtTheLeaderKeepsItsClientAndConnection() throws Exception {
     for (int i = 0; i < 5; i++) {
       assertThat(writes.submit(TICK, 0)).failsWithin(Duration.ofSeconds(10));
       assertThat(writes.submit(TICK).get(10, TimeUnit.SECONDS).getAccepted()).isTrue();
