@@ -18,7 +18,7 @@ final class PeerBackoffReset {
   private final RaftPeerId selfId;
   private final Supplier<Collection<RaftPeer>> peers;
   private volatile boolean peerBackoffResetFailed;
-  /** Looked up once: the reset runs every 200 ms while there is no leader. */
+  /** Looked up once: the reset runs at every leadership poll (every 200 ms). */
   private volatile Method resetConnectBackoff;
 
   PeerBackoffReset(RaftServer server, RaftPeerId selfId, Supplier<Collection<RaftPeer>> peers) {
@@ -33,8 +33,9 @@ final class PeerBackoffReset {
    * only on the leader's replication path, so a candidate whose vote requests failed while
    * a peer was down kept failing them, without trying, for the rest of the backoff after the
    * peer came back; when the candidate held the newest log, the cluster waited that long for
-   * a leader (`MajorityLossTest`: 10.7 s after a 30 s outage). Called while there is no
-   * leader; a connection that is not backing off is left alone.
+   * a leader (`MajorityLossTest`: 10.7 s after a 30 s outage). Called at every leadership
+   * poll, whoever leads, since a follower's connections to the other followers carry only
+   * vote requests; a connection that is not backing off is left alone.
    */
   void now() {
     if (!(server.getServerRpc() instanceof RaftServerRpcWithProxy<?, ?> rpc)) {

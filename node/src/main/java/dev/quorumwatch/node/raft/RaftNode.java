@@ -220,7 +220,7 @@ public final class RaftNode implements CommandSink, LeadershipWatcher.RaftView, 
     }
   }
 
-  /** While there is no leader: peers are tried again now, not after gRPC's reconnect backoff. */
+  /** Peers whose connections failed are tried again now, not after gRPC's reconnect backoff. */
   public void retryPeerConnectionsNow() {
     backoffReset.now();
   }
