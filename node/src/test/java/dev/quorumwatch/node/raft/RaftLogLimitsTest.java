@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.junit.jupiter.api.AfterEach;
@@ -26,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Raft log as configured for a node: its write buffer is sized to the largest entry Ratis
- * accepts, not Ratis' default, so the largest command we write (a restore) must still be
- * logged, and a larger one refused without harming the server. A real one-server group.
+ * The Raft log as configured for a node (its write buffer sized to the largest entry Ratis
+ * accepts, {@link RaftPropertiesTest}): the largest command we write (a restore) is logged,
+ * and a larger one is refused without harming the server. A real one-server group.
  */
 class RaftLogLimitsTest {
   static final Command TICK = Command.newBuilder().setTick(Tick.getDefaultInstance()).build();
@@ -64,15 +63,6 @@ class RaftLogLimitsTest {
   }
 
   @Test
-  void theWriteBufferHoldsTheLargestEntryRatisAcceptsAndNoMore() {
-    RaftProperties props = RaftSettings.serverProperties(node.config());
-    long largestEntry = RaftServerConfigKeys.Log.Appender.bufferByteLimit(props).getSize();
-    long buffer = RaftServerConfigKeys.Log.writeBufferSize(props).getSize();
-    assertThat(buffer).isGreaterThan(largestEntry).isLessThan(RaftServerConfigKeys.Log.WRITE_BUFFER_SIZE_DEFAULT.getSize());
-    assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(props)).as("no metadata entry after each commit").isFalse();
-  }
-
-  @Test
   void theLargestRestoreIsLoggedAndALargerCommandIsRefusedWhileTheServerGoesOn() throws Exception {
     CommandReply restore = node.submit(restoreOf(BackupFiles.MAX_STATE_BYTES)).get(30, TimeUnit.SECONDS);
     assertThat(restore.getLogIndex()).as("committed (the state machine may refuse the made-up state)").isPositive();
@@ -80,7 +70,8 @@ class RaftLogLimitsTest {
 
     long limit = RaftServerConfigKeys.Log.Appender.bufferByteLimit(RaftSettings.serverProperties(node.config())).getSize();
     assertThatThrownBy(() -> node.submit(restoreOf((int) limit + 1)).get(30, TimeUnit.SECONDS))
-        .isInstanceOf(ExecutionException.class);
+        .isInstanceOf(ExecutionException.class)
+        .rootCause().hasMessageContaining("exceeds the max buffer limit");
 
     CommandReply after = node.submit(TICK).get(30, TimeUnit.SECONDS);
     assertThat(after.getLogIndex()).isGreaterThan(restore.getLogIndex());

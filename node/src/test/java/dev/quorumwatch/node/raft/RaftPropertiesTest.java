@@ -35,6 +35,15 @@ class RaftPropertiesTest {
     assertThat(sleepAfterFailures(policy, 1_000_000)).as("a follower away for days").isBetween(250L, 750L);
   }
 
+  @Test
+  void theLogWritesNoMetadataEntriesThroughABufferThatHoldsTheLargestEntryRatisAcceptsAndNoMore() throws Exception {
+    RaftProperties props = RaftSettings.serverProperties(NodeConfigLoader.parse(Path.of("node.yaml"), NodeYamls.ONE_NODE));
+    long largestEntry = RaftServerConfigKeys.Log.Appender.bufferByteLimit(props).getSize();
+    long buffer = RaftServerConfigKeys.Log.writeBufferSize(props).getSize();
+    assertThat(buffer).isGreaterThan(largestEntry).isLessThan(RaftServerConfigKeys.Log.WRITE_BUFFER_SIZE_DEFAULT.getSize());
+    assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(props)).as("no metadata entry after each commit").isFalse();
+  }
+
   private static long sleepAfterFailures(RetryPolicy policy, int failures) {
     return policy.handleAttemptFailure(() -> failures).getSleepTime().toLong(TimeUnit.MILLISECONDS);
   }
