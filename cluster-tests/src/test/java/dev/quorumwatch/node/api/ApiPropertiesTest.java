@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quorumwatch.harness.cluster.Agreement;
 import dev.quorumwatch.harness.cluster.LocalCluster;
 import dev.quorumwatch.harness.junit.RealClusters;
+import dev.quorumwatch.node.raft.RaftSettings;
 import dev.quorumwatch.node.testing.TargetServer;
 import dev.quorumwatch.node.testing.TestClusters;
 import dev.quorumwatch.node.testing.WebhookReceiver;
@@ -17,6 +18,7 @@ import dev.quorumwatch.proto.ExpireSilenceRequest;
 import dev.quorumwatch.proto.ExplainRequest;
 import dev.quorumwatch.proto.FailoverRequest;
 import dev.quorumwatch.proto.GetActiveEndpointRequest;
+import dev.quorumwatch.proto.ListTargetsRequest;
 import dev.quorumwatch.proto.QuorumWatchGrpc.QuorumWatchBlockingStub;
 import dev.quorumwatch.proto.RemoveMemberRequest;
 import dev.quorumwatch.proto.Verdict;
@@ -141,6 +143,48 @@ class ApiPropertiesTest {
       assertThat(metrics).contains("quorumwatch_raft_applied_expire_silence 0", "quorumwatch_raft_applied_acknowledge 0")
           .containsPattern("quorumwatch_raft_applied_report_view [1-9]");
     }
+  }
+
+  @Example
+  void anApplyAnswersOnceTheFollowerAskedHasAppliedIt() throws Exception {
+    int leader = cluster.awaitLeader(10_000);
+    for (int round = 1; round <= 5; round++) {
+      for (int node = 0; node < cluster.size(); node++) {
+        if (node == leader) {
+          continue;
+        }
+        String tag = "round-" + round + "-" + cluster.id(node);
+        cluster.client(node).apply(ApplyRequest.newBuilder()
+            .setYaml(monitors.replace("labels: {service: api}", "labels: {service: api, written: " + tag + "}"))
+            .setFileName("monitors.yaml").build());
+        // Read back at once from the node written to: a follower learns of a commit from the
+        // leader's next message, up to a Raft heartbeat later than the leader's answer.
+        assertThat(cluster.client(node).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList())
+            .as("what %s shows right after it answered the apply", cluster.id(node))
+            .anySatisfy(t -> assertThat(t.getLabelsMap()).containsEntry("written", tag));
+      }
+    }
+    cluster.apply(monitors);
+  }
+
+  @Example
+  void aMonitorsFileTooLargeForOneLogEntryIsRefusedByItsSizeAndChangesNothing() {
+    // Within the API's 8 MiB and the YAML parser's 3 Mi characters: two bytes a character.
+    StringBuilder yaml = new StringBuilder("targets:\n");
+    String note = "\u00e9".repeat(1000);
+    for (int i = 0; i < 2500; i++) {
+      yaml.append("  - {id: big-").append(i).append(", tcp: {address: \"127.0.0.1:1\"}, labels: {note: \"")
+          .append(note).append("\"}}\n");
+    }
+    assertThatThrownBy(() -> cluster.client(cluster.anyRunning()).apply(ApplyRequest.newBuilder()
+        .setYaml(yaml.toString()).setFileName("big.yaml").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription())
+              .startsWith("big.yaml: expected at most " + RaftSettings.COMMAND_BYTES_MAX + " bytes once encoded");
+        });
+    assertThat(cluster.client(cluster.anyRunning()).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList())
+        .noneMatch(t -> t.getId().startsWith("big-"));
   }
 
   @Example

@@ -10,6 +10,7 @@ import dev.quorumwatch.proto.ListTargetsRequest;
 import dev.quorumwatch.proto.QuorumWatchGrpc;
 import dev.quorumwatch.proto.StatusRequest;
 import dev.quorumwatch.proto.StatusResponse;
+import dev.quorumwatch.proto.TargetStatus;
 import dev.quorumwatch.proto.Verdict;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -322,14 +323,17 @@ public final class LocalCluster implements AutoCloseable {
     throw new IllegalStateException("not every node became fresh within " + timeoutMs + " ms; logs in " + dir);
   }
 
-  /** Waits until every target has {@code verdict} on some running node; false on timeout. */
+  /**
+   * Waits until every target has {@code verdict} on some running node; false on timeout. A
+   * node that lists no targets has not applied any monitors yet, so it does not count.
+   */
   public boolean awaitAllTargets(Verdict verdict, long timeoutMs) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
       try {
-        boolean all = client(anyRunning()).listTargets(ListTargetsRequest.getDefaultInstance()).getTargetsList().stream()
-            .allMatch(t -> t.getVerdict() == verdict);
-        if (all) {
+        List<TargetStatus> targets = client(anyRunning()).listTargets(ListTargetsRequest.getDefaultInstance())
+            .getTargetsList();
+        if (!targets.isEmpty() && targets.stream().allMatch(t -> t.getVerdict() == verdict)) {
           return true;
         }
       } catch (RuntimeException e) {

@@ -164,12 +164,12 @@ public final class QuorumWatchService extends QuorumWatchGrpc.QuorumWatchImplBas
     if (reply == null) {
       return;
     }
-    response.onNext(ApplyResponse.newBuilder()
+    // Answered once this replica has it, so what was applied here is read back from here.
+    writes.answerAfter(reply, c -> ApplyResponse.newBuilder()
         .setTargets(spec.getTargetsCount())
         .setReceivers(spec.getReceiversCount())
         .setLogIndex(reply.getLogIndex())
-        .build());
-    response.onCompleted();
+        .build(), response);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.quorumwatch.coordinator.Coordinator;
 import dev.quorumwatch.coordinator.ratis.MonitorStateMachine;
 import dev.quorumwatch.node.config.NodeConfig;
 import dev.quorumwatch.node.raft.RaftNode;
+import dev.quorumwatch.node.raft.RaftSettings;
 import dev.quorumwatch.proto.Command;
 import dev.quorumwatch.node.auth.TokenAuthInterceptor;
 import dev.quorumwatch.proto.CommandReply;
@@ -54,6 +55,14 @@ final class Writes {
 
   /** Commits a command; on failure answers the call with the reason and returns null. */
   CommandReply commit(Command command, String errorPrefix, StreamObserver<?> response) {
+    int bytes = command.getSerializedSize();
+    if (bytes > RaftSettings.COMMAND_BYTES_MAX) {
+      // Ratis would refuse it only at the leader, as an error that reads like a lost quorum.
+      response.onError(Status.INVALID_ARGUMENT.withDescription(errorPrefix + "expected at most "
+          + RaftSettings.COMMAND_BYTES_MAX + " bytes once encoded (one Raft log entry), got " + bytes)
+          .asRuntimeException());
+      return null;
+    }
     CommandReply reply;
     try {
       reply = raft.submit(command).get(WRITE_TIMEOUT_S, TimeUnit.SECONDS);

@@ -35,6 +35,13 @@ public final class RaftSettings {
    * largest entry Ratis accepts (the appender's byte limit).
    */
   static final int LOG_ENTRY_FRAMING_BYTES = 4 * 1024;
+  /**
+   * The largest command, encoded, that a node hands to Raft. Ratis refuses a log entry over its
+   * append limit (4 MiB, its default, which we keep); the rest is room for the entry's own
+   * fields (term, index, client and call ids).
+   */
+  public static final int COMMAND_BYTES_MAX =
+      RaftServerConfigKeys.Log.Appender.BUFFER_BYTE_LIMIT_DEFAULT.getSizeInt() - 64 * 1024;
 
   private RaftSettings() {}
 

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Raft log as configured for a node (its write buffer sized to the largest entry Ratis
- * accepts, {@link RaftPropertiesTest}): the largest command we write (a restore) is logged,
- * and a larger one is refused without harming the server. A real one-server group.
+ * accepts, {@link RaftPropertiesTest}): the largest command a node hands to Raft (the API
+ * refuses larger ones, a restore is smaller) is logged, and one over Ratis' limit is refused
+ * without harming the server. A real one-server group.
  */
 class RaftLogLimitsTest {
   static final Command TICK = Command.newBuilder().setTick(Tick.getDefaultInstance()).build();
@@ -63,8 +64,12 @@ class RaftLogLimitsTest {
   }
 
   @Test
-  void theLargestRestoreIsLoggedAndALargerCommandIsRefusedWhileTheServerGoesOn() throws Exception {
-    CommandReply restore = node.submit(restoreOf(BackupFiles.MAX_STATE_BYTES)).get(30, TimeUnit.SECONDS);
+  void theLargestCommandANodeSendsIsLoggedAndALargerOneIsRefusedWhileTheServerGoesOn() throws Exception {
+    assertThat(restoreOf(BackupFiles.MAX_STATE_BYTES).getSerializedSize()).as("the largest restore")
+        .isLessThanOrEqualTo(RaftSettings.COMMAND_BYTES_MAX);
+    Command largest = restoreOf(RaftSettings.COMMAND_BYTES_MAX - restoreOf(0).getSerializedSize() - 16);
+    assertThat(largest.getSerializedSize()).isBetween(RaftSettings.COMMAND_BYTES_MAX - 16, RaftSettings.COMMAND_BYTES_MAX);
+    CommandReply restore = node.submit(largest).get(30, TimeUnit.SECONDS);
     assertThat(restore.getLogIndex()).as("committed (the state machine may refuse the made-up state)").isPositive();
     await().atMost(Duration.ofSeconds(10)).until(() -> state.appliedIndex() >= restore.getLogIndex());
 
