@@ -76,7 +76,7 @@ public final class BenchCommand implements Runnable {
     }
   }
 
-  /** The network between the nodes: a wide-area profile and the election timeout. */
+  /** The network between the nodes: a wide-area profile, the election timeout and the report heartbeat. */
   static final class Network {
     @Option(names = "--wan", defaultValue = "loopback", description = "Delay, jitter and loss on the links between"
         + " the nodes: a profile (regional, continental, global; global needs 4 nodes) or links such as"
@@ -88,8 +88,13 @@ public final class BenchCommand implements Runnable {
         description = "cluster.election_timeout of every node (default: the node's own default).")
     long electionTimeoutMs;
 
+    @Option(names = "--heartbeat-interval", defaultValue = "0s", converter = OffOrDurationConverter.class,
+        description = "cluster.heartbeat_interval of every node: how often a quiet node writes its report"
+            + " (stale_after follows at three times it; default: the node's own default, 1s).")
+    long heartbeatIntervalMs;
+
     ClusterNetwork of(Common common) {
-      ClusterNetwork network = new ClusterNetwork(wan, electionTimeoutMs);
+      ClusterNetwork network = new ClusterNetwork(wan, electionTimeoutMs, heartbeatIntervalMs);
       try {
         network.profile(common.nodes);
       } catch (IllegalArgumentException e) {
@@ -336,8 +341,8 @@ public final class BenchCommand implements Runnable {
     boolean ratisFloor;
 
     @Option(names = "--floor-write-every", converter = DurationConverter.class,
-        description = "With --ratis-floor: how often each bare server writes (default: a node's heartbeat interval,"
-            + " 1s). A long one, such as 1h, leaves Ratis' own heartbeats alone: what the consensus library costs"
+        description = "With --ratis-floor: how often each bare server writes (default: the nodes' heartbeat"
+            + " interval, 1s unless --heartbeat-interval). A long one, such as 1h, leaves Ratis' own heartbeats alone: what the consensus library costs"
             + " before anything is written.")
     Long floorWriteEveryMs;
 
@@ -362,9 +367,12 @@ public final class BenchCommand implements Runnable {
         print(YearOfStateBench.run(new YearOfStateBench.Options(counts, outagesPerDay, 1), progress()), common.json);
         return 0;
       }
+      ClusterNetwork clusterNetwork = network.of(common);
+      long nodesWriteEveryMs = clusterNetwork.heartbeatIntervalMs() > 0 ? clusterNetwork.heartbeatIntervalMs()
+          : NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS;
       print(CapacityBench.run(new CapacityBench.Options(common.nodes, counts, intervalMs, durationMs, common.keep,
-          network.of(common), ratisFloor,
-          floorWriteEveryMs == null ? NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS : floorWriteEveryMs), progress()), common.json);
+          clusterNetwork, ratisFloor, floorWriteEveryMs == null ? nodesWriteEveryMs : floorWriteEveryMs), progress()),
+          common.json);
       return 0;
     }
   }

@@ -28,7 +28,8 @@ public final class BenchReport {
 
   /** Says what network the figures were measured on. */
   void network(ClusterNetwork network, int nodes) {
-    json.put("wan", network.wan()).put("election_timeout_ms", network.electionTimeoutMs());
+    json.put("wan", network.wan()).put("election_timeout_ms", network.electionTimeoutMs())
+        .put("heartbeat_interval_ms", network.heartbeatIntervalMs());
     row("network", network.describe(nodes), "");
   }
 

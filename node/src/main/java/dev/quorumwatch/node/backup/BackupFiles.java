@@ -62,9 +62,9 @@ public final class BackupFiles {
     if (!StateCodec.digest(backup.getState()).equals(backup.getBackupId())) {
       throw new IOException(file + ": backup_id " + backup.getBackupId() + " does not match its state (damaged file?)");
     }
-    int size = backup.getState().getSerializedSize();
-    if (size > MAX_STATE_BYTES) {
-      throw new IOException(file + ": state is " + size + " bytes; a restore takes at most " + MAX_STATE_BYTES);
+    Optional<String> tooLarge = tooLargeToRestore(backup);
+    if (tooLarge.isPresent()) {
+      throw new IOException(file + ": " + tooLarge.get());
     }
     if (key.isPresent() && !BackupSigner.verify(backup, key.get())) {
       throw new IOException(file + ": " + (backup.getSignature().isEmpty() ? "not signed" : "signature does not match")
@@ -75,6 +75,14 @@ public final class BackupFiles {
       throw new IOException(file + ": the state is not usable: " + invalid);
     }
     return backup;
+  }
+
+  /** Why a restore would refuse this backup for its size, if it would. */
+  public static Optional<String> tooLargeToRestore(BackupFile backup) {
+    int size = backup.getState().getSerializedSize();
+    return size > MAX_STATE_BYTES
+        ? Optional.of("state is " + size + " bytes; a restore takes at most " + MAX_STATE_BYTES)
+        : Optional.empty();
   }
 
   /** One line for operators: what a backup holds. */

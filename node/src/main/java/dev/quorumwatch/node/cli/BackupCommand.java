@@ -26,6 +26,11 @@ final class BackupCommand implements Callable<Integer> {
     BackupFile backup = client.call(stub -> stub.backup(BackupRequest.getDefaultInstance()));
     BackupFiles.write(out, backup);
     System.out.println("wrote " + out + ": " + BackupFiles.describe(backup));
+    // Written all the same (a record of the state), but a scheduled backup must not pass
+    // silently while it could not seed a new cluster.
+    BackupFiles.tooLargeToRestore(backup).ifPresent(reason -> {
+      throw new CliException(out + " cannot be restored: " + reason);
+    });
     return 0;
   }
 }

@@ -22,6 +22,10 @@ import java.util.function.Function;
 public final class NodeConfigLoader {
   static final long MIN_ELECTION_TIMEOUT_MS = 100;
   static final long MAX_ELECTION_TIMEOUT_MS = 10_000;
+  /** A quiet node writes a report this often: more often floods the log, less leaves a dead node's votes counting. */
+  static final long MIN_HEARTBEAT_INTERVAL_MS = 250;
+  static final long MAX_HEARTBEAT_INTERVAL_MS = 60_000;
+  static final long MAX_STALE_AFTER_MS = 3_600_000;
 
   private NodeConfigLoader() {}
 
@@ -76,10 +80,15 @@ public final class NodeConfigLoader {
     }
     int quorum = parseQuorum(cluster, peers.size());
     long heartbeatMs = cluster.durationMs("heartbeat_interval", NodeConfig.DEFAULT_HEARTBEAT_INTERVAL_MS);
+    if (heartbeatMs < MIN_HEARTBEAT_INTERVAL_MS || heartbeatMs > MAX_HEARTBEAT_INTERVAL_MS) {
+      throw cluster.child("heartbeat_interval").error("expected from " + Durations.format(MIN_HEARTBEAT_INTERVAL_MS)
+          + " to " + Durations.format(MAX_HEARTBEAT_INTERVAL_MS) + ", got " + Durations.format(heartbeatMs));
+    }
     long staleAfterMs = cluster.durationMs("stale_after", 3 * heartbeatMs);
-    if (staleAfterMs <= heartbeatMs) {
+    if (staleAfterMs <= heartbeatMs || staleAfterMs > MAX_STALE_AFTER_MS) {
       throw cluster.child("stale_after").error("expected more than heartbeat_interval ("
-          + Durations.format(heartbeatMs) + "), got " + Durations.format(staleAfterMs));
+          + Durations.format(heartbeatMs) + ") and at most " + Durations.format(MAX_STALE_AFTER_MS) + ", got "
+          + Durations.format(staleAfterMs));
     }
 
     long electionTimeoutMs = cluster.durationMs("election_timeout", NodeConfig.DEFAULT_ELECTION_TIMEOUT_MS);

@@ -69,6 +69,19 @@ class BackupFilesTest {
   }
 
   @Test
+  void aStateAboveWhatARestoreTakesIsNamedWhenWrittenAndRefusedWhenRead() throws Exception {
+    BackupFile small = backup("https://api.example.com/health");
+    assertThat(BackupFiles.tooLargeToRestore(small)).isEmpty();
+    String longUrl = "https://api.example.com/" + "x".repeat(BackupFiles.MAX_STATE_BYTES);
+    BackupFile large = backup(longUrl);
+    int size = large.getState().getSerializedSize();
+    assertThat(BackupFiles.tooLargeToRestore(large))
+        .contains("state is " + size + " bytes; a restore takes at most " + BackupFiles.MAX_STATE_BYTES);
+    assertThatThrownBy(() -> BackupFiles.read(written(large), Optional.empty()))
+        .hasMessageEndingWith("state.qwbackup: state is " + size + " bytes; a restore takes at most 3500000");
+  }
+
+  @Test
   void aHugeFileIsRefusedBeforeItIsRead() throws Exception {
     Path huge = dir.resolve("huge.qwbackup");
     try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {

@@ -69,7 +69,7 @@ class NodeConfigLoaderTest {
   }
 
   @Test
-  void errorsNameFileFieldPathAndExpectation() {
+  void errorsNameFileFieldPathAndExpectation() throws Exception {
     assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("raft: 127.0.0.1:9102", "raft: nowhere")))
         .hasMessage("/etc/quorumwatch/node.yaml: cluster.peers[1].raft: expected host:port with a port from 1 to 65535, got 'nowhere'");
     assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("- {id: us-west, raft", "- {id: us-north, raft")))
@@ -77,7 +77,13 @@ class NodeConfigLoaderTest {
     assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("id: eu-west", "id: us-east")))
         .hasMessageContaining("cluster.peers[2].id: duplicate peer id 'us-east'");
     assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority", "quorum: majority\n  stale_after: 500ms")))
-        .hasMessageContaining("cluster.stale_after: expected more than heartbeat_interval (1s), got 500ms");
+        .hasMessageContaining("cluster.stale_after: expected more than heartbeat_interval (1s) and at most 1h, got 500ms");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority", "quorum: majority\n  stale_after: 2h")))
+        .hasMessageContaining("cluster.stale_after: expected more than heartbeat_interval (1s) and at most 1h, got 2h");
+    assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority", "quorum: majority\n  heartbeat_interval: 10ms")))
+        .hasMessageContaining("cluster.heartbeat_interval: expected from 250ms to 1m, got 10ms");
+    assertThat(NodeConfigLoader.parse(FILE, CONTRACT_EXAMPLE.replace("quorum: majority", "quorum: majority\n  heartbeat_interval: 2s"))
+        .staleAfterMs()).as("three heartbeats").isEqualTo(6_000);
     assertThatThrownBy(() -> NodeConfigLoader.parse(FILE, "node: [1, 2\n"))
         .hasMessageStartingWith("/etc/quorumwatch/node.yaml: not valid YAML");
   }
